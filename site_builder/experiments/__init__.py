@@ -1,0 +1,1 @@
+"""Experiments: figure declarations from front matter, and the runs that make figures."""
