@@ -1,0 +1,44 @@
+"""The output folder is replaced whole, and only if the builder created it."""
+
+from pathlib import Path
+
+import pytest
+
+from site_builder.output import MARKER, check_output_dir, write_site
+
+
+def test_writes_files_and_a_marker(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site(out, {"index.html": b"hi", "a/b.png": b"\x89PNG"})
+    assert (out / "index.html").read_bytes() == b"hi"
+    assert (out / "a/b.png").read_bytes() == b"\x89PNG"
+    assert (out / MARKER).is_file()
+
+
+def test_replaces_previous_output_without_leftovers(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site(out, {"old.html": b"old"})
+    write_site(out, {"new.html": b"new"})
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "new.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_refuses_a_folder_it_did_not_create(tmp_path: Path) -> None:
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "thesis.tex").write_text("years of work")
+    [problem] = check_output_dir(out, tmp_path)
+    assert problem.message == f"refusing to replace a folder that site_builder did not create (no {MARKER} marker); empty it or choose another --out"
+
+
+@pytest.mark.parametrize("target", [".", "..", "content", "content/x", "static"])
+def test_refuses_the_project_and_its_source_folders(tmp_path: Path, target: str) -> None:
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    assert check_output_dir(root / target, root)
+
+
+def test_accepts_a_new_or_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    assert check_output_dir(tmp_path / "new", tmp_path) == []
+    assert check_output_dir(tmp_path / "empty", tmp_path) == []
