@@ -1,0 +1,30 @@
+"""Markup: Markdown with build-time KaTeX math, and the static files that markup needs.
+
+* :func:`render_markdown` turns an article body into HTML, its outline and the
+  links and images it references (:mod:`.markdown`); math is found and
+  protected by :mod:`.math` and rendered by a :class:`MathRenderer`.
+* :class:`KatexRenderer` is that renderer: one Node process for a whole build
+  (:mod:`.katex`); :func:`find_katex` locates the installed package.
+* :func:`katex_assets` and :func:`highlight_css` give the CSS and fonts to
+  publish with the site (:mod:`.assets`).
+"""
+
+from site_builder.markup.assets import KatexAssetsError, highlight_css, katex_assets
+from site_builder.markup.katex import KatexError, KatexRenderer, KatexUnavailable, MathRenderer, find_katex
+from site_builder.markup.markdown import CSS_CLASSES, Reference, RenderedMarkdown, TocEntry, render_markdown
+
+__all__ = [
+    "CSS_CLASSES",
+    "KatexAssetsError",
+    "KatexError",
+    "KatexRenderer",
+    "KatexUnavailable",
+    "MathRenderer",
+    "Reference",
+    "RenderedMarkdown",
+    "TocEntry",
+    "find_katex",
+    "highlight_css",
+    "katex_assets",
+    "render_markdown",
+]

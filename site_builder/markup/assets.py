@@ -1,0 +1,86 @@
+"""Static files the rendered math and code need: KaTeX's stylesheet and fonts, Pygments' CSS.
+
+Every browser the site supports reads woff2, so the KaTeX stylesheet is
+rewritten to offer only woff2 fonts and only those files are published: no
+link checker then sees a ``.woff`` or ``.ttf`` URL without its file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pygments.formatters import HtmlFormatter
+
+KATEX_CSS = "katex.min.css"
+LIGHT_STYLE = "default"
+DARK_STYLE = "github-dark"
+CODE_CLASS = "codehilite"
+
+_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
+_SRC = re.compile(r"src\s*:[^;}]*")
+_WOFF2 = re.compile(r"""url\(\s*(['"]?)(?P<url>[^'")]+\.woff2)\1\s*\)\s*format\(\s*(['"])woff2\3\s*\)""")
+
+
+class KatexAssetsError(RuntimeError):
+    """The installed KaTeX package does not look the way this module expects."""
+
+
+def katex_assets(katex_dir: Path) -> dict[str, bytes]:
+    """Files to publish beside each other for KaTeX: relative path -> bytes, sorted by path.
+
+    ``katex.min.css`` (with woff2-only ``@font-face`` rules) plus every
+    ``fonts/*.woff2`` file that stylesheet names. Deterministic.
+    """
+    dist = Path(katex_dir) / "dist"
+    css = (dist / KATEX_CSS).read_text(encoding="utf-8")
+    rewritten, fonts = woff2_only(css)
+    assets = {KATEX_CSS: rewritten.encode("utf-8")}
+    for font in fonts:
+        font_path = dist / font
+        if not font_path.is_file():
+            raise KatexAssetsError(f"{dist / KATEX_CSS} names {font}, which is missing; run `npm ci`")
+        assets[font] = font_path.read_bytes()
+    return dict(sorted(assets.items()))
+
+
+def woff2_only(css: str) -> tuple[str, tuple[str, ...]]:
+    """Rewrite each ``@font-face`` ``src`` to its woff2 URL alone; return the CSS and those URLs."""
+    fonts: list[str] = []
+
+    def rewrite_rule(rule: re.Match[str]) -> str:
+        def rewrite_src(src: re.Match[str]) -> str:
+            woff2 = _WOFF2.search(src.group())
+            if woff2 is None:
+                raise KatexAssetsError(f"@font-face without a woff2 font: {rule.group()[:200]}")
+            fonts.append(woff2.group("url"))
+            return f'src:url({woff2.group("url")}) format("woff2")'
+
+        return _SRC.sub(rewrite_src, rule.group())
+
+    rewritten = _FONT_FACE.sub(rewrite_rule, css)
+    return rewritten, tuple(sorted(set(fonts)))
+
+
+def highlight_css() -> str:
+    """Pygments CSS for ``.codehilite`` blocks: a light theme, and a dark one.
+
+    The dark theme applies under ``[data-theme=dark]`` on any ancestor (a site
+    toggle) and under ``prefers-color-scheme: dark`` unless an ancestor has
+    ``data-theme=light``.
+    """
+    light = _token_css(LIGHT_STYLE, f".{CODE_CLASS}")
+    dark_toggle = _token_css(DARK_STYLE, f"[data-theme=dark] .{CODE_CLASS}")
+    dark_auto = _token_css(DARK_STYLE, f":root:not([data-theme=light]) .{CODE_CLASS}")
+    indented = "\n".join("  " + line for line in dark_auto.splitlines())
+    return (
+        f"/* Pygments {LIGHT_STYLE} (light) and {DARK_STYLE} (dark) for .{CODE_CLASS} */\n"
+        f"{light}\n{dark_toggle}\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"
+    )
+
+
+def _token_css(style: str, selector: str) -> str:
+    # Background and token rules only: get_style_defs() would also emit unscoped `pre {...}`.
+    formatter = HtmlFormatter(style=style, cssclass=CODE_CLASS)
+    rules = formatter.get_background_style_defs(selector) + formatter.get_token_style_defs(selector)
+    return "\n".join(rules)

@@ -1,0 +1,208 @@
+"""The Node bridge to KaTeX, and the assets KaTeX and Pygments need.
+
+These tests run the real `node katex_server.js` against the KaTeX installed by
+`npm ci` in the project root.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from site_builder.markup.assets import highlight_css, katex_assets, woff2_only
+from site_builder.markup.katex import KatexError, KatexRenderer, KatexUnavailable, find_katex
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def katex_dir() -> Path:
+    return find_katex([PROJECT_ROOT])
+
+
+@pytest.fixture(scope="module")
+def katex(katex_dir: Path) -> Iterator[KatexRenderer]:
+    with KatexRenderer(katex_dir) as renderer:
+        yield renderer
+
+
+# --- finding KaTeX ----------------------------------------------------------------
+
+
+def test_find_katex_searches_parents(katex_dir: Path) -> None:
+    assert find_katex([PROJECT_ROOT / "site_builder" / "markup"]) == katex_dir
+    assert (katex_dir / "package.json").is_file()
+
+
+def test_find_katex_tries_each_root(tmp_path: Path, katex_dir: Path) -> None:
+    assert find_katex([tmp_path, PROJECT_ROOT]) == katex_dir
+
+
+def test_find_katex_without_katex_says_run_npm_ci(tmp_path: Path) -> None:
+    with pytest.raises(KatexUnavailable, match=r"run `npm ci` in the project root"):
+        find_katex([tmp_path])
+
+
+# --- rendering --------------------------------------------------------------------
+
+
+def test_inline_math_has_html_and_mathml(katex: KatexRenderer) -> None:
+    html = katex.render("x^2", display=False)
+    assert html.startswith('<span class="katex">')
+    assert "<math" in html and 'aria-hidden="true"' in html  # MathML for screen readers
+    assert "katex-display" not in html
+
+
+def test_display_math(katex: KatexRenderer) -> None:
+    assert katex.render("x^2", display=True).startswith('<span class="katex-display">')
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\underbrace{W_2(W_1X + b_1) + b_2}_{\text{still linear}}",
+        r"w, b \in \mathbb{R}",
+        r"\mathbf{W} X + \mathbf{b}",
+        r"\frac{1}{1 + e^{-x}}",
+        r"\max(0, x)",
+        r"\tanh(x)",
+        r"\begin{aligned} \sigma(x) &= \frac{1}{1+e^{-x}} \\ \operatorname{ReLU}(x) &= \max(0, x) \end{aligned}",
+        r"\text{loss} = \frac{1}{n} \sum_i (y_i - \hat y_i)^2",
+        r"a \cdot b",
+        r"\operatorname{LeakyReLU}_{0.1}(x)",
+    ],
+)
+def test_flagship_constructs_render(katex: KatexRenderer, tex: str) -> None:
+    assert 'class="katex' in katex.render(tex, display=True)
+
+
+def test_bad_tex_raises_katex_error_with_katex_message(katex: KatexRenderer) -> None:
+    with pytest.raises(KatexError) as caught:
+        katex.render(r"a + \foo", display=False)
+    assert str(caught.value).startswith("KaTeX parse error: Undefined control sequence: \\foo")
+    assert caught.value.raw_message == "Undefined control sequence: \\foo"
+    assert caught.value.position == 4
+
+
+def test_server_survives_errors(katex: KatexRenderer) -> None:
+    pid = katex.render("a", display=False) and katex.pid
+    with pytest.raises(KatexError):
+        katex.render(r"\frac{", display=False)
+    assert katex.render("b", display=False) and katex.pid == pid
+
+
+def test_untrusted_commands_make_no_links(katex: KatexRenderer) -> None:
+    html = katex.render(r"\href{javascript:alert(1)}{x}", display=False)
+    assert "<a " not in html and "href=" not in html
+
+
+def test_unicode_round_trips(katex: KatexRenderer) -> None:
+    html = katex.render("\\text{é ü} + α", display=False)
+    assert "é ü" in html and "α" in html
+
+
+def test_line_separator_in_an_error_keeps_the_protocol_in_step(katex: KatexRenderer) -> None:
+    with pytest.raises(KatexError, match="\u2028"):
+        katex.render("a\u2028b", display=False)  # JSON may carry U+2028 raw; lines split on \n only
+    assert katex.render("c", display=False).startswith('<span class="katex">')
+
+
+def test_strict_warnings_do_not_disturb_the_protocol(katex: KatexRenderer) -> None:
+    katex.render("é", display=False)  # unicode text in math mode: a strict-mode warning
+    assert katex.render("x", display=False).startswith('<span class="katex">')
+
+
+def test_rendering_is_deterministic(katex: KatexRenderer, katex_dir: Path) -> None:
+    tex = r"\underbrace{a + b}_{\text{sum}} \cdot \mathbb{R}"
+    with KatexRenderer(katex_dir) as other:
+        assert katex.render(tex, display=True) == katex.render(tex, display=True) == other.render(tex, display=True)
+
+
+# --- the process ------------------------------------------------------------------
+
+
+def test_one_process_for_many_formulas(katex_dir: Path) -> None:
+    with KatexRenderer(katex_dir) as katex:
+        assert katex.pid is None  # started lazily
+        katex.render("x", display=False)
+        pid = katex.pid
+        for n in range(200):
+            katex.render(f"x_{{{n}}}", display=n % 2 == 0)
+        assert katex.pid == pid
+    assert katex.pid is None
+    assert not _process_running(pid)
+
+
+def test_close_is_idempotent_and_render_restarts(katex_dir: Path) -> None:
+    katex = KatexRenderer(katex_dir)
+    katex.render("x", display=False)
+    katex.close()
+    katex.close()
+    assert katex.render("y", display=False)  # a closed renderer starts a fresh server
+    katex.close()
+
+
+def test_missing_node_says_how_to_install(katex_dir: Path) -> None:
+    katex = KatexRenderer(katex_dir, node="no-such-node-binary")
+    with pytest.raises(KatexUnavailable) as caught:
+        katex.render("x", display=False)
+    assert "Node.js was not found on PATH" in str(caught.value)
+    assert "install Node.js 18+ and run `npm ci` in the project root" in str(caught.value)
+
+
+def test_broken_katex_dir_reports_node_output(tmp_path: Path) -> None:
+    with KatexRenderer(tmp_path) as katex:
+        with pytest.raises(KatexUnavailable, match=r"(?s)exited.*Cannot find module.*npm ci"):
+            katex.render("x", display=False)
+
+
+def _process_running(pid: int | None) -> bool:
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").is_file() and " Z " not in Path(f"/proc/{pid}/stat").read_text()
+
+
+# --- assets -----------------------------------------------------------------------
+
+
+def test_katex_assets_are_woff2_only(katex_dir: Path) -> None:
+    assets = katex_assets(katex_dir)
+    css = assets["katex.min.css"].decode("utf-8")
+    urls = re.findall(r"url\(([^)]*)\)", css)
+    assert urls and all(url.endswith(".woff2") for url in urls)
+    assert sorted(set(urls)) == sorted(name for name in assets if name != "katex.min.css")
+    assert "fonts/KaTeX_Main-Regular.woff2" in assets
+    assert assets["fonts/KaTeX_Main-Regular.woff2"][:4] == b"wOF2"
+    assert ".woff)" not in css and ".ttf" not in css
+
+
+def test_katex_assets_are_deterministic(katex_dir: Path) -> None:
+    first, second = katex_assets(katex_dir), katex_assets(katex_dir)
+    assert first == second and list(first) == list(second) == sorted(first)
+
+
+def test_woff2_only_keeps_everything_but_the_other_formats() -> None:
+    css = (
+        '.a{color:red}@font-face{font-family:X;src:url(fonts/X.woff2) format("woff2"),'
+        'url(fonts/X.woff) format("woff"),url(fonts/X.ttf) format("truetype")}.b{}'
+    )
+    assert woff2_only(css) == (
+        '.a{color:red}@font-face{font-family:X;src:url(fonts/X.woff2) format("woff2")}.b{}',
+        ("fonts/X.woff2",),
+    )
+
+
+def test_highlight_css_scopes_light_and_dark_themes() -> None:
+    css = highlight_css()
+    assert ".codehilite .k {" in css
+    assert "@media (prefers-color-scheme: dark)" in css and "[data-theme=dark] .codehilite .k {" in css
+    unscoped = [line for line in css.splitlines() if line.strip() and not line.lstrip().startswith(("/*", "}", "@", ".codehilite", "[data-theme", ":root"))]
+    assert unscoped == []
