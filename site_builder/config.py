@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .problems import BuildFailed, Problem
+from .sourcefiles import read_utf8
 
 CONFIG_FILE = "site.toml"
 
@@ -50,7 +51,7 @@ def load_config(root: Path) -> tuple[SiteConfig, tuple[str, ...]]:
     path = root / CONFIG_FILE
     if not path.is_file():
         return SiteConfig(), (f"{CONFIG_FILE} not found in {root}; using default settings",)
-    return parse_config(_read_text(path), CONFIG_FILE), ()
+    return parse_config(read_utf8(path, CONFIG_FILE), CONFIG_FILE), ()
 
 
 def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
@@ -95,14 +96,6 @@ def _check_value(key: str, value: str) -> str | None:
             return f"'output_dir' must be a folder inside the project, such as '_site', not '{value}'"
     return None
 
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise BuildFailed(
-            [Problem(path.name, None, f"not valid UTF-8 (byte {error.start}); save the file as UTF-8")]
-        ) from None
 
 
 def _key_line(text: str, key: str) -> int | None:

@@ -1,0 +1,219 @@
+"""The site's content: articles and pages found under ``content/``, with validated front matter.
+
+- ``content/<slug>/index.md`` is an article. Its folder may hold images and
+  other files, which are published beside it.
+- ``content/<name>.md`` is a page (About, say).
+
+Front matter is checked against a small schema here; figure declarations are
+handed to :mod:`site_builder.experiments.specs`. Every problem is collected
+with its line before anything fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .experiments.specs import FigureSpec, parse_figure
+from .frontmatter import Document, parse_document
+from .problems import BuildFailed, Problem
+from .sourcefiles import read_utf8
+
+CONTENT_DIR = "content"
+ARTICLE_FILE = "index.md"
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class DeclaredFigure:
+    """A figure an article declares, and where the declaration is."""
+
+    spec: FigureSpec
+    line: int
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    document: Document
+    title: str
+    date: dt.date
+    summary: str
+    draft: bool
+    tags: tuple[str, ...]
+    figures: tuple[DeclaredFigure, ...]
+    assets: tuple[str, ...]  # other files in the article's folder, relative to it
+
+    @property
+    def output_path(self) -> str:
+        return f"{self.slug}/index.html"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    document: Document
+    title: str
+    summary: str
+    draft: bool
+
+    @property
+    def output_path(self) -> str:
+        return f"{self.name}.html"
+
+
+@dataclass(frozen=True)
+class Content:
+    articles: tuple[Article, ...]  # newest first
+    pages: tuple[Page, ...]  # by name
+
+
+def load_content(root: Path, *, include_drafts: bool = False) -> Content:
+    """Find, parse and validate every article and page under ``root/content``."""
+    folder = root / CONTENT_DIR
+    if not folder.is_dir():
+        raise BuildFailed([Problem(CONTENT_DIR, None, "content folder not found; create it and add content/<slug>/index.md")])
+    problems: list[Problem] = []
+    articles: list[Article] = []
+    pages: list[Page] = []
+    for entry in sorted(folder.iterdir()):
+        relative = f"{CONTENT_DIR}/{entry.name}"
+        try:
+            if entry.is_dir():
+                articles.append(_load_article(entry, relative))
+            elif entry.suffix == ".md":
+                pages.append(_load_page(entry, relative))
+        except BuildFailed as failure:
+            problems.extend(failure.problems)
+    if not articles and not pages and not problems:
+        problems.append(Problem(CONTENT_DIR, None, "no articles or pages found; add content/<slug>/index.md"))
+    if problems:
+        raise BuildFailed(problems)
+    articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
+    return Content(
+        tuple(a for a in articles if include_drafts or not a.draft),
+        tuple(p for p in pages if include_drafts or not p.draft),
+    )
+
+
+def _load_article(folder: Path, relative: str) -> Article:
+    index = folder / ARTICLE_FILE
+    if not index.is_file():
+        raise BuildFailed([Problem(relative, None, f"folder has no {ARTICLE_FILE}; an article is {relative}/{ARTICLE_FILE} (shared files belong in static/)")])
+    document = parse_document(read_utf8(index, f"{relative}/{ARTICLE_FILE}"), f"{relative}/{ARTICLE_FILE}")
+    fields = _FieldReader(document, ARTICLE_KEYS)
+    _check_name(folder.name, "article folder", relative, fields.problems)
+    figures = _read_figures(document, fields.problems)
+    assets = tuple(
+        p.relative_to(folder).as_posix()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ARTICLE_FILE and not p.name.startswith(".")
+    )
+    article = Article(
+        slug=folder.name,
+        document=document,
+        title=fields.text("title", required=True),
+        date=fields.date("date"),
+        summary=fields.text("summary"),
+        draft=fields.flag("draft"),
+        tags=fields.tags("tags"),
+        figures=figures,
+        assets=assets,
+    )
+    fields.raise_if_any()
+    return article
+
+
+def _load_page(file: Path, relative: str) -> Page:
+    document = parse_document(read_utf8(file, relative), relative)
+    fields = _FieldReader(document, PAGE_KEYS)
+    _check_name(file.stem, "page file name", relative, fields.problems)
+    page = Page(
+        name=file.stem,
+        document=document,
+        title=fields.text("title", required=True),
+        summary=fields.text("summary"),
+        draft=fields.flag("draft"),
+    )
+    fields.raise_if_any()
+    return page
+
+
+ARTICLE_KEYS = ("title", "date", "summary", "draft", "tags", "figures")
+PAGE_KEYS = ("title", "summary", "draft")
+
+
+class _FieldReader:
+    """Reads typed front-matter fields, recording a positioned problem for each bad one."""
+
+    def __init__(self, document: Document, allowed: tuple[str, ...]) -> None:
+        self.document = document
+        self.problems: list[Problem] = []
+        for key in document.meta:
+            if key not in allowed:
+                self._problem(str(key), f"unknown front matter key '{key}'; allowed keys: {', '.join(allowed)}")
+
+    def _problem(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.document.path, self.document.line_of(key), message))
+
+    def _typed(self, key: str, check: Callable[[object], bool], expected: str, default: object) -> object:
+        value = self.document.meta.get(key, default)
+        if not check(value):
+            self._problem(key, f"'{key}' must be {expected}, not {value!r}")
+            return default
+        return value
+
+    def text(self, key: str, *, required: bool = False) -> str:
+        if required and key not in self.document.meta:
+            self.problems.append(Problem(self.document.path, 1, f"front matter has no '{key}'; add a line such as '{key}: ...'"))
+            return ""
+        return str(self._typed(key, lambda v: isinstance(v, str) and (v.strip() or not required), "a non-empty string", ""))
+
+    def flag(self, key: str) -> bool:
+        return bool(self._typed(key, lambda v: isinstance(v, bool), "true or false", False))
+
+    def tags(self, key: str) -> tuple[str, ...]:
+        value = self._typed(key, lambda v: isinstance(v, list) and all(isinstance(t, str) and t.strip() for t in v), "a list of words, such as [relu, basics]", [])
+        return tuple(value)  # type: ignore[arg-type]
+
+    def date(self, key: str) -> dt.date:
+        if key not in self.document.meta:
+            self.problems.append(Problem(self.document.path, 1, f"front matter has no '{key}'; add a line such as '{key}: 2026-01-31'"))
+            return dt.date(1970, 1, 1)
+        value = self.document.meta[key]
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        self._problem(key, f"'{key}' must be a date written YYYY-MM-DD, not {value!r}")
+        return dt.date(1970, 1, 1)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise BuildFailed(self.problems)
+
+
+def _read_figures(document: Document, problems: list[Problem]) -> tuple[DeclaredFigure, ...]:
+    declarations = document.meta.get("figures", {})
+    if declarations is None:
+        return ()
+    if not isinstance(declarations, dict):
+        problems.append(Problem(document.path, document.line_of("figures"), "'figures' must map file names to declarations, such as 'ReLU.png: {kind: activation, activation: relu}'"))
+        return ()
+    figures = []
+    for name, declaration in declarations.items():
+        spec, issues = parse_figure(str(name), declaration)
+        for issue in issues:
+            keys = ("figures", str(name)) + ((issue.key,) if issue.key else ())
+            problems.append(Problem(document.path, document.line_of(*keys), f"figure '{name}': {issue.message}"))
+        if spec is not None and not issues:
+            figures.append(DeclaredFigure(spec, document.line_of("figures", str(name))))
+    return tuple(figures)
+
+
+def _check_name(name: str, what: str, path: str, problems: list[Problem]) -> None:
+    if not SLUG.match(name):
+        problems.append(Problem(path, None, f"{what} '{name}' is not a URL-safe name; use letters, digits, '-' and '_' only"))

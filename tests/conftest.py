@@ -1,0 +1,31 @@
+"""Shared fixtures: the repository root and small throwaway projects built in tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def make_project(tmp_path: Path):
+    """Create a project in tmp_path with the real templates and static files, and the given content files."""
+
+    def make(files: dict[str, str], *, site_toml: str | None = 'title = "Test site"\n') -> Path:
+        root = tmp_path / "project"
+        shutil.copytree(REPO / "templates", root / "templates")
+        shutil.copytree(REPO / "static", root / "static")
+        (root / "content").mkdir()
+        if site_toml is not None:
+            (root / "site.toml").write_text(site_toml, encoding="utf-8")
+        for relative, text in files.items():
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return root
+
+    return make
