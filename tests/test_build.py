@@ -1,0 +1,154 @@
+"""End to end: the real content/ built into a temporary folder, and failing builds that change nothing."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from site_builder.build import BuildOptions, build
+from site_builder.output import MARKER
+from site_builder.problems import BuildFailed
+
+REPO = Path(__file__).resolve().parents[1]
+
+FIGURES = [
+    "linonelayer.gif", "sigmoid.png", "tanh.png", "ReLU.png", "leaky_ReLU.png",
+    "quadratic_1lin1_relu.gif", "quadratic_1lin2_relu_2lin1.gif", "output_relu_multineuron.gif",
+]
+
+
+def copy_example(destination: Path) -> Path:
+    for name in ("content", "templates", "static"):
+        shutil.copytree(REPO / name, destination / name)
+    shutil.copy(REPO / "site.toml", destination / "site.toml")
+    return destination
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_example(tmp_path_factory.mktemp("example"))
+    build(BuildOptions(root=root, out=root / "_site"))
+    return root / "_site"
+
+
+@pytest.mark.slow
+def test_example_site_has_every_page_and_figure(example_site: Path) -> None:
+    for page in ("index.html", "relu-guide/index.html", "about.html", "404.html", MARKER):
+        assert (example_site / page).is_file(), page
+    for figure in FIGURES:
+        assert (example_site / "relu-guide" / figure).stat().st_size > 1000, figure
+    assert (example_site / "static/katex/katex.min.css").is_file()
+    assert list((example_site / "static/katex/fonts").glob("*.woff2"))
+
+
+@pytest.mark.slow
+def test_every_formula_is_katex_html_and_no_raw_tex_is_left(example_site: Path) -> None:
+    html = (example_site / "relu-guide/index.html").read_text(encoding="utf-8")
+    source = (REPO / "content/relu-guide/index.md").read_text(encoding="utf-8")
+    formulas = len(re.findall(r"\$\$", source)) // 2 + len(re.findall(r"(?<![\\$])\$(?!\$)", source)) // 2
+    assert html.count('class="katex"') >= formulas > 20
+    text = re.sub(r"<(script|style|annotation)[^>]*>.*?</\1>|<[^>]+>", "", html, flags=re.S)
+    assert "\\frac" not in text and "\\underbrace" not in text and "$$" not in text
+    assert "<math" in html  # MathML for screen readers
+
+
+@pytest.mark.slow
+def test_links_are_relative_so_the_site_works_from_disk(example_site: Path) -> None:
+    for page in example_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for url in re.findall(r'(?:href|src)="([^"]+)"', html):
+            assert not url.startswith("/"), f"{page.name}: {url}"
+    article = (example_site / "relu-guide/index.html").read_text(encoding="utf-8")
+    assert 'href="../static/style.css"' in article
+    assert 'href="../about.html"' in article
+    for figure in FIGURES:
+        [tag] = [t for t in re.findall(r"<img[^>]+>", article) if f'src="{figure}"' in t]
+        assert re.search(r'width="\d+"', tag) and re.search(r'height="\d+"', tag) and 'alt="' in tag, tag
+    assert article.count("<figcaption>") == len(FIGURES)
+
+
+@pytest.mark.slow
+def test_two_builds_are_byte_identical(example_site: Path, tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "again")
+    build(BuildOptions(root=root, out=root / "_site"))
+    assert tree(root / "_site") == tree(example_site)
+
+
+BROKEN = """
+---
+title: Broken
+date: 2026-01-01
+figures:
+  unused.png: {kind: activation, activation: tanh}
+---
+Fine $x^2$ and broken $\\frac{1}{$ here.
+
+A [dead link](../nowhere.md) and ![a ghost](ghost.png).
+"""
+
+
+def test_failed_build_reports_everything_and_leaves_the_previous_site(make_project) -> None:
+    root = make_project({"content/about.md": "---\ntitle: About\n---\nHello.\n"})
+    build(BuildOptions(root=root))
+    before = tree(root / "_site")
+    (root / "content/broken").mkdir()
+    (root / "content/broken/index.md").write_text(BROKEN.lstrip("\n"), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failure:
+        build(BuildOptions(root=root))
+    messages = [str(p) for p in failure.value.problems]
+    assert [m.split(": ")[0] for m in messages] == ["content/broken/index.md:5", "content/broken/index.md:7", "content/broken/index.md:9", "content/broken/index.md:9"]
+    assert messages[0].startswith("content/broken/index.md:5: figure 'unused.png' is declared but never shown")
+    assert messages[1].startswith("content/broken/index.md:7: LaTeX error")
+    assert "broken image: 'ghost.png'" in messages[2] + messages[3]
+    assert "broken link: '../nowhere.md'" in messages[2] + messages[3]
+    assert tree(root / "_site") == before
+
+
+def test_broken_links_and_images_are_reported_with_lines(make_project) -> None:
+    root = make_project({"content/a/index.md": "---\ntitle: A\ndate: 2026-01-01\n---\nA [dead link](../nowhere.md).\n\n![ghost](ghost.png)\n\n[gone](#nowhere)\n"})
+    with pytest.raises(BuildFailed) as failure:
+        build(BuildOptions(root=root))
+    assert [str(p) for p in failure.value.problems] == [
+        "content/a/index.md:5: broken link: '../nowhere.md' points to content/nowhere.md, which does not exist in the site; check the path",
+        "content/a/index.md:7: broken image: 'ghost.png' points to content/a/ghost.png, which does not exist in the site; check the path (declare it under 'figures:' or add the file beside the article)",
+        "content/a/index.md:9: broken link: '#nowhere' names '#nowhere', which is not a heading or anchor on a/index.html",
+    ]
+
+
+def test_template_error_names_template_and_line(make_project) -> None:
+    root = make_project({"content/p.md": "---\ntitle: P\n---\nHi.\n"})
+    page = root / "templates/page.html"
+    page.write_text(page.read_text().replace("{{ page_title }}", "{{ page_titel }}"))
+    with pytest.raises(BuildFailed) as failure:
+        build(BuildOptions(root=root))
+    [problem] = failure.value.problems
+    assert problem.path == "templates/page.html" and problem.line == 5
+    assert "'page_titel' is undefined" in problem.message
+
+
+def test_cli_builds_and_fails_with_exit_codes(make_project) -> None:
+    root = make_project({"content/p.md": "---\ntitle: P\n---\nHi $x$.\n"})
+    ok = subprocess.run([sys.executable, "-m", "site_builder", "build", "--root", str(root), "--out", str(root / "out")], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("built 3 pages and 0 figures into ")
+    (root / "content/p.md").write_text("---\ntitle: P\n---\nHi $\\frac{$.\n")
+    bad = subprocess.run([sys.executable, "-m", "site_builder", "build", "--root", str(root), "--out", str(root / "out")], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert bad.stderr.startswith("error: content/p.md:4: LaTeX error")
+    assert "Traceback" not in bad.stderr
+    assert bad.stderr.rstrip().endswith("build failed: 1 problem; the previous output was left as it was")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["build", "--help"]])
+def test_help(argv: list[str]) -> None:
+    result = subprocess.run([sys.executable, "-m", "site_builder", *argv], capture_output=True, text=True)
+    assert result.returncode == 0 and "usage:" in result.stdout
