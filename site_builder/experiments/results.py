@@ -29,6 +29,12 @@ class TrainingResult:
     train_x: np.ndarray  # (N,) training inputs
     train_y: np.ndarray  # (N,) training targets
     snapshots: tuple[Snapshot, ...]
+    # The trained network, layer by layer: (weight (fan_in, fan_out), bias (fan_out,)).
+    final_params: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
+    # (G, H) for a one-hidden-layer net, else None: column i is hidden unit i's term
+    # w2_i * act(w1_i * x + b1_i) on grid_x; the final prediction is the row sum plus
+    # the output bias final_params[-1][1][0].
+    contributions: np.ndarray | None = None
 
     @property
     def final_loss(self) -> float:

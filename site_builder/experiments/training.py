@@ -1,0 +1,95 @@
+"""Run a declared training experiment and record it for drawing.
+
+``run_training`` is a pure function of its :class:`TrainingSpec`: the same
+spec gives bit-identical arrays. It samples the target on evenly spaced
+points, builds and trains an MLP from :mod:`site_builder.nn`, and records
+``spec.frames`` snapshots through the trainer's ``on_step`` hook.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..nn import MLP, TrainingDiverged, get_activation, hidden_contributions, init_mlp, mse, train
+from .expressions import compile_expression
+from .results import Snapshot, TrainingResult
+from .specs import TrainingSpec, training_inputs
+
+GRID_POINTS = 256  # points of the dense grid that predictions are drawn on
+
+__all__ = ["GRID_POINTS", "TrainingDiverged", "run_training", "snapshot_steps"]
+
+
+def run_training(spec: TrainingSpec) -> TrainingResult:
+    """Train the network ``spec`` describes and return its recorded run.
+
+    Raises TrainingDiverged if the loss stops being finite.
+    """
+    target = compile_expression(spec.target)
+    train_x = training_inputs(spec.interval, spec.samples)  # (N,)
+    train_y = target(train_x)  # (N,)
+    grid_x = np.linspace(*spec.interval, GRID_POINTS)  # (G,)
+    init_rng, batch_rng = np.random.default_rng(spec.seed).spawn(2)
+    model = init_mlp(
+        (1, *spec.hidden, 1), get_activation(spec.activation, spec.leak), init_rng, spec.interval
+    )
+    recorder = _SnapshotRecorder(snapshot_steps(spec.steps, spec.frames), train_x, train_y, grid_x, spec.lr)
+    model = train(
+        model,
+        train_x[:, None],
+        train_y[:, None],
+        steps=spec.steps,
+        lr=spec.lr,
+        batch_size=spec.batch_size,
+        rng=batch_rng,
+        on_step=recorder,
+    )
+    snapshots = tuple(recorder.snapshots)
+    assert len(snapshots) == spec.frames and snapshots[-1].step == spec.steps
+    return TrainingResult(
+        grid_x=grid_x,
+        target_y=target(grid_x),
+        train_x=train_x,
+        train_y=train_y,
+        snapshots=snapshots,
+        final_params=tuple((layer.weight, layer.bias) for layer in model.layers),
+        contributions=_contributions(model, grid_x),
+    )
+
+
+def snapshot_steps(steps: int, frames: int) -> tuple[int, ...]:
+    """``frames`` distinct steps, evenly spaced from 0 to ``steps`` inclusive."""
+    assert 2 <= frames <= steps + 1, f"cannot take {frames} distinct snapshots of {steps} steps"
+    chosen = tuple(int(s) for s in np.round(np.linspace(0, steps, frames)))
+    assert len(set(chosen)) == frames
+    return chosen
+
+
+class _SnapshotRecorder:
+    """The ``on_step`` hook: at each chosen step, the training MSE and the curve on the grid."""
+
+    def __init__(
+        self, steps: tuple[int, ...], train_x: np.ndarray, train_y: np.ndarray, grid_x: np.ndarray, lr: float
+    ) -> None:
+        self.wanted = frozenset(steps)
+        self.train_x, self.train_y = train_x[:, None], train_y[:, None]  # (N, 1)
+        self.grid_x = grid_x[:, None]  # (G, 1)
+        self.lr = lr
+        self.snapshots: list[Snapshot] = []
+
+    def __call__(self, step: int, model: MLP) -> None:
+        if step not in self.wanted:
+            return
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss = mse(model(self.train_x), self.train_y)
+            prediction = model(self.grid_x)[:, 0]  # (G,)
+        if not np.isfinite(loss):
+            raise TrainingDiverged(step, self.lr, loss)
+        self.snapshots.append(Snapshot(step=step, loss=loss, prediction=prediction))
+
+
+def _contributions(model: MLP, grid_x: np.ndarray) -> np.ndarray | None:
+    """Each hidden unit's term on the grid, (G, H), for one-hidden-layer nets only."""
+    if len(model.layers) != 2:
+        return None
+    return hidden_contributions(model, grid_x[:, None])

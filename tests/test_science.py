@@ -1,0 +1,173 @@
+"""The ReLU guide's claims, checked against the training runs its figures come from.
+
+The declarations are read from the article itself, so retuning a figure's
+parameters there is immediately held to what the text says about it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from site_builder.experiments.results import TrainingResult
+from site_builder.experiments.specs import TrainingSpec, parse_figure
+from site_builder.experiments.training import GRID_POINTS, TrainingDiverged, run_training, snapshot_steps
+
+ARTICLE = Path(__file__).parents[1] / "content" / "relu-guide" / "index.md"
+LINEAR, ONE, TWO, TWENTY = (
+    "linonelayer.gif",
+    "quadratic_1lin1_relu.gif",
+    "quadratic_1lin2_relu_2lin1.gif",
+    "output_relu_multineuron.gif",
+)
+
+
+def front_matter(path: Path) -> dict:
+    """The YAML between the opening '---' line and the next one."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "---", f"{path} does not start with front matter"
+    end = lines.index("---", 1)
+    return yaml.safe_load("\n".join(lines[1:end]))
+
+
+def article_training_specs() -> dict[str, TrainingSpec]:
+    specs = {}
+    for name, declaration in front_matter(ARTICLE)["figures"].items():
+        spec, issues = parse_figure(name, declaration)
+        assert issues == (), issues
+        if isinstance(spec, TrainingSpec):
+            specs[name] = spec
+    return specs
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, TrainingResult]:
+    return {name: run_training(spec) for name, spec in article_training_specs().items()}
+
+
+def slopes(result: TrainingResult) -> np.ndarray:
+    """(frames,) slope of each snapshot's prediction, end to end across the grid."""
+    predictions = np.stack([s.prediction for s in result.snapshots])  # (frames, G)
+    return (predictions[:, -1] - predictions[:, 0]) / (result.grid_x[-1] - result.grid_x[0])
+
+
+def final_error(result: TrainingResult) -> np.ndarray:
+    """(G,) |prediction - target| after training."""
+    return np.abs(result.snapshots[-1].prediction - result.target_y)
+
+
+# --- fast: the article's declarations and the training contract ---
+
+
+def test_article_declares_the_four_networks_on_x_squared():
+    specs = article_training_specs()
+    assert {name: spec.hidden for name, spec in specs.items()} == {
+        LINEAR: (), ONE: (1,), TWO: (2,), TWENTY: (20,)
+    }  # fmt: skip
+    assert {spec.target for spec in specs.values()} == {"x**2"}
+    assert specs[LINEAR].batch_size is not None, "the tilting line is a mini-batch SGD story"
+
+
+def test_snapshots_are_evenly_spaced_from_start_to_end():
+    assert snapshot_steps(10, 11) == tuple(range(11))
+    assert snapshot_steps(1000, 5) == (0, 250, 500, 750, 1000)
+    assert snapshot_steps(7, 3) == (0, 4, 7)  # 3.5 rounds to even
+
+
+def test_run_training_records_what_the_figures_draw():
+    spec = TrainingSpec(name="t.gif", target="x**2", hidden=(3,), samples=10, steps=30, frames=7, seed=5)
+    result = run_training(spec)
+    assert [s.step for s in result.snapshots] == [0, 5, 10, 15, 20, 25, 30]
+    assert result.grid_x.shape == result.target_y.shape == (GRID_POINTS,)
+    np.testing.assert_allclose(result.train_x, np.linspace(-1, 1, 10))
+    np.testing.assert_allclose(result.train_y, result.train_x**2)
+    assert all(s.prediction.shape == (GRID_POINTS,) for s in result.snapshots)
+    assert [w.shape for w, _ in result.final_params] == [(1, 3), (3, 1)]
+    output_bias = result.final_params[-1][1][0]
+    np.testing.assert_allclose(
+        result.contributions.sum(axis=1) + output_bias, result.snapshots[-1].prediction
+    )
+    assert result.final_loss < result.snapshots[0].loss
+
+
+def test_contributions_exist_only_for_one_hidden_layer():
+    spec = TrainingSpec(name="t.gif", target="x", hidden=(), steps=3, frames=2)
+    assert run_training(spec).contributions is None
+    assert run_training(dataclasses.replace(spec, hidden=(2, 2))).contributions is None
+
+
+def test_divergence_names_the_step_and_the_lr():
+    spec = TrainingSpec(name="t.gif", target="x**2", interval=(-10.0, 10.0), lr=1.0, steps=100, frames=2)
+    with pytest.raises(TrainingDiverged) as caught:
+        run_training(spec)
+    assert str(caught.value) == "training diverged to infinity at step 84; lower lr (now 1.0)"
+
+
+# --- slow: the article's runs ---
+
+
+@pytest.mark.slow
+def test_loss_falls_from_the_line_to_one_two_and_twenty_neurons(runs):
+    loss = {name: run.final_loss for name, run in runs.items()}
+    assert loss[LINEAR] > 1.5 * loss[ONE], loss
+    assert loss[ONE] > 10 * loss[TWO], loss
+    assert loss[TWO] > 10 * loss[TWENTY], loss
+
+
+@pytest.mark.slow
+def test_one_neuron_is_flat_on_one_side_and_follows_the_other(runs):
+    run = runs[ONE]
+    x, prediction, error = run.grid_x, run.snapshots[-1].prediction, final_error(run)
+    active = run.contributions[:, 0] != 0  # (G,) where the single ReLU is on
+    flat_side = x < 0 if not active[x < 0].any() else x > 0
+    assert not active[flat_side].any(), "the neuron should be off on a whole half of the interval"
+    assert np.ptp(prediction[flat_side]) == 0.0  # exactly level there: only the output bias is left
+    far_flat, far_active = (0, -1) if flat_side[0] else (-1, 0)
+    assert error[far_flat] > 0.5, "on the flat side the fit misses the rising arm"
+    assert error[far_active] < 0.1 and np.mean(error[active] ** 2) < 1e-3, "the sloped side follows its arm"
+
+
+@pytest.mark.slow
+def test_two_neurons_cover_both_sides(runs):
+    run = runs[TWO]
+    x, parts = run.grid_x, run.contributions  # (G,), (G, 2)
+    active_sides = {
+        ("left" if x[part != 0].max() < 0 else "right" if x[part != 0].min() > 0 else "both")
+        for part in parts.T
+    }
+    assert active_sides == {"left", "right"}, "one hinge per arm"
+    error = final_error(run)
+    assert error[0] < 0.1 and error[-1] < 0.1 and error.max() < 0.1
+
+
+@pytest.mark.slow
+def test_twenty_neurons_lie_almost_on_the_curve(runs):
+    assert final_error(runs[TWENTY]).max() < 0.03
+
+
+@pytest.mark.slow
+def test_the_sgd_line_keeps_tilting_and_never_settles(runs):
+    spec = article_training_specs()[LINEAR]
+    late = slopes(runs[LINEAR])[len(runs[LINEAR].snapshots) // 2 :]  # last half of training
+    sign_changes = int(np.sum(np.diff(np.sign(late)) != 0))
+    assert sign_changes >= 10, f"slope changed sign only {sign_changes} times"
+    last_quarter = late[len(late) // 2 :]
+    assert np.abs(last_quarter).max() > 0.1, "still visibly tilting at the end"
+    # The cause is the mini-batches: full-batch descent from the same start settles.
+    settled = slopes(run_training(dataclasses.replace(spec, batch_size=None)))
+    assert np.abs(settled[len(settled) // 2 :]).max() < 1e-3
+
+
+@pytest.mark.slow
+def test_runs_are_deterministic(runs):
+    for name, spec in article_training_specs().items():
+        again = run_training(spec)
+        for first, second in zip(runs[name].snapshots, again.snapshots):
+            assert first.loss == second.loss
+            np.testing.assert_array_equal(first.prediction, second.prediction)
+        other = run_training(dataclasses.replace(spec, seed=spec.seed + 1))
+        assert not np.array_equal(other.snapshots[-1].prediction, again.snapshots[-1].prediction)
