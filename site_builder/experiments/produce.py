@@ -1,0 +1,91 @@
+"""From a figure spec to the figure's bytes: run the experiment, then draw it.
+
+:func:`produce_figure` is the one entry point the build calls, once per
+declared figure and often in a worker process, so it is a module-level
+function of a frozen (picklable) spec. This module is the only place where
+experiments and drawing meet: the drawing code sees arrays and results,
+never networks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from site_builder.experiments.specs import ActivationPlotSpec, FigureSpec, TrainingSpec
+from site_builder.experiments.training import run_training
+from site_builder.figures.animation import draw_training_animation, draw_training_still
+from site_builder.figures.plots import draw_activation_plot
+from site_builder.nn.activations import get_activation
+
+ACTIVATION_PLOT_POINTS = 801  # odd, so a symmetric interval has x = 0 on the grid
+
+# Names as they read mid-sentence ("20 hidden ReLU neurons").
+ACTIVATION_NAMES: dict[str, str] = {
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "relu": "ReLU",
+    "leaky_relu": "leaky ReLU",
+}
+
+
+def produce_figure(spec: FigureSpec) -> bytes:
+    """The bytes of the figure ``spec`` declares: a PNG, or a GIF for a ``.gif`` training figure."""
+    if isinstance(spec, ActivationPlotSpec):
+        return _activation_plot(spec)
+    if isinstance(spec, TrainingSpec):
+        return _training_figure(spec)
+    raise TypeError(f"not a figure spec: {spec!r}")
+
+
+def _activation_plot(spec: ActivationPlotSpec) -> bytes:
+    """The activation and its derivative over ``spec.interval``, as a PNG."""
+    activation = get_activation(spec.activation, leak=spec.leak)
+    x = np.linspace(*spec.interval, ACTIVATION_PLOT_POINTS)  # (G,)
+    return draw_activation_plot(
+        x, activation(x), activation.derivative(x),
+        title=activation_title(spec), formula_label=activation_formula(spec),
+    )
+
+
+def _training_figure(spec: TrainingSpec) -> bytes:
+    """Train as ``spec`` says; draw the run as a GIF (``.gif``) or its final fit (``.png``)."""
+    extension = spec.name.rsplit(".", 1)[-1].lower()
+    if extension not in ("gif", "png"):
+        raise ValueError(f"figure name {spec.name!r} must end in .gif or .png")
+    result = run_training(spec)
+    if extension == "gif":
+        return draw_training_animation(result, title=training_title(spec), fps=spec.fps)
+    return draw_training_still(result, title=training_title(spec))
+
+
+def activation_title(spec: ActivationPlotSpec) -> str:
+    """E.g. ``"ReLU"`` or ``"Leaky ReLU (slope 0.1)"``."""
+    name = ACTIVATION_NAMES[spec.activation]
+    title = name[0].upper() + name[1:]
+    return f"{title} (slope {spec.leak:g})" if spec.activation == "leaky_relu" else title
+
+
+def activation_formula(spec: ActivationPlotSpec) -> str:
+    """The activation's definition in mathtext, for the legend."""
+    formulas = {
+        "sigmoid": r"$\sigma(x) = 1\,/\,(1 + e^{-x})$",
+        "tanh": r"$\tanh(x)$",
+        "relu": r"$\mathrm{ReLU}(x) = \max(0,\, x)$",
+        "leaky_relu": rf"$\max({spec.leak:g}x,\, x)$",
+    }
+    return formulas[spec.activation]
+
+
+def training_title(spec: TrainingSpec) -> str:
+    """What was trained, e.g. ``"Linear model"``, ``"1 hidden ReLU neuron"``.
+
+    Deeper networks list their widths: ``"Hidden layers of 4 and 8 tanh neurons"``.
+    """
+    if not spec.hidden:
+        return "Linear model"
+    name = ACTIVATION_NAMES[spec.activation]
+    if len(spec.hidden) == 1:
+        width = spec.hidden[0]
+        return f"{width} hidden {name} neuron{'' if width == 1 else 's'}"
+    widths = ", ".join(str(w) for w in spec.hidden[:-1]) + f" and {spec.hidden[-1]}"
+    return f"Hidden layers of {widths} {name} neurons"
