@@ -46,6 +46,7 @@ class Article:
     tags: tuple[str, ...]
     figures: tuple[DeclaredFigure, ...]
     assets: tuple[str, ...]  # other files in the article's folder, relative to it
+    cover: str | None  # image shown with the article in listings: a figure or asset name
 
     @property
     def output_path(self) -> str:
@@ -122,6 +123,7 @@ def _load_article(folder: Path, relative: str) -> Article:
         tags=fields.tags("tags"),
         figures=figures,
         assets=assets,
+        cover=_cover(fields, figures, assets),
     )
     fields.raise_if_any()
     return article
@@ -142,7 +144,7 @@ def _load_page(file: Path, relative: str) -> Page:
     return page
 
 
-ARTICLE_KEYS = ("title", "date", "summary", "draft", "tags", "figures")
+ARTICLE_KEYS = ("title", "date", "summary", "draft", "tags", "cover", "figures")
 PAGE_KEYS = ("title", "summary", "draft")
 
 
@@ -212,6 +214,17 @@ def _read_figures(document: Document, problems: list[Problem]) -> tuple[Declared
         if spec is not None and not issues:
             figures.append(DeclaredFigure(spec, document.line_of("figures", str(name))))
     return tuple(figures)
+
+
+def _cover(fields: _FieldReader, figures: tuple[DeclaredFigure, ...], assets: tuple[str, ...]) -> str | None:
+    """The listing image: ``cover`` from front matter, else the first still (PNG) figure, else none."""
+    images = [f.spec.name for f in figures] + list(assets)
+    if "cover" in fields.document.meta:
+        cover = fields.text("cover")
+        if cover and cover not in images:
+            fields.problems.append(Problem(fields.document.path, fields.document.line_of("cover"), f"'cover' must name a declared figure or a file beside the article, not '{cover}'"))
+        return cover or None
+    return next((f.spec.name for f in figures if f.spec.name.endswith(".png")), None)
 
 
 def _check_name(name: str, what: str, path: str, problems: list[Problem]) -> None:

@@ -69,7 +69,7 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
         problems.extend(_check_references(bodies, link_map, {}))
         raise BuildFailed(problems)
     inline_css = files.assets.get(STYLESHEET, b"").decode("utf-8")
-    pages = _render_pages(config, content, {b.output_path: b.markdown for b in bodies}, environment, inline_css)
+    pages = _render_pages(config, content, {b.output_path: b.markdown for b in bodies}, output, environment, inline_css)
     problems.extend(_check_references(bodies, link_map, pages))
     if problems:
         raise BuildFailed(problems)
@@ -150,10 +150,10 @@ def _check_references(bodies: list[_Body], link_map: LinkMap, pages: Mapping[str
     return problems
 
 
-def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, RenderedMarkdown], environment: jinja2.Environment, inline_css: str) -> dict[str, bytes]:
+def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, RenderedMarkdown], output: Mapping[str, bytes], environment: jinja2.Environment, inline_css: str) -> dict[str, bytes]:
     nav = [{"title": p.title, "path": p.output_path} for p in content.pages]
-    jobs: list[tuple[str, str, dict[str, object]]] = [("index.html", "index.html", {"page_title": config.title, "description": config.description, "articles": [_article_card(a) for a in content.articles]})]
-    jobs += [(a.output_path, "article.html", _article_context(a, bodies[a.output_path])) for a in content.articles]
+    jobs: list[tuple[str, str, dict[str, object]]] = [("index.html", "index.html", {"page_title": config.title, "description": config.description, "articles": [_article_card(a, output) for a in content.articles]})]
+    jobs += [(a.output_path, "article.html", _article_context(a, bodies[a.output_path], output)) for a in content.articles]
     jobs += [(p.output_path, "page.html", _page_context(p, bodies[p.output_path])) for p in content.pages]
     jobs.append(("404.html", "404.html", {"page_title": "Page not found", "description": config.description, "inline_css": Markup(inline_css)}))
     pages: dict[str, bytes] = {}
@@ -186,15 +186,19 @@ def _common_context(config: SiteConfig, output_path: str, nav: list[dict[str, st
     }
 
 
-def _article_card(article: Article) -> dict[str, object]:
-    return {"title": article.title, "date": article.date, "summary": article.summary, "tags": article.tags, "url": article.output_path, "draft": article.draft}
+def _article_card(article: Article, output: Mapping[str, bytes]) -> dict[str, object]:
+    cover = None
+    if article.cover and f"{article.slug}/{article.cover}" in output:
+        width, height = image_dimensions(output[f"{article.slug}/{article.cover}"]) or (None, None)
+        cover = {"url": f"{article.slug}/{article.cover}", "width": width, "height": height}
+    return {"title": article.title, "date": article.date, "summary": article.summary, "tags": article.tags, "url": article.output_path, "draft": article.draft, "cover": cover}
 
 
-def _article_context(article: Article, body: RenderedMarkdown) -> dict[str, object]:
+def _article_context(article: Article, body: RenderedMarkdown, output: Mapping[str, bytes]) -> dict[str, object]:
     return {
         "page_title": article.title,
         "description": article.summary,
-        "article": _article_card(article),
+        "article": _article_card(article, output),
         "body": Markup(body.html),
         "toc": body.toc,
     }

@@ -29,3 +29,21 @@ def make_project(tmp_path: Path):
         return root
 
     return make
+
+
+def copy_example(destination: Path) -> Path:
+    """Copy the real example project (content, templates, static, site.toml) to ``destination``."""
+    for name in ("content", "templates", "static"):
+        shutil.copytree(REPO / name, destination / name)
+    shutil.copy(REPO / "site.toml", destination / "site.toml")
+    return destination
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content/ built once per test session into a temporary folder."""
+    from site_builder.build import BuildOptions, build
+
+    root = copy_example(tmp_path_factory.mktemp("example"))
+    build(BuildOptions(root=root, out=root / "_site"))
+    return root / "_site"

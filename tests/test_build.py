@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ from site_builder.build import BuildOptions, build
 from site_builder.output import MARKER
 from site_builder.problems import BuildFailed
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import REPO, copy_example
 
 FIGURES = [
     "linonelayer.gif", "sigmoid.png", "tanh.png", "ReLU.png", "leaky_ReLU.png",
@@ -22,22 +21,8 @@ FIGURES = [
 ]
 
 
-def copy_example(destination: Path) -> Path:
-    for name in ("content", "templates", "static"):
-        shutil.copytree(REPO / name, destination / name)
-    shutil.copy(REPO / "site.toml", destination / "site.toml")
-    return destination
-
-
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture(scope="module")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_example(tmp_path_factory.mktemp("example"))
-    build(BuildOptions(root=root, out=root / "_site"))
-    return root / "_site"
 
 
 @pytest.mark.slow

@@ -1,0 +1,109 @@
+"""What a reader sees and does, in headless Chromium: from disk, under a project path, on a phone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from browser import browser, project_site_server  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.slow
+
+PAGES = ["index.html", "relu-guide/index.html", "about.html"]
+
+
+def open_page(browser, url: str, **context_options):  # noqa: F811
+    """Open ``url``; return the page plus the console errors and failed requests seen while loading."""
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+    page.goto(url, wait_until="load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    return page, errors
+
+
+def loaded_state(page) -> dict:
+    """Load every image now (they are lazy) and report what the reader would see."""
+    page.evaluate(
+        """() => Promise.all([...document.images].map(i => { i.loading = 'eager'; return i.decode().catch(() => null); }))"""
+    )
+    return page.evaluate(
+        """() => ({
+            stylesheets: [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.sheet !== null),
+            brokenImages: [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src),
+            images: document.images.length,
+            katexFont: document.fonts.check('16px KaTeX_Main'),
+            katexFontLoaded: [...document.fonts].some(f => f.family.includes('KaTeX') && f.status === 'loaded'),
+            bodyFont: getComputedStyle(document.body).fontFamily,
+        })"""
+    )
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_work_from_disk(browser, example_site: Path, path: str) -> None:  # noqa: F811
+    page, errors = open_page(browser, (example_site / path).as_uri())
+    state = loaded_state(page)
+    assert errors == []
+    assert all(state["stylesheets"]), state
+    assert state["brokenImages"] == []
+    assert "Iowan Old Style" in state["bodyFont"]  # our stylesheet applied, not the browser default
+    page.context.close()
+
+
+def test_article_from_disk_shows_math_with_katex_fonts_and_all_figures(browser, example_site: Path) -> None:  # noqa: F811
+    page, errors = open_page(browser, (example_site / "relu-guide/index.html").as_uri())
+    state = loaded_state(page)
+    assert errors == [] and state["images"] == 8 and state["brokenImages"] == []
+    assert state["katexFontLoaded"], "KaTeX's woff2 fonts did not load from disk"
+    assert page.locator(".katex").count() > 20
+    assert page.locator("figure figcaption").count() == 8
+    page.context.close()
+
+
+def test_site_under_a_project_path_navigates(browser, project_site_server: str) -> None:  # noqa: F811
+    page, errors = open_page(browser, project_site_server)
+    page.get_by_role("link", name="An illustrated guide to ReLUs").click()
+    page.wait_for_load_state("load")
+    assert page.url == project_site_server + "relu-guide/index.html"
+    assert loaded_state(page)["brokenImages"] == []
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="About").click()
+    page.wait_for_load_state("load")
+    assert page.url == project_site_server + "about.html"
+    assert errors == []
+    page.context.close()
+
+
+def test_missing_page_shows_the_styled_404_at_any_depth(browser, project_site_server: str) -> None:  # noqa: F811
+    page, _ = open_page(browser, project_site_server + "no/such/page/")
+    assert page.locator("h1").inner_text() == "Page not found"
+    assert "Iowan Old Style" in loaded_state(page)["bodyFont"]
+    page.context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_horizontal_scrolling_on_a_phone(browser, example_site: Path, path: str) -> None:  # noqa: F811
+    page, _ = open_page(browser, (example_site / path).as_uri(), viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    page.context.close()
+
+
+def test_dark_scheme_follows_the_system(browser, example_site: Path) -> None:  # noqa: F811
+    page, _ = open_page(browser, (example_site / "index.html").as_uri(), color_scheme="dark")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(23, 24, 28)"
+    page.context.close()
+
+
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_content(browser, example_site: Path) -> None:  # noqa: F811
+    page, _ = open_page(browser, (example_site / "relu-guide/index.html").as_uri())
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0  # visible when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.context.close()
