@@ -97,12 +97,12 @@ def test_linear_model_and_explicit_full_batch():
 @pytest.mark.parametrize(
     "name, message",
     [
-        ("plots/ReLU.png", "figure name 'plots/ReLU.png' must be a plain file name, without '/' or '\\'"),
-        ("plots\\ReLU.png", "figure name 'plots\\\\ReLU.png' must be a plain file name, without '/' or '\\'"),
-        (".ReLU.png", "figure name '.ReLU.png' must not start with '.'"),
-        ("..", "figure name '..' must not start with '.'"),
-        ("ReLU.jpg", "figure name 'ReLU.jpg' must end in .png (a still) or .gif (an animation)"),
-        ("", "figure name '' must be a file name like plot.png"),
+        ("plots/ReLU.png", "the name must be a plain file name, without '/' or '\\'"),
+        ("plots\\ReLU.png", "the name must be a plain file name, without '/' or '\\'"),
+        (".ReLU.png", "the name must not start with '.'"),
+        ("..", "the name must not start with '.'"),
+        ("ReLU.jpg", "the name must end in .png (a still) or .gif (an animation)"),
+        ("", "the name must be a file name like plot.png"),
     ],
 )
 def test_bad_file_names(name, message):
@@ -113,13 +113,13 @@ def test_bad_file_names(name, message):
 def test_absolute_path_is_not_a_file_name():
     issues = issues_of("/tmp/x.png", {"kind": "activation", "activation": "relu"})
     assert issues == (
-        SpecIssue(None, "figure name '/tmp/x.png' must be a plain file name, without '/' or '\\'"),
+        SpecIssue(None, "the name must be a plain file name, without '/' or '\\'"),
     )
 
 
 def test_activation_plots_are_stills():
     issue = only_issue("ReLU.gif", {"kind": "activation", "activation": "relu"})
-    assert issue == SpecIssue(None, "figure name 'ReLU.gif' must end in .png: activation plots are stills")
+    assert issue == SpecIssue(None, "the name must end in .png: activation plots are stills")
 
 
 @pytest.mark.parametrize(
@@ -311,9 +311,9 @@ def test_every_issue_is_reported_in_one_pass():
         None, None, None, "lrate", "lr", "steps", "hidden", "batch_size", "activation", "target"
     ]  # fmt: skip
     assert issues[:3] == (
-        SpecIssue(None, "figure name '../fit.jpg' must be a plain file name, without '/' or '\\'"),
-        SpecIssue(None, "figure name '../fit.jpg' must not start with '.'"),
-        SpecIssue(None, "figure name '../fit.jpg' must end in .png (a still) or .gif (an animation)"),
+        SpecIssue(None, "the name must be a plain file name, without '/' or '\\'"),
+        SpecIssue(None, "the name must not start with '.'"),
+        SpecIssue(None, "the name must end in .png (a still) or .gif (an animation)"),
     )
 
 

@@ -160,7 +160,7 @@ def parse_figure(name: str, declaration: object) -> tuple[FigureSpec | None, tup
     if kind_issue is not None:
         return None, (*issues, kind_issue)
     if kind == "activation" and isinstance(name, str) and name.endswith(".gif"):
-        message = f"figure name {name!r} must end in .png: activation plots are stills"
+        message = f"the name must end in .png: activation plots are stills"
         issues.append(SpecIssue(None, message))
     values, field_issues = _convert_fields(kind, declaration)
     issues += field_issues
@@ -174,16 +174,16 @@ def parse_figure(name: str, declaration: object) -> tuple[FigureSpec | None, tup
 def _name_issues(name: object) -> list[SpecIssue]:
     """Problems with a figure's file name: it must be a bare .png or .gif file name."""
     if not isinstance(name, str) or not name:
-        return [SpecIssue(None, f"figure name {_show(name)} must be a file name like plot.png")]
+        return [SpecIssue(None, f"the name must be a file name like plot.png")]
     issues = []
     if "/" in name or "\\" in name:
-        message = f"figure name {name!r} must be a plain file name, without '/' or '\\'"
+        message = f"the name must be a plain file name, without '/' or '\\'"
         issues.append(SpecIssue(None, message))
     if name.startswith("."):
-        issues.append(SpecIssue(None, f"figure name {name!r} must not start with '.'"))
+        issues.append(SpecIssue(None, f"the name must not start with '.'"))
     if not name.endswith(EXTENSIONS):
         issues.append(
-            SpecIssue(None, f"figure name {name!r} must end in .png (a still) or .gif (an animation)")
+            SpecIssue(None, f"the name must end in .png (a still) or .gif (an animation)")
         )
     return issues
 
