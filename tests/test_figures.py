@@ -283,8 +283,8 @@ def test_produce_activation_plot(produce):
     from site_builder.experiments.specs import ActivationPlotSpec
 
     spec = ActivationPlotSpec("ReLU.png", "leaky_relu", interval=(-6.0, 6.0))
-    data = produce.produce_figure(spec)
-    assert data.startswith(PNG_SIGNATURE) and data == produce.produce_figure(spec)
+    data = produce.produce_figure(spec)["ReLU.png"]
+    assert data.startswith(PNG_SIGNATURE) and data == produce.produce_figure(spec)["ReLU.png"]
     assert pickle.loads(pickle.dumps(produce.produce_figure)) is produce.produce_figure
 
 
@@ -293,7 +293,7 @@ def test_produce_training_figures(produce):
     from site_builder.experiments.specs import TrainingSpec
 
     spec = TrainingSpec("fit.gif", "x**2", hidden=(2,), steps=40, frames=5, seed=1)
-    animation = Image.open(io.BytesIO(produce.produce_figure(spec)))
+    animation = Image.open(io.BytesIO(produce.produce_figure(spec)["fit.gif"]))
     assert (animation.format, animation.n_frames) == ("GIF", 5)
-    still = Image.open(io.BytesIO(produce.produce_figure(TrainingSpec("fit.png", "x**2", steps=40, frames=5))))
+    still = Image.open(io.BytesIO(produce.produce_figure(TrainingSpec("fit.png", "x**2", steps=40, frames=5))["fit.png"]))
     assert still.format == "PNG"

@@ -28,12 +28,16 @@ ACTIVATION_NAMES: dict[str, str] = {
 }
 
 
-def produce_figure(spec: FigureSpec) -> bytes:
-    """The bytes of the figure ``spec`` declares: a PNG, or a GIF for a ``.gif`` training figure."""
+def produce_figure(spec: FigureSpec) -> dict[str, bytes]:
+    """The files the figure ``spec`` declares, by file name: ``{spec.name: PNG or GIF bytes}``.
+
+    A mapping, because one declaration may yield companion files beside the
+    figure itself (a poster frame for an animation, say).
+    """
     if isinstance(spec, ActivationPlotSpec):
-        return _activation_plot(spec)
+        return {spec.name: _activation_plot(spec)}
     if isinstance(spec, TrainingSpec):
-        return _training_figure(spec)
+        return {spec.name: _training_figure(spec)}
     raise TypeError(f"not a figure spec: {spec!r}")
 
 

@@ -48,7 +48,8 @@ def run_figures(jobs: Sequence[FigureJob], executor: Executor | None = None) -> 
     problems: list[Problem] = []
     for job, future in futures:
         try:
-            figures[job.output_path] = future.result()
+            folder = job.output_path.rsplit("/", 1)[0]
+            figures.update({f"{folder}/{name}": data for name, data in future.result().items()})
         except TrainingDiverged as error:
             problems.append(Problem(job.source, job.line, f"figure '{job.spec.name}': {error}"))
     if problems:
