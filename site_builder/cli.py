@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from concurrent.futures import Executor
+from contextlib import ExitStack
 from pathlib import Path
 
 from . import __version__
-from .build import BuildOptions, build
-from .problems import BuildFailed
+from .build import build
+from .options import BuildOptions
+from .problems import BuildFailed, Problem
+from .progress import for_stream
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INTERNAL = 0, 1, 3
 
@@ -34,12 +38,17 @@ def _parser() -> argparse.ArgumentParser:
     build_parser = commands.add_parser(
         "build",
         help="build the site into _site/ (or --out)",
-        description="Run the declared experiments, render every page and write the site. "
-        "The previous output is replaced only when the whole build succeeds.",
+        description="Run the declared experiments (from the cache when nothing that decides a figure changed), "
+        "render every page and write the site. The previous output is replaced only when the whole build succeeds.",
     )
     build_parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding site.toml and content/ (default: .)")
     build_parser.add_argument("--out", type=Path, help="output folder (default: output_dir from site.toml, _site)")
     build_parser.add_argument("--drafts", action="store_true", help="include articles and pages marked draft: true")
+    build_parser.add_argument("--force", action="store_true", help="re-run every experiment and rebuild every page, ignoring the cache")
+    build_parser.add_argument("--explain", action="store_true", help="say, for each figure that ran, which input changed")
+    build_parser.add_argument("--cache-dir", type=Path, help="cache folder (default: ROOT/.site-cache; safe to keep between CI runs)")
+    build_parser.add_argument("--executor", choices=("local", "dask"), default="local", help="where experiments run: local processes (default) or a Dask cluster")
+    build_parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
     build_parser.add_argument("--debug", action="store_true", help="show Python tracebacks for unexpected errors")
     build_parser.set_defaults(command=_build_command)
     return parser
@@ -47,7 +56,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build_command(args: argparse.Namespace) -> int:
     try:
-        report = build(BuildOptions(root=args.root, out=args.out, include_drafts=args.drafts))
+        with ExitStack() as stack:
+            executor = _executor(args, stack)
+            report = build(BuildOptions(
+                root=args.root, out=args.out, include_drafts=args.drafts, force=args.force,
+                cache_dir=args.cache_dir, executor=executor, progress=for_stream(sys.stderr),
+            ))
     except BuildFailed as failure:
         for problem in failure.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -62,5 +76,20 @@ def _build_command(args: argparse.Namespace) -> int:
         return EXIT_INTERNAL
     for notice in report.notices:
         print(f"note: {notice}", file=sys.stderr)
-    print(f"built {report.pages} pages and {report.figures} figures into {report.out_dir} in {report.seconds:.1f} s")
+    print(report.summary())
+    if args.explain:
+        for line in report.explanation() or ["  no figure ran: every one came from the cache"]:
+            print(line)
     return EXIT_OK
+
+
+def _executor(args: argparse.Namespace, stack: ExitStack) -> Executor | None:
+    """``None`` for the default local process pool, or a Dask cluster's executor."""
+    if args.executor == "local":
+        return None
+    if not args.scheduler:
+        raise BuildFailed([Problem("command line", None, "--executor dask needs --scheduler ADDRESS (for example tcp://127.0.0.1:8786)")])
+    from .distributed import dask_executor
+
+    return stack.enter_context(dask_executor(args.scheduler))
+

@@ -1,0 +1,103 @@
+"""The full build, stage by stage: load the site → run the experiments → render → check → write.
+
+Nothing is written until every stage has succeeded; each stage reports all of
+its problems at once through :class:`BuildFailed`.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from .assets import collect_assets
+from .cache import FigureCache
+from .config import SiteConfig, load_config, with_base_url
+from .content import Content, load_content
+from .experiments.runner import FigureRun, figure_jobs, run_figures
+from .linkcheck import find_broken_references
+from .markup import KatexAssetsError, KatexRenderer, KatexUnavailable, find_katex, highlight_css, katex_assets
+from .markup.math_cache import CachedMathRenderer
+from .options import BuildOptions, BuildReport
+from .output import check_output_dir, write_site
+from .problems import BuildFailed, Problem
+from .render import SiteFiles, render_site
+from .templating import TEMPLATES_DIR, make_environment
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
+    """Build the site at ``options.root`` into ``out_dir``; raise :class:`BuildFailed` listing every problem."""
+    started = time.perf_counter()
+    root = options.root.resolve()
+    config, content, notices = load_site(root, options.include_drafts)
+    if options.base_url is not None:
+        config = with_base_url(config, options.base_url)
+    _raise_if(check_output_dir(out_dir, root))
+
+    figures = _run_experiments(content, options)
+
+    katex_dir = _katex_dir(root)
+    generated = {f"static/katex/{path}": data for path, data in katex_assets(katex_dir).items()}
+    generated["static/highlight.css"] = highlight_css().encode("utf-8")
+    files = SiteFiles(figures.files, collect_assets(root, content, generated))
+    site = _render(config, content, files, root, katex_dir, options)
+    _raise_if(find_broken_references(site))
+
+    options.progress.start("write", 1)
+    write_site(out_dir, site)
+    options.progress.finish("write", f"{len(site)} files")
+    pages = sum(1 for path in site if path.endswith(".html"))
+    return BuildReport(out_dir, pages, len(site), time.perf_counter() - started, figures.ran, figures.cached, notices)
+
+
+def load_site(root: Path, include_drafts: bool) -> tuple[SiteConfig, Content, tuple[str, ...]]:
+    """Read ``site.toml`` and ``content/``; problems in both are reported together."""
+    problems: list[Problem] = []
+    config, notices = SiteConfig(), ()
+    try:
+        config, notices = load_config(root)
+    except BuildFailed as failure:
+        problems.extend(failure.problems)
+    try:
+        content = load_content(root, include_drafts=include_drafts)
+    except BuildFailed as failure:
+        problems.extend(failure.problems)
+    _raise_if(problems)
+    return config, content, notices
+
+
+def _run_experiments(content: Content, options: BuildOptions) -> FigureRun:
+    jobs = figure_jobs(content.articles)
+    options.progress.start("experiments", len(jobs))
+    cache = FigureCache(options.cache_folder() / "figures")
+    run = run_figures(jobs, cache, executor=options.executor, force=options.force, on_done=lambda job: options.progress.advance("experiments"))
+    options.progress.finish("experiments", run.summary())
+    return run
+
+
+def _render(config: SiteConfig, content: Content, files: SiteFiles, root: Path, katex_dir: Path, options: BuildOptions) -> dict[str, bytes]:
+    """Render every page; formulas come from the math cache, and Node starts only for new ones."""
+    options.progress.start("render", len(content.articles) + len(content.pages))
+    try:
+        with KatexRenderer(katex_dir) as katex:
+            math = CachedMathRenderer(katex, options.cache_folder() / "math.json", katex_dir)
+            site = render_site(config, content, files, make_environment(root / TEMPLATES_DIR), math)
+            math.save()
+    except KatexUnavailable as error:
+        raise BuildFailed([Problem("node_modules/katex", None, str(error))]) from None
+    options.progress.finish("render", f"{math.misses} new formulas rendered by KaTeX")
+    return site
+
+
+def _katex_dir(root: Path) -> Path:
+    """KaTeX's package folder: the project's ``node_modules`` first, then the one beside site_builder."""
+    try:
+        return find_katex([root, PACKAGE_DIR])
+    except (KatexUnavailable, KatexAssetsError) as error:
+        raise BuildFailed([Problem("node_modules/katex", None, str(error))]) from None
+
+
+def _raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise BuildFailed(problems)
