@@ -189,7 +189,7 @@ def test_math_cache_answers_repeated_formulas_without_the_renderer(tmp_path: Pat
 
 @pytest.mark.slow
 def test_dask_executor_runs_the_experiments_on_a_local_cluster(project: Path) -> None:
-    distributed = pytest.importorskip("distributed") if not _dask_required() else __import__("distributed")
+    import distributed  # in the test extra: this test never skips
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         result = subprocess.run(
             [sys.executable, "-m", "site_builder", "build", "--root", str(project), "--executor", "dask", "--scheduler", cluster.scheduler_address],
@@ -200,8 +200,3 @@ def test_dask_executor_runs_the_experiments_on_a_local_cluster(project: Path) ->
     local = tree(build(BuildOptions(root=project, force=True, out=project / "local")).out_dir)
     assert tree(project / "_site") == local
 
-
-def _dask_required() -> bool:
-    import os
-
-    return os.environ.get("SITE_BUILDER_REQUIRE_BROWSER") == "1"
