@@ -63,6 +63,8 @@ def figure_inputs(spec: FigureSpec, code: Mapping[str, str], versions: Mapping[s
     """Everything that decides a figure's bytes, as JSON-ready data."""
     declaration = {"kind": type(spec).__name__, **dataclasses.asdict(spec)}
     seed = declaration.pop("seed", None)
+    if seed is None and isinstance(declaration.get("training"), dict):  # a figure kind that wraps a training run
+        seed = declaration["training"].pop("seed", None)
     inputs = {"declaration": declaration, "seed": seed, "code": dict(code), "versions": dict(versions)}
     return json.loads(json.dumps(inputs, sort_keys=True))  # tuples become lists, as when read back
 

@@ -245,6 +245,10 @@ def _golden_image_size(src: str) -> tuple[int, int] | None:
     return (640, 480) if src.startswith("figures/") else None
 
 
+def _golden_poster(src: str) -> str | None:
+    return src.removesuffix(".gif") + ".poster.png" if src.startswith("figures/") and src.endswith(".gif") else None
+
+
 @pytest.mark.parametrize("source", sorted(GOLDEN_DIR.glob("*.md")), ids=lambda path: path.stem)
 def test_golden(source: Path, katex: KatexRenderer) -> None:
     result = render_markdown(
@@ -253,6 +257,7 @@ def test_golden(source: Path, katex: KatexRenderer) -> None:
         math=katex,
         rewrite_url=lambda url: re.sub(r"\.md(?=$|#)", ".html", url),
         image_size=_golden_image_size,
+        poster=_golden_poster,
     )
     expected_path = source.with_suffix(".html")
     actual = result.html + "\n"

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from site_builder.experiments.results import TrainingResult
-from site_builder.experiments.specs import TrainingSpec, parse_figure
+from site_builder.experiments.specs import NeuronsSpec, TrainingSpec, parse_figure
 from site_builder.experiments.training import GRID_POINTS, TrainingDiverged, run_training, snapshot_steps
 
 ARTICLE = Path(__file__).parents[1] / "content" / "relu-guide" / "index.md"
@@ -34,14 +34,18 @@ def front_matter(path: Path) -> dict:
     return yaml.safe_load("\n".join(lines[1:end]))
 
 
-def article_training_specs() -> dict[str, TrainingSpec]:
+def article_specs(kind: type) -> dict[str, object]:
     specs = {}
     for name, declaration in front_matter(ARTICLE)["figures"].items():
         spec, issues = parse_figure(name, declaration)
         assert issues == (), issues
-        if isinstance(spec, TrainingSpec):
+        if isinstance(spec, kind):
             specs[name] = spec
     return specs
+
+
+def article_training_specs() -> dict[str, TrainingSpec]:
+    return article_specs(TrainingSpec)
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +74,16 @@ def test_article_declares_the_four_networks_on_x_squared():
     }  # fmt: skip
     assert {spec.target for spec in specs.values()} == {"x**2"}
     assert specs[LINEAR].batch_size is not None, "the tilting line is a mini-batch SGD story"
+
+
+def test_the_neurons_figures_take_apart_the_two_and_twenty_neuron_runs():
+    """The text says "the two-neuron network" and "the twenty-neuron network": the very same runs."""
+    training = article_training_specs()
+    taken_apart = {
+        next(name for name, spec in training.items() if dataclasses.replace(spec, name=figure.name) == figure.training)
+        for figure in article_specs(NeuronsSpec).values()
+    }
+    assert taken_apart == {TWO, TWENTY}
 
 
 def test_snapshots_are_evenly_spaced_from_start_to_end():
@@ -142,6 +156,18 @@ def test_two_neurons_cover_both_sides(runs):
     assert active_sides == {"left", "right"}, "one hinge per arm"
     error = final_error(run)
     assert error[0] < 0.1 and error[-1] < 0.1 and error.max() < 0.1
+
+
+@pytest.mark.slow
+def test_each_of_the_two_neurons_is_zero_on_the_other_side(runs):
+    """One hinge per tail: each neuron is exactly zero on the whole half where the other one works."""
+    run = runs[TWO]
+    x = run.grid_x
+    left, right = sorted(run.contributions.T, key=lambda part: float(x[part != 0].mean()))
+    assert np.all(left[x >= 0] == 0) and np.all(right[x <= 0] == 0)
+    assert left[0] > 0.5 and right[-1] > 0.5, "each carries its tail of the parabola"
+    final = run.snapshots[-1]
+    np.testing.assert_allclose(left + right + final.output_bias, final.prediction, atol=1e-12)
 
 
 @pytest.mark.slow

@@ -127,10 +127,10 @@ def test_activation_plots_are_stills():
     [
         (
             {"activation": "relu"},
-            SpecIssue("kind", "missing 'kind'; add kind: followed by one of activation, training"),
+            SpecIssue("kind", "missing 'kind'; add kind: followed by one of activation, training, neurons"),
         ),
-        ({"kind": "trainin"}, SpecIssue("kind", "unknown kind 'trainin'; known kinds: activation, training")),
-        ({"kind": None}, SpecIssue("kind", "unknown kind null; known kinds: activation, training")),
+        ({"kind": "trainin"}, SpecIssue("kind", "unknown kind 'trainin'; known kinds: activation, training, neurons")),
+        ({"kind": None}, SpecIssue("kind", "unknown kind null; known kinds: activation, training, neurons")),
         (
             ["kind", "training"],
             SpecIssue(
@@ -339,7 +339,7 @@ KEYS = st.one_of(st.sampled_from(["kind", *TRAINING_KEYS.split(", ")]), st.text(
     st.one_of(
         YAML_VALUES,
         st.fixed_dictionaries(
-            {"kind": st.sampled_from(["training", "activation"])},
+            {"kind": st.sampled_from(["training", "activation", "neurons"])},
             optional={"target": st.sampled_from(["x", "x.y", "1/x", "sin(x)"])},
         ).flatmap(
             lambda base: st.dictionaries(KEYS, YAML_VALUES, max_size=5).map(lambda extra: {**extra, **base})

@@ -11,9 +11,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from site_builder.experiments.specs import ActivationPlotSpec, FigureSpec, TrainingSpec
+from site_builder.experiments.specs import (
+    ActivationPlotSpec,
+    FigureSpec,
+    NeuronsSpec,
+    TrainingSpec,
+    poster_name,
+)
 from site_builder.experiments.training import run_training
-from site_builder.figures.animation import draw_training_animation, draw_training_still
+from site_builder.figures.animation import (
+    Animation,
+    animate_training,
+    draw_training_still,
+)
+from site_builder.figures.neurons import animate_neurons, draw_neurons_still
 from site_builder.figures.plots import draw_activation_plot
 from site_builder.nn.activations import get_activation
 
@@ -32,12 +43,15 @@ def produce_figure(spec: FigureSpec) -> dict[str, bytes]:
     """The files the figure ``spec`` declares, by file name: ``{spec.name: PNG or GIF bytes}``.
 
     A mapping, because one declaration may yield companion files beside the
-    figure itself (a poster frame for an animation, say).
+    figure itself: every animation ``<stem>.gif`` comes with its poster frame
+    ``<stem>.poster.png``, the last frame as a still of the same size.
     """
     if isinstance(spec, ActivationPlotSpec):
         return {spec.name: _activation_plot(spec)}
     if isinstance(spec, TrainingSpec):
-        return {spec.name: _training_figure(spec)}
+        return _training_figure(spec)
+    if isinstance(spec, NeuronsSpec):
+        return _neurons_figure(spec)
     raise TypeError(f"not a figure spec: {spec!r}")
 
 
@@ -51,15 +65,34 @@ def _activation_plot(spec: ActivationPlotSpec) -> bytes:
     )
 
 
-def _training_figure(spec: TrainingSpec) -> bytes:
-    """Train as ``spec`` says; draw the run as a GIF (``.gif``) or its final fit (``.png``)."""
-    extension = spec.name.rsplit(".", 1)[-1].lower()
-    if extension not in ("gif", "png"):
-        raise ValueError(f"figure name {spec.name!r} must end in .gif or .png")
+def _training_figure(spec: TrainingSpec) -> dict[str, bytes]:
+    """Train as ``spec`` says; draw the run as a GIF and its poster (``.gif``) or its final fit (``.png``)."""
+    animated = _is_animation(spec.name)
     result = run_training(spec)
-    if extension == "gif":
-        return draw_training_animation(result, title=training_title(spec), fps=spec.fps)
-    return draw_training_still(result, title=training_title(spec))
+    if animated:
+        return _with_poster(spec.name, animate_training(result, title=training_title(spec), fps=spec.fps))
+    return {spec.name: draw_training_still(result, title=training_title(spec))}
+
+
+def _neurons_figure(spec: NeuronsSpec) -> dict[str, bytes]:
+    """Train as ``spec.training`` says; draw each hidden neuron's share over training or at its end."""
+    animated = _is_animation(spec.name)
+    result = run_training(spec.training)
+    if animated:
+        return _with_poster(spec.name, animate_neurons(result, title=neurons_title(spec), fps=spec.training.fps))
+    return {spec.name: draw_neurons_still(result, title=neurons_title(spec))}
+
+
+def _is_animation(name: str) -> bool:
+    """True for ``.gif``, False for ``.png``; ValueError for anything else."""
+    extension = name.rsplit(".", 1)[-1].lower()
+    if extension not in ("gif", "png"):
+        raise ValueError(f"figure name {name!r} must end in .gif or .png")
+    return extension == "gif"
+
+
+def _with_poster(name: str, animation: Animation) -> dict[str, bytes]:
+    return {name: animation.gif, poster_name(name): animation.poster}
 
 
 def activation_title(spec: ActivationPlotSpec) -> str:
@@ -93,3 +126,9 @@ def training_title(spec: TrainingSpec) -> str:
         return f"{width} hidden {name} neuron{'' if width == 1 else 's'}"
     widths = ", ".join(str(w) for w in spec.hidden[:-1]) + f" and {spec.hidden[-1]}"
     return f"Hidden layers of {widths} {name} neurons"
+
+
+def neurons_title(spec: NeuronsSpec) -> str:
+    """E.g. ``"2 hidden ReLU neurons and their sum"``, ``"1 hidden tanh neuron and the bias"``."""
+    what = training_title(spec.training)
+    return f"{what} and the bias" if spec.training.hidden == (1,) else f"{what} and their sum"

@@ -14,6 +14,11 @@ class Snapshot:
     step: int  # optimisation steps taken so far (0 = at initialisation)
     loss: float  # mean-squared error on the whole training set at this step
     prediction: np.ndarray  # (G,) model output on TrainingResult.grid_x
+    # One-hidden-layer nets only, else None: (G, H) each hidden unit's term on grid_x
+    # (as TrainingResult.contributions) and the output bias; prediction is the row
+    # sum of contributions plus output_bias.
+    contributions: np.ndarray | None = None
+    output_bias: float | None = None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,12 @@ An article's front matter declares each figure it shows, for example::
         seed: 1
 
 The file extension decides the output: ``.png`` is a still, ``.gif`` an
-animation. :func:`parse_figure` turns one such mapping into a frozen spec,
+animation, which also gets a poster frame ``<stem>.poster.png`` beside it
+(so names ending in ``.poster.png`` are reserved). A ``neurons`` figure
+takes the parameters of a ``training`` one and draws each hidden neuron's
+share of the output instead of the output alone.
+
+:func:`parse_figure` turns one such mapping into a frozen spec,
 or reports everything wrong with it at once as :class:`SpecIssue` values.
 Specs hold plain values only, so they are cheap to build, compare and hash;
 the parser does evaluate each training target once, to check it is finite
@@ -72,14 +77,39 @@ class TrainingSpec:
     fps: int = 20
 
 
-FigureSpec = ActivationPlotSpec | TrainingSpec
+@dataclass(frozen=True)
+class NeuronsSpec:
+    """What each hidden neuron of a trained one-hidden-layer network adds to its output.
+
+    The network is trained exactly as ``training`` says (its ``name`` is this
+    figure's name); the figure shows each neuron's term
+    ``w2_i * act(w1_i * x + b1_i)``, the output bias, and their sum against the
+    target: the final state (``.png``) or the whole training (``.gif``).
+    """
+
+    training: TrainingSpec  # training.hidden has exactly one width
+
+    def __post_init__(self) -> None:
+        if len(self.training.hidden) != 1:
+            raise ValueError(f"a neurons figure needs exactly one hidden layer, got hidden={self.training.hidden}")
+
+    @property
+    def name(self) -> str:
+        return self.training.name
 
 
-KINDS: dict[str, type[ActivationPlotSpec] | type[TrainingSpec]] = {
+FigureSpec = ActivationPlotSpec | TrainingSpec | NeuronsSpec
+
+
+KINDS: dict[str, type[FigureSpec]] = {
     "activation": ActivationPlotSpec,
     "training": TrainingSpec,
+    "neurons": NeuronsSpec,
 }
+# The kinds that train a network: they take TrainingSpec's parameters.
+TRAINED_KINDS: frozenset[str] = frozenset({"training", "neurons"})
 EXTENSIONS: tuple[str, ...] = (".png", ".gif")
+POSTER_SUFFIX = ".poster.png"  # an animation's poster frame: "fit.gif" -> "fit.poster.png"
 
 MAX_LR = 10.0  # lr must be in (0, MAX_LR]
 MIN_STEPS, MAX_STEPS = 1, 100_000
@@ -142,6 +172,13 @@ def training_inputs(interval: tuple[float, float], samples: int) -> np.ndarray:
     return np.linspace(lo, hi, samples)
 
 
+def poster_name(name: str) -> str:
+    """The poster frame's file name (or path) for the animation ``name``: ``a/fit.gif`` -> ``a/fit.poster.png``."""
+    if not name.endswith(".gif"):
+        raise ValueError(f"only animations (.gif) have poster frames, not {name!r}")
+    return name.removesuffix(".gif") + POSTER_SUFFIX
+
+
 def parse_figure(name: str, declaration: object) -> tuple[FigureSpec | None, tuple[SpecIssue, ...]]:
     """Turn the front-matter declaration of figure ``name`` into a spec.
 
@@ -164,10 +201,14 @@ def parse_figure(name: str, declaration: object) -> tuple[FigureSpec | None, tup
         issues.append(SpecIssue(None, message))
     values, field_issues = _convert_fields(kind, declaration)
     issues += field_issues
-    if kind == "training":
+    if kind in TRAINED_KINDS:
         issues += _training_cross_checks(values, declaration)
+    if kind == "neurons":
+        issues += _one_hidden_layer_issues(values, declaration)
     if issues:
         return None, tuple(issues)
+    if kind == "neurons":
+        return NeuronsSpec(TrainingSpec(name=name, **values)), ()
     return KINDS[kind](name=name, **values), ()
 
 
@@ -181,10 +222,18 @@ def _name_issues(name: object) -> list[SpecIssue]:
         issues.append(SpecIssue(None, message))
     if name.startswith("."):
         issues.append(SpecIssue(None, f"the name must not start with '.'"))
+    if any(ord(char) < 32 or ord(char) == 127 for char in name):
+        issues.append(SpecIssue(None, "the name must not contain control characters such as a tab, a newline or \\0"))
     if not name.endswith(EXTENSIONS):
         issues.append(
             SpecIssue(None, f"the name must end in .png (a still) or .gif (an animation)")
         )
+    elif name.lower().endswith(POSTER_SUFFIX):
+        message = (
+            f"the name {name!r} is reserved for poster frames: every .gif figure gets a "
+            f"<name>{POSTER_SUFFIX} still beside it; choose a name that does not end in {POSTER_SUFFIX}"
+        )
+        issues.append(SpecIssue(None, message))
     return issues
 
 
@@ -214,7 +263,7 @@ def _convert_fields(kind: str, declaration: Mapping) -> tuple[dict[str, object],
             values[key] = converters[key](raw)
         except _Invalid as invalid:
             issues.append(SpecIssue(key, invalid.for_key(key, raw)))
-    for key in _required(KINDS[kind]):
+    for key in _required(ActivationPlotSpec if kind == "activation" else TrainingSpec):
         if key not in declaration:
             issues.append(SpecIssue(key, f"missing {key!r}, which {_a(kind)} figure needs"))
     return values, issues
@@ -264,6 +313,22 @@ def _training_cross_checks(values: Mapping[str, object], declaration: Mapping) -
         issue = _target_issue(field["target"], field["interval"], field["samples"])
         issues += [] if issue is None else [issue]
     return issues
+
+
+def _one_hidden_layer_issues(values: Mapping[str, object], declaration: Mapping) -> list[SpecIssue]:
+    """A neurons figure draws the neurons of one hidden layer, so ``hidden`` must list one width."""
+    if "hidden" in declaration and "hidden" not in values:
+        return []  # invalid, and already reported
+    hidden = values.get("hidden", TrainingSpec.hidden)
+    assert isinstance(hidden, tuple)
+    if len(hidden) == 1:
+        return []
+    given = f"got {_show(hidden)}" if "hidden" in declaration else "got none (the default is [], a linear model)"
+    message = (
+        "a neurons figure draws the neurons of exactly one hidden layer, so hidden must "
+        f"list one width, like hidden: [2]; {given}"
+    )
+    return [SpecIssue("hidden", message)]
 
 
 def _effective_values(values: Mapping[str, object], declaration: Mapping) -> dict[str, object]:

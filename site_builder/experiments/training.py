@@ -66,7 +66,11 @@ def snapshot_steps(steps: int, frames: int) -> tuple[int, ...]:
 
 
 class _SnapshotRecorder:
-    """The ``on_step`` hook: at each chosen step, the training MSE and the curve on the grid."""
+    """The ``on_step`` hook: at each chosen step, the training MSE and the curve on the grid.
+
+    For a one-hidden-layer net it also keeps each hidden unit's term on the
+    grid and the output bias, which the neurons figure animates.
+    """
 
     def __init__(
         self, steps: tuple[int, ...], train_x: np.ndarray, train_y: np.ndarray, grid_x: np.ndarray, lr: float
@@ -85,7 +89,11 @@ class _SnapshotRecorder:
             prediction = model(self.grid_x)[:, 0]  # (G,)
         if not np.isfinite(loss):
             raise TrainingDiverged(step, self.lr, loss)
-        self.snapshots.append(Snapshot(step=step, loss=loss, prediction=prediction))
+        contributions = _contributions(model, self.grid_x[:, 0])  # (G, H) or None
+        output_bias = None if contributions is None else float(model.layers[-1].bias[0])
+        self.snapshots.append(
+            Snapshot(step=step, loss=loss, prediction=prediction, contributions=contributions, output_bias=output_bias)
+        )
 
 
 def _contributions(model: MLP, grid_x: np.ndarray) -> np.ndarray | None:

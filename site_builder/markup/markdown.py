@@ -8,7 +8,8 @@
    classes, footnotes, heading ids with permalinks, ``attr_list``, and a
    trailing backslash as a hard line break);
 3. in the element tree: record every link and image the author wrote, rewrite
-   local URLs, turn a lone image into a ``<figure>``, label the permalinks;
+   local URLs, turn a lone image into a ``<figure>``, give an animation with a
+   poster frame a reduced-motion ``<picture>``, label the permalinks;
 4. put the rendered math back in place of its tokens.
 
 HTML classes the stylesheet styles (see :data:`CSS_CLASSES`).
@@ -42,7 +43,9 @@ CSS_CLASSES: dict[str, str] = {
     "footnote": "<div> holding the footnotes at the end (an <hr> and an <ol>)",
     "footnote-ref / footnote-backref": "the <a> to a footnote and the ↩ back from it",
     "figure / figcaption": "elements (not classes) for images alone in their paragraph",
+    "picture": "element (not a class) around an animation that has a still for reduced motion",
 }
+REDUCED_MOTION = "(prefers-reduced-motion: reduce)"
 PERMALINK_TEXT = "#"
 GENERATED_LINK_CLASSES = frozenset({"headerlink", "footnote-ref", "footnote-backref"})
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -96,6 +99,7 @@ def render_markdown(
     math: MathRenderer,
     rewrite_url: Callable[[str], str] | None = None,
     image_size: Callable[[str], tuple[int, int] | None] | None = None,
+    poster: Callable[[str], str | None] | None = None,
 ) -> RenderedMarkdown:
     """Render an article body to HTML; raise :class:`BuildFailed` with every LaTeX error.
 
@@ -103,11 +107,15 @@ def render_markdown(
     references carry real file lines. ``rewrite_url`` maps local link hrefs
     and image srcs to output URLs (never fragment-only or ``scheme:`` URLs);
     ``image_size`` gets an image's src *as written* and returns its pixel
-    ``(width, height)`` or ``None``.
+    ``(width, height)`` or ``None``. ``poster`` gets an image's src as written
+    and returns the output URL of a still to show instead to readers who
+    prefer reduced motion (an animation's poster frame), or ``None``; the
+    image then goes into a ``<picture>`` with that still as a source for
+    :data:`REDUCED_MOTION`.
     """
     protected = protect_math(text)
     formulas = _render_formulas(protected.spans, math, path, first_line)
-    tree = _ArticleTree(formulas, rewrite_url, image_size)
+    tree = _ArticleTree(formulas, rewrite_url, image_size, poster)
     md = _make_markdown(tree, formulas)
     body = md.convert(protected.text)
     return RenderedMarkdown(
@@ -257,10 +265,13 @@ class _ArticleTree:
         formulas: dict[str, _RenderedMath],
         rewrite_url: Callable[[str], str] | None,
         image_size: Callable[[str], tuple[int, int] | None] | None,
+        poster: Callable[[str], str | None] | None = None,
     ) -> None:
         self._formulas = formulas
         self._rewrite_url = rewrite_url
         self._image_size = image_size
+        self._poster = poster
+        self._posters: dict[etree.Element, str] = {}  # <img> -> its still for reduced motion
         self.written: list[tuple[str, str]] = []  # (kind, target) in document order
 
     def process(self, root: etree.Element, headings: dict[str, str]) -> None:
@@ -271,6 +282,8 @@ class _ArticleTree:
                 self._image(element)
         for parent, paragraph in list(_lone_image_paragraphs(root)):
             _make_figure(parent, paragraph)
+        for holder, img in [(element, child) for element in root.iter() for child in element if child in self._posters]:
+            _wrap_in_picture(holder, img, self._posters[img])
         for element in root.iter():  # HTML cannot go into attributes: formulas become text there
             for name, value in element.attrib.items():
                 element.set(name, _replace_tokens(value, self._formulas, "text"))
@@ -290,6 +303,9 @@ class _ArticleTree:
         self.written.append(("image", src))
         size = self._image_size(src) if self._image_size is not None else None
         img.set("src", self._rewrite(src))
+        still = self._poster(src) if self._poster is not None and is_local_url(src) else None
+        if still is not None:
+            self._posters[img] = still
         if size is not None:
             img.set("width", str(size[0]))
             img.set("height", str(size[1]))
@@ -329,6 +345,27 @@ def _make_figure(parent: etree.Element, paragraph: etree.Element) -> None:
     index = list(parent).index(paragraph)
     parent.remove(paragraph)
     parent.insert(index, figure)
+
+
+def _wrap_in_picture(parent: etree.Element, img: etree.Element, still: str) -> None:
+    """``<img>`` -> ``<picture><source media=REDUCED_MOTION srcset=still><img></picture>``, in place.
+
+    Browsers show the first ``<source>`` whose media query matches, else the
+    ``<img>``; its alt text, size and caption stay with the ``<img>``. No
+    whitespace inside: ``<picture>`` is inline, so it could show as a space.
+    """
+    picture = etree.Element("picture")
+    picture.tail, img.tail = img.tail, None
+    etree.SubElement(picture, "source", {"media": REDUCED_MOTION, "srcset": _srcset_url(still)})
+    index = list(parent).index(img)
+    parent.remove(img)
+    picture.append(img)
+    parent.insert(index, picture)
+
+
+def _srcset_url(url: str) -> str:
+    """``url`` made safe for ``srcset``, where spaces separate descriptors and commas candidates."""
+    return url.replace(" ", "%20").replace(",", "%2C")
 
 
 def _flatten(tokens: list[dict]) -> Iterator[dict]:
