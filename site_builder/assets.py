@@ -18,15 +18,22 @@ def collect_assets(root: Path, content: Content, generated: Mapping[str, bytes])
     """
     assets: dict[str, bytes] = {}
     static = root / STATIC_DIR
+    problems: list[Problem] = []
     if static.is_dir():
         for path in sorted(static.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                assets[f"{STATIC_DIR}/{path.relative_to(static).as_posix()}"] = path.read_bytes()
+            shown = f"{STATIC_DIR}/{path.relative_to(static).as_posix()}"
+            if path.name.startswith("."):
+                continue
+            if not path.resolve().is_relative_to(root.resolve()):
+                problems.append(Problem(shown, None, f"this is a symbolic link to {path.resolve()}, outside the project; the builder never publishes files from outside it, so copy the file in instead"))
+            elif path.is_file():
+                assets[shown] = path.read_bytes()
     for article in content.articles:
         folder = root / CONTENT_DIR / article.slug
         for relative in article.assets:
             assets[f"{article.slug}/{relative}"] = (folder / relative).read_bytes()
     clashes = sorted(set(assets) & set(generated))
-    if clashes:
-        raise BuildFailed([Problem(path, None, "this file would overwrite one the builder generates; rename or move it") for path in clashes])
+    problems += [Problem(path, None, "this file would overwrite one the builder generates; rename or move it") for path in clashes]
+    if problems:
+        raise BuildFailed(problems)
     return {**assets, **generated}

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .experiments.specs import FigureSpec, parse_figure
+from .experiments.specs import FigureSpec, parse_figure, poster_name
 from .frontmatter import Document, parse_document
 from .problems import BuildFailed, Problem
 from .sourcefiles import read_utf8
@@ -83,6 +83,7 @@ def load_content(root: Path, *, include_drafts: bool = False) -> Content:
     for entry in sorted(folder.iterdir()):
         relative = f"{CONTENT_DIR}/{entry.name}"
         try:
+            _raise_if_any([_link_out(entry, folder, relative)])
             if entry.is_dir():
                 articles.append(_load_article(entry, relative))
             elif entry.suffix == ".md":
@@ -91,6 +92,7 @@ def load_content(root: Path, *, include_drafts: bool = False) -> Content:
             problems.extend(failure.problems)
     if not articles and not pages and not problems:
         problems.append(Problem(CONTENT_DIR, None, "no articles or pages found; add content/<slug>/index.md"))
+    problems += _name_clashes(articles, pages)
     if problems:
         raise BuildFailed(problems)
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
@@ -108,11 +110,9 @@ def _load_article(folder: Path, relative: str) -> Article:
     fields = _FieldReader(document, ARTICLE_KEYS)
     _check_name(folder.name, "article folder", relative, fields.problems)
     figures = _read_figures(document, fields.problems)
-    assets = tuple(
-        p.relative_to(folder).as_posix()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != ARTICLE_FILE and not p.name.startswith(".")
-    )
+    entries = sorted(p for p in folder.rglob("*") if not p.name.startswith("."))
+    _raise_if_any([_link_out(p, folder.parent, f"{relative}/{p.relative_to(folder).as_posix()}") for p in entries])
+    assets = tuple(p.relative_to(folder).as_posix() for p in entries if p.is_file() and p != index)
     article = Article(
         slug=folder.name,
         document=document,
@@ -164,7 +164,8 @@ class _FieldReader:
     def _typed(self, key: str, check: Callable[[object], bool], expected: str, default: object) -> object:
         value = self.document.meta.get(key, default)
         if not check(value):
-            self._problem(key, f"'{key}' must be {expected}, not {value!r}")
+            shown = value.isoformat() if isinstance(value, dt.date) else repr(value)  # as the author wrote it
+            self._problem(key, f"'{key}' must be {expected}, not {shown}")
             return default
         return value
 
@@ -172,7 +173,8 @@ class _FieldReader:
         if required and key not in self.document.meta:
             self.problems.append(Problem(self.document.path, 1, f"front matter has no '{key}'; add a line such as '{key}: ...'"))
             return ""
-        return str(self._typed(key, lambda v: isinstance(v, str) and (v.strip() or not required), "a non-empty string", ""))
+        expected = "a non-empty string" if required else "a string (put it in quotes if it looks like a number or a date)"
+        return str(self._typed(key, lambda v: isinstance(v, str) and (v.strip() or not required), expected, ""))
 
     def flag(self, key: str) -> bool:
         return bool(self._typed(key, lambda v: isinstance(v, bool), "true or false", False))
@@ -210,7 +212,7 @@ def _read_figures(document: Document, problems: list[Problem]) -> tuple[Declared
         spec, issues = parse_figure(str(name), declaration)
         for issue in issues:
             keys = ("figures", str(name)) + ((issue.key,) if issue.key else ())
-            problems.append(Problem(document.path, document.line_of(*keys), f"figure '{name}': {issue.message}"))
+            problems.append(Problem(document.path, document.line_of(*keys), f"figure {str(name)!r}: {issue.message}"))
         if spec is not None and not issues:
             figures.append(DeclaredFigure(spec, document.line_of("figures", str(name))))
     return tuple(figures)
@@ -225,6 +227,78 @@ def _cover(fields: _FieldReader, figures: tuple[DeclaredFigure, ...], assets: tu
             fields.problems.append(Problem(fields.document.path, fields.document.line_of("cover"), f"'cover' must name a declared figure or a file beside the article, not '{cover}'"))
         return cover or None
     return next((f.spec.name for f in figures if f.spec.name.endswith(".png")), None)
+
+
+def _link_out(path: Path, content: Path, shown: str) -> Problem | None:
+    """A problem if ``path`` is, or sits behind, a symbolic link leading out of ``content/``."""
+    real, inside = path.resolve(), content.resolve()
+    if real == inside or inside in real.parents:
+        return None
+    return Problem(shown, None, f"this is a symbolic link to {real}, outside {CONTENT_DIR}/; the builder never follows links out of {CONTENT_DIR}/, so copy the files in instead")
+
+
+def _raise_if_any(problems: list[Problem | None]) -> None:
+    found = [p for p in problems if p is not None]
+    if found:
+        raise BuildFailed(found)
+
+
+# Names the builder writes itself: a page or an article folder may not take them.
+RESERVED_PAGES = {"index": "the home page (index.html)", "404": "the not-found page (404.html)"}
+RESERVED_FOLDERS = {"static": "shared files (static/)", "tags": "the tag pages (tags/)"}
+
+
+def _name_clashes(articles: list[Article], pages: list[Page]) -> list[Problem]:
+    """Sources whose outputs would overwrite each other or the builder's own files.
+
+    Names are compared ignoring case, because macOS and Windows file systems
+    do: ``Foo/`` and ``foo/`` are one folder there. A page ``x.md`` and an
+    article ``x/`` would be one address (``/x``) on servers that drop ``.html``.
+    """
+    problems = []
+    named: dict[str, tuple[str, str]] = {}
+    sources = [(a.slug, f"{CONTENT_DIR}/{a.slug}", "article folder") for a in articles]
+    sources += [(p.name, p.document.path, "page") for p in pages]
+    for name, path, what in sorted(sources, key=lambda s: s[1]):
+        key = name.casefold()
+        reserved = RESERVED_FOLDERS.get(key) if what == "article folder" else RESERVED_PAGES.get(key)
+        if reserved:
+            problems.append(Problem(path, None, f"{what} name '{name}' is taken by {reserved}, which the builder writes; rename it"))
+        elif key in named:
+            problems.append(Problem(path, None, _clash_message(name, what, *named[key])))
+        else:
+            named[key] = (path, what)
+    for article in articles:
+        problems += _file_clashes(article)
+    return problems
+
+
+def _clash_message(name: str, what: str, other_path: str, other_what: str) -> str:
+    if what == other_what:
+        kind = "folder" if what == "article folder" else "file"
+        return f"{what} '{name}' and {other_path} differ only in case, so they would be one {kind} on macOS and Windows; rename one"
+    page_name = name if what == "page" else Path(other_path).stem
+    return f"{what} '{name}' and {other_path} share a name, so {page_name}.html and {page_name}/ would be one address (/{page_name}) on servers that drop .html; rename one"
+
+
+def _file_clashes(article: Article) -> list[Problem]:
+    """An article's own files against its page, its figures and each other, ignoring case."""
+    folder = f"{CONTENT_DIR}/{article.slug}"
+    problems = []
+    taken: dict[str, str] = {"index.html": f"the article page {article.output_path}"}
+    for figure in article.figures:
+        key = figure.spec.name.casefold()
+        if key in taken:
+            problems.append(Problem(article.document.path, figure.line, f"figure '{figure.spec.name}' would be written to the same file as {taken[key]}; rename one"))
+        taken.setdefault(key, f"figure '{figure.spec.name}' (declared on line {figure.line})")
+        if key.endswith(".gif"):
+            taken.setdefault(poster_name(key), f"the poster frame of figure '{figure.spec.name}' (declared on line {figure.line})")
+    for asset in article.assets:
+        key = asset.casefold()
+        if key in taken:
+            problems.append(Problem(f"{folder}/{asset}", None, f"this file would be overwritten by {taken[key]}; rename or remove one"))
+        taken.setdefault(key, f"{folder}/{asset}")
+    return problems
 
 
 def _check_name(name: str, what: str, path: str, problems: list[Problem]) -> None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
 
-from .problems import Problem
+from .problems import BuildFailed, Problem
+from .sourcefiles import read_utf8
 
 TEMPLATES_DIR = "templates"
 
@@ -21,7 +23,7 @@ TEMPLATES_DIR = "templates"
 def make_environment(templates: Path) -> jinja2.Environment:
     """A strict, autoescaping environment loading from ``templates``."""
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
+        loader=_Utf8Loader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -44,10 +46,36 @@ def render_template(environment: jinja2.Environment, name: str, context: dict[st
     except jinja2.TemplateSyntaxError as error:
         raise TemplateProblem(_template_problem(error.filename or error.name or name, error.lineno, error.message or str(error))) from None
     except jinja2.TemplateNotFound as error:
-        raise TemplateProblem(Problem(f"{TEMPLATES_DIR}/{name}", None, f"template '{error.name}' not found in {TEMPLATES_DIR}/")) from None
+        filename, line = _template_frame(error, name)
+        raise TemplateProblem(Problem(f"{TEMPLATES_DIR}/{Path(filename).name}", line, f"template '{error.name}' not found in {TEMPLATES_DIR}/")) from None
     except jinja2.UndefinedError as error:
         filename, line = _template_frame(error, name)
         raise TemplateProblem(_template_problem(filename, line, f"{error.message}; check the variable name or pass it to the template")) from None
+    except jinja2.TemplateError as error:
+        filename, line = _template_frame(error, name)
+        raise TemplateProblem(_template_problem(filename, line, error.message or type(error).__name__)) from None
+    except (TemplateProblem, MemoryError):
+        raise
+    except Exception as error:  # noqa: BLE001 - a Python error raised by an expression in the template ({{ 1/0 }})
+        filename, line = _template_frame(error, "")
+        if not filename:
+            raise  # not the template's doing: a bug in the builder
+        message = "the template recursed without end (an include or macro that calls itself?)" if isinstance(error, RecursionError) else f"{type(error).__name__}: {error}"
+        raise TemplateProblem(_template_problem(filename, line, message)) from None
+
+
+class _Utf8Loader(jinja2.FileSystemLoader):
+    """Loads templates from a folder; a file that is not UTF-8 is a positioned problem, not a crash."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError:
+            try:
+                read_utf8(Path(self.searchpath[0]) / template, f"{TEMPLATES_DIR}/{template}")
+            except BuildFailed as failure:
+                raise TemplateProblem(failure.problems[0]) from None
+            raise
 
 
 class TemplateProblem(Exception):

@@ -97,3 +97,50 @@ def test_not_utf8_is_reported(make_project) -> None:
     root = make_project({"content/p.md": "---\ntitle: x\n---\n"})
     (root / "content/p.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
     assert problems(root) == ["content/p.md:2: not valid UTF-8 (byte 0xe9); save the file with UTF-8 encoding"]
+
+
+# --- never crashes ------------------------------------------------------------------
+
+import datetime as dt  # noqa: E402
+import tempfile  # noqa: E402
+
+import yaml  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+VALUES = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=10), st.dates(min_value=dt.date(1, 1, 1)),
+        st.sampled_from(["relu", "training", "activation", "x**2", "a.png", "b.gif", "1/x"]),
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+    max_leaves=8,
+)
+FIGURE_NAMES = st.one_of(st.sampled_from(["a.png", "b.gif", "A.PNG", "../c.png", "index.html", "b.poster.png"]), st.text(max_size=8))
+FIGURES = st.dictionaries(
+    FIGURE_NAMES,
+    st.one_of(VALUES, st.fixed_dictionaries({"kind": st.sampled_from(["activation", "training"])}, optional={"activation": VALUES, "target": VALUES, "steps": VALUES})),
+    max_size=3,
+)
+META = st.fixed_dictionaries(
+    {}, optional={"title": VALUES, "date": VALUES, "summary": VALUES, "draft": VALUES, "tags": VALUES, "cover": st.one_of(VALUES, FIGURE_NAMES), "figures": st.one_of(VALUES, FIGURES), "extra": VALUES},
+)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(meta=META, page=st.booleans(), asset=st.sampled_from([None, "a.png", "B.gif", "index.html", "b.poster.png"]))
+def test_any_front_matter_loads_or_gives_positioned_problems(meta: dict, page: bool, asset: str | None) -> None:
+    text = "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\nBody.\n"
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        source = root / ("content/p.md" if page else "content/a/index.md")
+        source.parent.mkdir(parents=True)
+        source.write_text(text, encoding="utf-8")
+        if asset and not page:
+            (source.parent / asset).write_bytes(b"x")
+        try:
+            content = load_content(root, include_drafts=True)
+        except BuildFailed as failure:
+            assert failure.problems and all(p.message and p.path.startswith("content/") for p in failure.problems)
+        else:
+            assert len(content.articles) + len(content.pages) == 1

@@ -48,3 +48,35 @@ def test_bad_front_matter_is_a_positioned_problem(text: str, expected: str) -> N
     with pytest.raises(BuildFailed) as failure:
         parse_document(text, "x.md")
     assert [str(p) for p in failure.value.problems] == [expected]
+
+
+# --- never crashes ------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+YAML_PIECES = [
+    "---\n", "...\n", "\n", "  ", "- ", ": ", "title", "date", "figures", "a.png", "kind", "x", "1", "-1", "0.5",
+    "2026-02-30", "2026-01-31", "2026-13-01T25:00:00", "[", "]", "{", "}", ",", "'", '"', "\\ud800", "\\x07",
+    "&a ", "*a", "*b", "<<: ", "? ", "!!int ", "!!float ", "!!timestamp ", "!!binary ", "!!set ", "!!omap ",
+    "!!python/object:os.system ", "#", "|\n", ">\n", "\t", "\ufeff", "\x00", "\x07", "é", "%YAML 1.1\n",
+]
+FRONT_MATTER = st.lists(st.sampled_from(YAML_PIECES), max_size=40).map(lambda pieces: "---\n" + "".join(pieces) + "\n---\nBody.\n")
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(st.one_of(FRONT_MATTER, st.text(max_size=80), st.text(max_size=60).map(lambda t: f"---\n{t}\n---\n")))
+def test_any_text_is_a_document_or_positioned_problems(text: str) -> None:
+    try:
+        document = parse_document(text, "x.md")
+    except BuildFailed as failure:
+        assert failure.problems
+        lines = text.count("\n") + 1
+        for problem in failure.problems:
+            assert problem.path == "x.md" and problem.message
+            assert problem.line is not None and 1 <= problem.line <= lines, problem
+    else:
+        assert isinstance(document.meta, dict)
+        assert 1 <= document.body_line <= text.count("\n") + 2
+        for keys in document.key_lines:
+            assert document.line_of(*keys) >= 1
