@@ -13,13 +13,27 @@ from dataclasses import replace
 from pathlib import Path
 
 from .config import SiteConfig, load_config
+from .dates import BadSourceDateEpoch, source_date_epoch
 from .freshness import input_stamp, remember_build, reusable_build
+from .lock import project_lock
 from .options import BuildOptions, BuildReport
-from .problems import BuildFailed
+from .problems import BuildFailed, Problem
 
 
 def build(options: BuildOptions) -> BuildReport:
-    """Build the site at ``options.root``; raise :class:`BuildFailed` listing every problem."""
+    """Build the site at ``options.root``; raise :class:`BuildFailed` listing every problem.
+
+    One build of a project runs at a time: a second one fails at once (see :mod:`site_builder.lock`).
+    """
+    try:
+        source_date_epoch()  # a bad value would otherwise surface deep in the pipeline, as a crash
+    except BadSourceDateEpoch as error:
+        raise BuildFailed([Problem("environment", None, str(error))]) from None
+    with project_lock(options.root.resolve()):
+        return _build(options)
+
+
+def _build(options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
     out_dir = output_dir(options)
     stamp = input_stamp(options, out_dir)  # before reading anything, so edits made mid-build count next time

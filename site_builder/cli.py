@@ -10,12 +10,15 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from . import __version__
-from .build import build
+from .build import build, output_dir
+from .lock import project_lock
 from .options import BuildOptions
+from .output import remove_output
 from .problems import BuildFailed, Problem
 from .progress import for_stream
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INTERNAL = 0, 1, 3
+EXIT_INTERRUPTED = 130  # the shell's code for a process stopped by Ctrl-C
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -44,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding site.toml and content/ (default: .)")
     build_parser.add_argument("--out", type=Path, help="output folder (default: output_dir from site.toml, _site)")
     build_parser.add_argument("--drafts", action="store_true", help="include articles and pages marked draft: true")
+    build_parser.add_argument("--base-url", metavar="URL", help=BASE_URL_HELP)
     build_parser.add_argument("--force", action="store_true", help="re-run every experiment and rebuild every page, ignoring the cache")
     build_parser.add_argument("--explain", action="store_true", help="say, for each figure that ran, which input changed")
     build_parser.add_argument("--cache-dir", type=Path, help="cache folder (default: ROOT/.site-cache; safe to keep between CI runs)")
@@ -51,7 +55,83 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
     build_parser.add_argument("--debug", action="store_true", help="show Python tracebacks for unexpected errors")
     build_parser.set_defaults(command=_build_command)
+    clean_parser = commands.add_parser(
+        "clean",
+        help="delete the output folder the build wrote",
+        description="Delete the output folder, and folders left by interrupted builds. "
+        "Only a folder the builder created (it holds a .site-builder marker) is ever deleted.",
+    )
+    clean_parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding site.toml (default: .)")
+    clean_parser.add_argument("--out", type=Path, help="output folder to delete (default: output_dir from site.toml, _site)")
+    clean_parser.set_defaults(command=_clean_command)
+    _add_publishing_commands(commands)
     return parser
+
+
+BASE_URL_HELP = "absolute URL the site is published at, overriding base_url in site.toml (e.g. from actions/configure-pages)"
+
+
+def _add_publishing_commands(commands: argparse._SubParsersAction) -> None:
+    """``serve``, ``new`` and ``deploy``: the authoring loop and publishing (see serve.py, scaffold.py, deploy.py)."""
+    serve_parser = commands.add_parser("serve", help="preview the site, rebuilding and reloading pages on every save",
+        description="Build the site, serve it on http://127.0.0.1:8000/ and rebuild when content, templates, static files, "
+        "site.toml or the builder's code change. Open pages reload after a good build and show the problems of a failed one.")
+    serve_parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding site.toml and content/ (default: .)")
+    serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve_parser.add_argument("--port", type=int, default=8000, help="port to listen on; 0 picks a free one (default: 8000)")
+    serve_parser.add_argument("--base-path", default="/", help="serve under this path, as GitHub Pages serves a project site, e.g. /repo/ (default: /)")
+    serve_parser.add_argument("--drafts", action="store_true", help="include articles and pages marked draft: true")
+    serve_parser.set_defaults(command=_serve_command)
+    new_parser = commands.add_parser("new", help="start a new article as a draft", description="Create content/<slug>/index.md with front matter and an example figure; never overwrites.")
+    new_parser.add_argument("title", help="the article's title, in quotes")
+    new_parser.add_argument("--slug", help="folder name (default: made from the title)")
+    new_parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding content/ (default: .)")
+    new_parser.set_defaults(command=_new_command)
+    deploy_parser = commands.add_parser("deploy", help="build and publish to the gh-pages branch",
+        description="Build the site and commit it to a branch (gh-pages) without touching the working tree or the index, then push it.")
+    deploy_parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding site.toml and content/ (default: .)")
+    deploy_parser.add_argument("--remote", default="origin", help="remote to push to (default: origin)")
+    deploy_parser.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
+    deploy_parser.add_argument("--no-push", dest="push", action="store_false", help="commit to the branch but do not push")
+    deploy_parser.add_argument("--allow-dirty", action="store_true", help="publish even with uncommitted changes to content/, templates/, static/ or site.toml")
+    deploy_parser.add_argument("--base-url", metavar="URL", help=BASE_URL_HELP)
+    deploy_parser.set_defaults(command=_deploy_command)
+
+
+def _serve_command(args: argparse.Namespace) -> int:
+    from .serve import ServeOptions, serve
+
+    return serve(ServeOptions(root=args.root, host=args.host, port=args.port, base_path=args.base_path, include_drafts=args.drafts))
+
+
+def _new_command(args: argparse.Namespace) -> int:
+    from .dates import BadSourceDateEpoch
+    from .scaffold import ScaffoldRefused, new_article
+
+    try:
+        article = new_article(args.root, args.title, args.slug)
+    except (ScaffoldRefused, BadSourceDateEpoch) as refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"created {article.path.relative_to(args.root).as_posix()} (a draft); preview it with: python -m site_builder serve --drafts")
+    return EXIT_OK
+
+
+def _deploy_command(args: argparse.Namespace) -> int:
+    from .deploy import DeployOptions, DeployRefused, deploy
+
+    try:
+        result = deploy(DeployOptions(root=args.root, remote=args.remote, branch=args.branch, push=args.push, allow_dirty=args.allow_dirty, base_url=args.base_url))
+    except DeployRefused as refusal:
+        print(f"error: {refusal}\nnothing was published", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except BuildFailed as failure:
+        _print_problems(failure)
+        print("build failed; nothing was published", file=sys.stderr)
+        return EXIT_PROBLEMS
+    what = f"committed {result.files} files to {args.branch} as {result.commit[:12]}" if result.changed else f"{args.branch} already holds this site ({result.commit[:12]})"
+    print(what + (f" and pushed it to {args.remote}" if result.pushed else "; not pushed (--no-push)"))
+    return EXIT_OK
 
 
 def _build_command(args: argparse.Namespace) -> int:
@@ -59,15 +139,17 @@ def _build_command(args: argparse.Namespace) -> int:
         with ExitStack() as stack:
             executor = _executor(args, stack)
             report = build(BuildOptions(
-                root=args.root, out=args.out, include_drafts=args.drafts, force=args.force,
+                root=args.root, out=args.out, include_drafts=args.drafts, base_url=args.base_url, force=args.force,
                 cache_dir=args.cache_dir, executor=executor, progress=for_stream(sys.stderr),
             ))
     except BuildFailed as failure:
-        for problem in failure.problems:
-            print(f"error: {problem}", file=sys.stderr)
+        _print_problems(failure)
         count = len(failure.problems)
         print(f"build failed: {count} problem{'s' if count != 1 else ''}; the previous output was left as it was", file=sys.stderr)
         return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        print("interrupted; the previous output was left as it was", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as error:  # noqa: BLE001 - the CLI is the one place that turns any failure into a message
         if args.debug:
             raise
@@ -81,6 +163,24 @@ def _build_command(args: argparse.Namespace) -> int:
         for line in report.explanation() or ["  no figure ran: every one came from the cache"]:
             print(line)
     return EXIT_OK
+
+
+def _clean_command(args: argparse.Namespace) -> int:
+    out = output_dir(BuildOptions(root=args.root, out=args.out))
+    try:
+        with project_lock(args.root.resolve()):
+            deleted = remove_output(out, args.root)
+    except BuildFailed as failure:
+        _print_problems(failure)
+        print("clean failed; nothing was deleted", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"deleted {out}" if deleted else f"nothing to clean: {out} does not exist")
+    return EXIT_OK
+
+
+def _print_problems(failure: BuildFailed) -> None:
+    for problem in failure.problems:
+        print(f"error: {problem}", file=sys.stderr)
 
 
 def _executor(args: argparse.Namespace, stack: ExitStack) -> Executor | None:

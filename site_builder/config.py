@@ -37,10 +37,14 @@ class SiteConfig:
     Used only where absolute links are required (canonical tags, feeds); may be empty."""
     output_dir: str = "_site"
     """Folder the build writes, relative to the project root (``--out`` overrides it)."""
+    cname: str = ""
+    """Custom domain the site is served at on GitHub Pages, e.g. ``docs.example.com``.
+    ``deploy`` writes it to the ``CNAME`` file of the published branch; empty means none."""
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(SiteConfig)}
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
 
 
 def load_config(root: Path) -> tuple[SiteConfig, tuple[str, ...]]:
@@ -78,9 +82,24 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
             values[key] = value
     if problems:
         raise BuildFailed(problems)
-    if values.get("base_url") and not values["base_url"].endswith("/"):
-        values["base_url"] += "/"
+    if "base_url" in values:
+        values["base_url"] = _with_trailing_slash(values["base_url"])
     return SiteConfig(**values)
+
+
+def with_base_url(config: SiteConfig, base_url: str) -> SiteConfig:
+    """``config`` with ``base_url`` replaced (the build's ``--base-url``), checked and normalised like ``site.toml``.
+
+    An empty string is allowed: it turns off everything that needs absolute URLs.
+    """
+    message = _check_value("base_url", base_url)
+    if message:
+        raise BuildFailed([Problem("--base-url", None, message.replace("'base_url'", "--base-url"))])
+    return dataclasses.replace(config, base_url=_with_trailing_slash(base_url))
+
+
+def _with_trailing_slash(url: str) -> str:
+    return url if not url or url.endswith("/") else url + "/"
 
 
 def _check_value(key: str, value: str) -> str | None:
@@ -91,6 +110,8 @@ def _check_value(key: str, value: str) -> str | None:
             return f"'base_url' must be an absolute http(s) URL such as https://user.github.io/repo/, not '{value}'"
     if key == "language" and not _LANGUAGE_TAG.match(value):
         return f"'language' must be a language tag such as 'en' or 'en-GB', not '{value}'"
+    if key == "cname" and value and not _DOMAIN.match(value):
+        return f"'cname' must be a domain name such as docs.example.com, without https:// or a path, not '{value}'"
     if key == "output_dir":
         if not value or Path(value).is_absolute() or ".." in Path(value).parts:
             return f"'output_dir' must be a folder inside the project, such as '_site', not '{value}'"

@@ -18,11 +18,14 @@ from PIL import Image
 
 from .config import SiteConfig
 from .content import Article, Content, Page
+from .experiments.specs import poster_name
+from .feeds import SocialPage, feed_link, publishing_files, social_tags
 from .frontmatter import Document
 from .linkcheck import page_ids
 from .links import LinkMap, Target, is_external, relative_url, root_prefix
 from .markup import MathRenderer, RenderedMarkdown, render_markdown
 from .problems import BuildFailed, Problem
+from .tags import TagPage, tag_pages, tag_path
 from .templating import TemplateProblem, render_template
 
 
@@ -58,11 +61,11 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
     bodies: list[_Body] = []
     for document, output_path in _documents(content):
         try:
-            bodies.append(_Body(document, output_path, _render_body(document, link_map, output, math)))
+            bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, math)))
         except BuildFailed as failure:
             problems.extend(failure.problems)
             # Render again with the math left as text, so this document's links and figures are checked too.
-            bodies.append(_Body(document, output_path, _render_body(document, link_map, output, _TexAsText())))
+            bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, _TexAsText())))
     for article in content.articles:
         problems.extend(_unused_figures(article, link_map, bodies))
     if problems:
@@ -73,7 +76,7 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
     problems.extend(_check_references(bodies, link_map, pages))
     if problems:
         raise BuildFailed(problems)
-    return {**output, **pages}
+    return {**output, **pages, **publishing_files(config, content, tag_pages(content.articles), pages)}
 
 
 class _TexAsText:
@@ -87,12 +90,20 @@ def _documents(content: Content) -> list[tuple[Document, str]]:
     return [(a.document, a.output_path) for a in content.articles] + [(p.document, p.output_path) for p in content.pages]
 
 
-def _render_body(document: Document, link_map: LinkMap, output: Mapping[str, bytes], math: MathRenderer) -> RenderedMarkdown:
+def _render_body(document: Document, output_path: str, link_map: LinkMap, output: Mapping[str, bytes], math: MathRenderer) -> RenderedMarkdown:
     def image_size(src: str) -> tuple[int, int] | None:
         target = link_map.resolve(document.path, src)
         if isinstance(target, Target) and target.output_path in output:
             return image_dimensions(output[target.output_path])
         return None
+
+    def poster(src: str) -> str | None:
+        """The URL, from this page, of the poster frame the build made for an animation, if any."""
+        target = link_map.resolve(document.path, src)
+        if not (isinstance(target, Target) and target.output_path and target.output_path.endswith(".gif")):
+            return None
+        still = poster_name(target.output_path)
+        return relative_url(output_path, still) if still in output else None
 
     return render_markdown(
         document.body,
@@ -101,6 +112,7 @@ def _render_body(document: Document, link_map: LinkMap, output: Mapping[str, byt
         math=math,
         rewrite_url=lambda href: link_map.url(document.path, href),
         image_size=image_size,
+        poster=poster,
     )
 
 
@@ -155,11 +167,13 @@ def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, Ren
     jobs: list[tuple[str, str, dict[str, object]]] = [("index.html", "index.html", {"page_title": config.title, "description": config.description, "articles": [_article_card(a, output) for a in content.articles]})]
     jobs += [(a.output_path, "article.html", _article_context(a, bodies[a.output_path], output)) for a in content.articles]
     jobs += [(p.output_path, "page.html", _page_context(p, bodies[p.output_path])) for p in content.pages]
+    jobs += [(t.output_path, "tag.html", _tag_context(t, output)) for t in tag_pages(content.articles)]
     jobs.append(("404.html", "404.html", {"page_title": "Page not found", "description": config.description, "inline_css": Markup(inline_css)}))
     pages: dict[str, bytes] = {}
     problems: list[Problem] = []
     for output_path, template, context in jobs:
         context |= _common_context(config, output_path, nav)
+        context.setdefault("social", social_tags(config, _social_page(output_path, context)))
         try:
             pages[output_path] = render_template(environment, template, context).encode("utf-8")
         except TemplateProblem as error:
@@ -172,7 +186,7 @@ def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, Ren
 def _common_context(config: SiteConfig, output_path: str, nav: list[dict[str, str]]) -> dict[str, object]:
     if output_path == "404.html":
         # Served at any missing URL, at any depth: relative links would break there.
-        return {"site": config, "root": "", "canonical": "", "output_path": output_path, "nav": [], "home_url": config.base_url or "index.html"}
+        return {"site": config, "root": "", "canonical": "", "output_path": output_path, "nav": [], "home_url": config.base_url or "index.html", "feed_url": "", "social": []}
     canonical = ""
     if config.base_url:
         canonical = config.base_url + ("" if output_path == "index.html" else output_path.removesuffix("index.html"))
@@ -183,6 +197,7 @@ def _common_context(config: SiteConfig, output_path: str, nav: list[dict[str, st
         "output_path": output_path,
         "nav": [dict(item, url=relative_url(output_path, item["path"]), current=item["path"] == output_path) for item in nav],
         "home_url": relative_url(output_path, "index.html"),
+        "feed_url": feed_link(config, output_path),
     }
 
 
@@ -191,7 +206,7 @@ def _article_card(article: Article, output: Mapping[str, bytes]) -> dict[str, ob
     if article.cover and f"{article.slug}/{article.cover}" in output:
         width, height = image_dimensions(output[f"{article.slug}/{article.cover}"]) or (None, None)
         cover = {"url": f"{article.slug}/{article.cover}", "width": width, "height": height}
-    return {"title": article.title, "date": article.date, "summary": article.summary, "tags": article.tags, "url": article.output_path, "draft": article.draft, "cover": cover}
+    return {"title": article.title, "date": article.date, "summary": article.summary, "tags": article.tags, "tag_pages": [{"name": t, "path": tag_path(t)} for t in article.tags], "url": article.output_path, "draft": article.draft, "cover": cover}
 
 
 def _article_context(article: Article, body: RenderedMarkdown, output: Mapping[str, bytes]) -> dict[str, object]:
@@ -206,3 +221,22 @@ def _article_context(article: Article, body: RenderedMarkdown, output: Mapping[s
 
 def _page_context(page: Page, body: RenderedMarkdown) -> dict[str, object]:
     return {"page_title": page.title, "description": page.summary, "body": Markup(body.html), "toc": body.toc}
+
+
+def _tag_context(tag: TagPage, output: Mapping[str, bytes]) -> dict[str, object]:
+    return {
+        "page_title": f"Tagged \u201c{tag.name}\u201d",
+        "description": f"Articles tagged {tag.name}.",
+        "tag": {"name": tag.name},
+        "articles": [_article_card(a, output) for a in tag.articles],
+    }
+
+
+def _social_page(output_path: str, context: Mapping[str, object]) -> SocialPage:
+    """What link previews say about a page, from its template context; articles add their date, tags and cover."""
+    card = context.get("article")
+    if not isinstance(card, dict):
+        return SocialPage(output_path, str(context["page_title"]), str(context.get("description") or ""))
+    cover = card["cover"]
+    size = (cover["width"], cover["height"]) if cover and cover["width"] else None
+    return SocialPage(output_path, card["title"], card["summary"], "article", cover["url"] if cover else None, size, card["date"], card["tags"])

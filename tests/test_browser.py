@@ -57,10 +57,20 @@ def test_pages_work_from_disk(browser, example_site: Path, path: str) -> None:  
 def test_article_from_disk_shows_math_with_katex_fonts_and_all_figures(browser, example_site: Path) -> None:  # noqa: F811
     page, errors = open_page(browser, (example_site / "relu-guide/index.html").as_uri())
     state = loaded_state(page)
-    assert errors == [] and state["images"] == 8 and state["brokenImages"] == []
+    assert errors == [] and state["images"] == 10 and state["brokenImages"] == []
     assert state["katexFontLoaded"], "KaTeX's woff2 fonts did not load from disk"
     assert page.locator(".katex").count() > 20
-    assert page.locator("figure figcaption").count() == 8
+    assert page.locator("figure figcaption").count() == 10
+    page.context.close()
+
+
+@pytest.mark.parametrize(("motion", "shown"), [("reduce", ".poster.png"), ("no-preference", ".gif")])
+def test_readers_who_prefer_reduced_motion_see_the_posters(browser, example_site: Path, motion: str, shown: str) -> None:  # noqa: F811
+    page, errors = open_page(browser, (example_site / "relu-guide/index.html").as_uri(), reduced_motion=motion)
+    state = loaded_state(page)
+    sources = page.evaluate("() => [...document.querySelectorAll('picture img')].map(i => i.currentSrc)")
+    assert errors == [] and state["brokenImages"] == []
+    assert len(sources) == 5 and all(source.endswith(shown) for source in sources), sources
     page.context.close()
 
 
@@ -107,3 +117,32 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_content(browser,
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
     page.context.close()
+
+
+def test_preview_shows_a_failed_build_in_an_accessible_overlay_and_reloads_when_fixed(browser, make_project) -> None:  # noqa: F811
+    import json
+    import time
+    import urllib.request
+
+    from site_builder.serve import Preview, ServeOptions
+
+    root = make_project({"content/p.md": "---\ntitle: P\n---\nFirst version.\n"})
+    source = root / "content/p.md"
+    with Preview(ServeOptions(root=root, port=0), log=lambda message, is_error: None) as preview:
+        deadline = time.monotonic() + 60
+        while not json.load(urllib.request.urlopen(preview.url + "__site_builder/status"))["ok"]:
+            assert time.monotonic() < deadline, "the first build did not finish"
+            time.sleep(0.1)
+        page, errors = open_page(browser, preview.url + "p.html")
+        source.write_text("---\ntitle: P\n---\nBroken $\\frac{x$.\n")
+        overlay = page.get_by_role("alert")
+        overlay.wait_for(timeout=60_000)
+        assert "Build failed: 1 problem" in overlay.inner_text() and "content/p.md:4: LaTeX error" in overlay.inner_text()
+        assert page.locator("main").inner_text().startswith("P")  # the last good page is still there underneath
+        page.get_by_role("button", name="Dismiss").click()
+        assert page.get_by_role("alert").count() == 0
+        source.write_text("---\ntitle: P\n---\nSecond version.\n")
+        page.wait_for_function("document.body.innerText.includes('Second version')", timeout=60_000)
+        assert page.get_by_role("alert").count() == 0
+        assert [e for e in errors if not e.endswith("/__site_builder/events")] == []  # the reload ends the open event stream
+        page.context.close()

@@ -18,6 +18,7 @@ from conftest import REPO, copy_example
 FIGURES = [
     "linonelayer.gif", "sigmoid.png", "tanh.png", "ReLU.png", "leaky_ReLU.png",
     "quadratic_1lin1_relu.gif", "quadratic_1lin2_relu_2lin1.gif", "output_relu_multineuron.gif",
+    "neurons_2relu.gif", "neurons_20relu.png",
 ]
 
 
@@ -31,6 +32,9 @@ def test_example_site_has_every_page_and_figure(example_site: Path) -> None:
         assert (example_site / page).is_file(), page
     for figure in FIGURES:
         assert (example_site / "relu-guide" / figure).stat().st_size > 1000, figure
+    for animation in (f for f in FIGURES if f.endswith(".gif")):
+        poster = animation.removesuffix(".gif") + ".poster.png"
+        assert (example_site / "relu-guide" / poster).stat().st_size > 1000, poster
     assert (example_site / "static/katex/katex.min.css").is_file()
     assert list((example_site / "static/katex/fonts").glob("*.woff2"))
 
@@ -59,6 +63,9 @@ def test_links_are_relative_so_the_site_works_from_disk(example_site: Path) -> N
         [tag] = [t for t in re.findall(r"<img[^>]+>", article) if f'src="{figure}"' in t]
         assert re.search(r'width="\d+"', tag) and re.search(r'height="\d+"', tag) and 'alt="' in tag, tag
     assert article.count("<figcaption>") == len(FIGURES)
+    animations = [f for f in FIGURES if f.endswith(".gif")]
+    stills = re.findall(r'<picture><source media="\(prefers-reduced-motion: reduce\)" srcset="([^"]+)"><img[^>]+src="([^"]+)"', article)
+    assert sorted(stills) == sorted((a.removesuffix(".gif") + ".poster.png", a) for a in animations)
 
 
 @pytest.mark.slow
