@@ -91,8 +91,13 @@ def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: F
     if not misses:
         return {}
     if executor is None:
+        # Import the drawing code before the pool forks, so each worker starts with matplotlib
+        # loaded (and shares its pages) instead of importing it again.
+        from . import produce  # noqa: F401
+
         with ProcessPoolExecutor(max_workers=default_workers(len(misses))) as pool:
             return _run_misses(misses, inputs, cache, pool, on_done)
+    misses = sorted(misses, key=_expected_cost, reverse=True)  # longest first: the pool finishes together
     futures: list[tuple[FigureJob, Future]] = [(job, executor.submit(make_figure, job.spec)) for job in misses]
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
@@ -121,6 +126,13 @@ def make_figure(spec: FigureSpec) -> dict[str, bytes]:
     from .produce import produce_figure
 
     return produce_figure(spec)
+
+
+def _expected_cost(job: FigureJob) -> int:
+    """A rough rank of how long a figure takes: animations draw many frames, stills one."""
+    frames = getattr(job.spec, "frames", 1) if job.spec.name.endswith(".gif") else 1
+    training = getattr(job.spec, "training", job.spec)
+    return frames * 1000 + getattr(training, "steps", 0) // 100
 
 
 def _placed(job: FigureJob, files: dict[str, bytes]) -> dict[str, bytes]:

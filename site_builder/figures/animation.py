@@ -15,7 +15,7 @@ training points and the model's current prediction on fixed axes, with
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -27,12 +27,13 @@ from matplotlib.text import Text
 
 from site_builder.experiments.results import Snapshot, TrainingResult
 from site_builder.figures import style
-from site_builder.figures.encode import GIF_COLOURS, encode_gif
+from site_builder.figures.encode import GIF_COLOURS, GifEncoder, encode_gif, palette_for
+from site_builder.figures.textstamp import TextStamp
 
 __all__ = [
     "GIF_COLOURS", "Animation", "Scene", "SceneBuilder", "TrainingScene", "animate", "animate_training",
     "build_training_scene", "draw_still", "draw_training_animation", "draw_training_still", "encode_gif",
-    "fixed_y_limits", "format_mse", "frame_durations", "render_frames", "status_text", "training_y_limits",
+    "fixed_y_limits", "format_mse", "frame_durations", "iter_frames", "render_frames", "status_text", "training_y_limits",
 ]
 
 Y_MARGIN = 0.08  # fraction of the y range added above and below
@@ -76,9 +77,18 @@ def animate(result: TrainingResult, build_scene: SceneBuilder, *, fps: int) -> A
     The poster is the last frame's pixels exactly, before the GIF's palette
     reduces them.
     """
-    frames = _render_animation(result, build_scene, fps)
-    poster = style.encode_png(np.ascontiguousarray(frames[-1][..., :3]))
-    return Animation(gif=encode_gif(frames, frame_durations(len(frames), fps)), poster=poster)
+    if fps <= 0:
+        raise ValueError(f"fps must be positive, got {fps}")
+    snapshots = result.snapshots
+    with style.figure_context():
+        canvas = style.new_canvas(style.SCREEN_DPI)
+        scene = build_scene(canvas, result)
+        sample = [snapshots[0], snapshots[len(snapshots) // 2], snapshots[-1]]
+        encoder = GifEncoder(palette_for(list(iter_frames(canvas, scene, sample))))
+        for frame in iter_frames(canvas, scene, snapshots):  # streamed: one RGBA frame in memory at a time
+            encoder.add(frame)
+    poster = style.encode_png(np.ascontiguousarray(frame[..., :3]))
+    return Animation(gif=encoder.finish(frame_durations(len(snapshots), fps)), poster=poster)
 
 
 def draw_still(result: TrainingResult, build_scene: SceneBuilder) -> bytes:
@@ -104,16 +114,6 @@ def frame_durations(count: int, fps: int) -> list[int]:
     """Milliseconds per frame at ``fps`` (at least :data:`MIN_FRAME_MS`), the last frame held longer."""
     frame_ms = max(MIN_FRAME_MS, 10 * round(100 / fps))
     return [frame_ms] * (count - 1) + [frame_ms + FINAL_HOLD_MS]
-
-
-def _render_animation(result: TrainingResult, build_scene: SceneBuilder, fps: int) -> list[np.ndarray]:
-    """The ``(H, W, 4)`` frames of ``result``'s snapshots, at 1x."""
-    if fps <= 0:
-        raise ValueError(f"fps must be positive, got {fps}")
-    with style.figure_context():
-        canvas = style.new_canvas(style.SCREEN_DPI)
-        scene = build_scene(canvas, result)
-        return render_frames(canvas, scene, result.snapshots)
 
 
 # --- the training figure -------------------------------------------------------------
@@ -148,8 +148,7 @@ def draw_training_animation(result: TrainingResult, *, title: str, fps: int) -> 
     Snapshots have distinct steps, so no two neighbouring frames are equal
     (Pillow would merge them into one).
     """
-    frames = _render_animation(result, _training_scene(title), fps)
-    return encode_gif(frames, frame_durations(len(frames), fps))
+    return animate(result, _training_scene(title), fps=fps).gif
 
 
 def draw_training_still(result: TrainingResult, *, title: str) -> bytes:
@@ -194,17 +193,31 @@ def build_training_scene(canvas: FigureCanvasAgg, result: TrainingResult, title:
 
 
 def render_frames(canvas: FigureCanvasAgg, scene: Scene, snapshots: Sequence[Snapshot]) -> list[np.ndarray]:
-    """One ``(H, W, 4)`` uint8 RGBA frame per snapshot, blitting the moving artists onto the background."""
+    """One ``(H, W, 4)`` uint8 RGBA frame per snapshot (see :func:`iter_frames`)."""
+    return list(iter_frames(canvas, scene, snapshots))
+
+
+def iter_frames(canvas: FigureCanvasAgg, scene: Scene, snapshots: Sequence[Snapshot]) -> Iterator[np.ndarray]:
+    """Yield one ``(H, W, 4)`` uint8 RGBA frame per snapshot, each a fresh array.
+
+    The static background is rendered once; per frame it is restored and
+    only the moving artists are drawn (blitting). Moving text is stamped
+    with Pillow (:mod:`.textstamp`), which is several times cheaper than
+    matplotlib's text rendering.
+    """
     canvas.draw()
     background = canvas.copy_from_bbox(canvas.figure.bbox)
-    frames = []
+    stamps = [TextStamp.for_artist(a, canvas) for a in scene.moving_artists() if isinstance(a, Text)]
     for snapshot in snapshots:
         canvas.restore_region(background)
         scene.show(snapshot)
         for artist in scene.moving_artists():
-            canvas.figure.draw_artist(artist)
-        frames.append(np.array(canvas.buffer_rgba()))  # a copy: the buffer is reused
-    return frames
+            if not isinstance(artist, Text):
+                canvas.figure.draw_artist(artist)
+        frame = np.array(canvas.buffer_rgba())  # a copy: the buffer is reused
+        for stamp in stamps:
+            stamp.draw(frame)
+        yield frame
 
 
 def training_y_limits(result: TrainingResult) -> tuple[float, float]:

@@ -26,22 +26,79 @@ def encode_gif(frames: Sequence[np.ndarray], durations_ms: Sequence[int]) -> byt
     areas. Pillow then stores each frame as the rectangle that changed,
     unchanged pixels transparent, which LZW compresses to almost nothing.
     """
-    if len(frames) != len(durations_ms) or not frames:
-        raise ValueError("need one duration per frame, and at least one frame")
-    codes = [_colour_codes(frame) for frame in frames]
-    palette = _frequent_colours(codes, GIF_COLOURS)
-    palette_bytes = _code_to_rgb(palette).astype(np.uint8).tobytes()
-    images = []
-    for indices in _palette_indices(codes, palette):
+    if not frames:
+        raise ValueError("need at least one frame")
+    encoder = GifEncoder(palette_for([frames[0], frames[len(frames) // 2], frames[-1]]))
+    for frame in frames:
+        encoder.add(frame)
+    return encoder.finish(durations_ms)
+
+
+def palette_for(sample_frames: Sequence[np.ndarray], count: int = GIF_COLOURS) -> np.ndarray:
+    """The ``count`` commonest colour codes in ``sample_frames``, commonest first.
+
+    Line art is mostly flat colour, so these are the background, grid, text
+    and line colours exactly, then their most common anti-aliasing blends.
+    The first, middle and last frames of an animation are a good sample.
+    """
+    codes = np.concatenate([_colour_codes(frame).ravel() for frame in sample_frames])
+    colours, counts = np.unique(codes, return_counts=True)
+    return colours[np.argsort(-counts, kind="stable")[:count]]
+
+
+class GifEncoder:
+    """Builds a GIF one frame at a time, so an animation never holds its RGBA frames in memory.
+
+    Each frame is reduced to palette indices (1 byte a pixel) as it arrives.
+    Frames differ from the first only where something moved, so only those
+    pixels are looked up; a colour's nearest palette entry is computed once.
+    """
+
+    def __init__(self, palette: np.ndarray) -> None:
+        self._palette = palette  # (K,) colour codes
+        self._palette_rgb = _code_to_rgb(palette)  # (K, 3)
+        self._palette_bytes = self._palette_rgb.astype(np.uint8).tobytes()
+        self._known = np.empty(0, dtype=np.uint32)  # sorted colour codes seen so far
+        self._nearest = np.empty(0, dtype=np.uint8)  # their palette indices
+        self._first: np.ndarray | None = None  # (H, W) codes of the first frame
+        self._first_indices: np.ndarray | None = None
+        self._images: list[Image.Image] = []
+
+    def add(self, rgba: np.ndarray) -> None:
+        """Append one ``(H, W, 4)`` uint8 frame."""
+        codes = _colour_codes(rgba)
+        if self._first is None:
+            self._first, self._first_indices = codes, self._lookup(codes)
+        if codes.shape != self._first.shape:
+            raise ValueError("all frames must have the same size")
+        indices = self._first_indices.copy()
+        moved = codes != self._first
+        indices[moved] = self._lookup(codes[moved])
         image = Image.frombytes("P", indices.shape[::-1], indices.tobytes())
-        image.putpalette(palette_bytes)
-        images.append(image)
-    buffer = io.BytesIO()
-    images[0].save(
-        buffer, format="GIF", save_all=True, append_images=images[1:],
-        duration=list(durations_ms), loop=0, disposal=1, palette=palette_bytes, optimize=True,
-    )
-    return buffer.getvalue()
+        image.putpalette(self._palette_bytes)
+        self._images.append(image)
+
+    def finish(self, durations_ms: Sequence[int]) -> bytes:
+        """The GIF bytes, one duration per frame added."""
+        if len(durations_ms) != len(self._images) or not self._images:
+            raise ValueError("need one duration per frame, and at least one frame")
+        buffer = io.BytesIO()
+        self._images[0].save(
+            buffer, format="GIF", save_all=True, append_images=self._images[1:],
+            duration=list(durations_ms), loop=0, disposal=1, palette=self._palette_bytes, optimize=True,
+        )
+        return buffer.getvalue()
+
+    def _lookup(self, codes: np.ndarray) -> np.ndarray:
+        """Palette indices (uint8, same shape) of the nearest palette colour to each code."""
+        new = np.setdiff1d(np.unique(codes), self._known, assume_unique=True)
+        if new.size:
+            distances = ((_code_to_rgb(new)[:, None, :] - self._palette_rgb[None, :, :]) ** 2).sum(-1)
+            known = np.concatenate([self._known, new.astype(np.uint32)])
+            nearest = np.concatenate([self._nearest, distances.argmin(axis=1).astype(np.uint8)])
+            order = np.argsort(known, kind="stable")
+            self._known, self._nearest = known[order], nearest[order]
+        return self._nearest[np.searchsorted(self._known, codes)]
 
 
 def _colour_codes(rgba: np.ndarray) -> np.ndarray:
@@ -53,35 +110,5 @@ def _colour_codes(rgba: np.ndarray) -> np.ndarray:
 
 def _code_to_rgb(codes: np.ndarray) -> np.ndarray:
     """``(K,)`` colour codes -> ``(K, 3)`` int32 RGB."""
+    codes = codes.astype(np.int64)
     return np.stack([codes & 0xFF, (codes >> 8) & 0xFF, (codes >> 16) & 0xFF], axis=-1).astype(np.int32)
-
-
-def _frequent_colours(codes: Sequence[np.ndarray], count: int) -> np.ndarray:
-    """The ``count`` commonest colour codes in the first, middle and last frames, commonest first.
-
-    Line art is mostly flat colour, so these are the background, grid, text
-    and line colours exactly, then their most common anti-aliasing blends.
-    """
-    sample = np.concatenate([codes[0].ravel(), codes[len(codes) // 2].ravel(), codes[-1].ravel()])
-    colours, counts = np.unique(sample, return_counts=True)
-    return colours[np.argsort(-counts, kind="stable")[:count]]
-
-
-def _palette_indices(codes: Sequence[np.ndarray], palette: np.ndarray) -> list[np.ndarray]:
-    """Each frame as ``(H, W)`` uint8 indices of the nearest ``palette`` colour.
-
-    Frames differ from the first only where something moved, so only those
-    pixels are looked up per frame; the rest reuse the first frame's indices.
-    """
-    first = codes[0]
-    changed = [frame != first for frame in codes]
-    colours = np.unique(np.concatenate([first.ravel(), *(f[m] for f, m in zip(codes, changed))]))
-    distances = ((_code_to_rgb(colours)[:, None, :] - _code_to_rgb(palette)[None, :, :]) ** 2).sum(-1)
-    nearest = distances.argmin(axis=1).astype(np.uint8)  # (K,) palette index per distinct colour
-    first_indices = nearest[np.searchsorted(colours, first)]
-    indices = []
-    for frame, moved in zip(codes, changed):
-        frame_indices = first_indices.copy()
-        frame_indices[moved] = nearest[np.searchsorted(colours, frame[moved])]
-        indices.append(frame_indices)
-    return indices
