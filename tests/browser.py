@@ -38,6 +38,12 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+# Each test module that imports ``browser`` gets its own session-scoped copy of the
+# fixture, but Playwright's sync API runs only one instance per thread: the copies share
+# one Chromium, started by the first and stopped when the last is torn down.
+_shared: dict[str, object] = {}
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     try:
@@ -47,10 +53,18 @@ def browser() -> Iterator[object]:
     executable = chromium_path()
     if executable is None:
         unavailable("Chromium was not found (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
+    if not _shared:
+        playwright = sync_playwright().start()
+        _shared.update(playwright=playwright, instance=playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS), users=0)
+    _shared["users"] += 1
+    try:
+        yield _shared["instance"]
+    finally:
+        _shared["users"] -= 1
+        if not _shared["users"]:
+            _shared["instance"].close()
+            _shared["playwright"].stop()
+            _shared.clear()
 
 
 class _ProjectSiteHandler(SimpleHTTPRequestHandler):

@@ -44,9 +44,9 @@ def last_frame(result, title: str) -> np.ndarray:
 
 
 def test_every_animation_comes_with_its_poster():
-    assert set(produce_figure(SMALL)) == {"fit.gif", "fit.poster.png"}
+    assert set(produce_figure(SMALL)) == {"fit.gif", "fit.poster.png", "fit.frames.js"}
     neurons = NeuronsSpec(TrainingSpec("parts.gif", "x**2", hidden=(2,), samples=16, steps=20, frames=4))
-    assert set(produce_figure(neurons)) == {"parts.gif", "parts.poster.png"}
+    assert set(produce_figure(neurons)) == {"parts.gif", "parts.poster.png", "parts.frames.js"}
 
 
 def test_stills_have_no_poster():

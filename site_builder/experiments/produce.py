@@ -16,6 +16,7 @@ from site_builder.experiments.specs import (
     FigureSpec,
     NeuronsSpec,
     TrainingSpec,
+    frames_name,
     poster_name,
 )
 from site_builder.experiments.training import run_training
@@ -24,6 +25,7 @@ from site_builder.figures.animation import (
     animate_training,
     draw_training_still,
 )
+from site_builder.figures.frames import neurons_frames, training_frames
 from site_builder.figures.neurons import animate_neurons, draw_neurons_still
 from site_builder.figures.plots import draw_activation_plot
 from site_builder.nn.activations import get_activation
@@ -44,7 +46,8 @@ def produce_figure(spec: FigureSpec) -> dict[str, bytes]:
 
     A mapping, because one declaration may yield companion files beside the
     figure itself: every animation ``<stem>.gif`` comes with its poster frame
-    ``<stem>.poster.png``, the last frame as a still of the same size.
+    ``<stem>.poster.png``, the last frame as a still of the same size, and its
+    player data ``<stem>.frames.js`` (see :mod:`site_builder.figures.frames`).
     """
     if isinstance(spec, ActivationPlotSpec):
         return {spec.name: _activation_plot(spec)}
@@ -70,7 +73,9 @@ def _training_figure(spec: TrainingSpec) -> dict[str, bytes]:
     animated = _is_animation(spec.name)
     result = run_training(spec)
     if animated:
-        return _with_poster(spec.name, animate_training(result, title=training_title(spec), fps=spec.fps))
+        title = training_title(spec)
+        files = _with_poster(spec.name, animate_training(result, title=title, fps=spec.fps))
+        return files | {frames_name(spec.name): training_frames(result, name=spec.name, title=title, fps=spec.fps)}
     return {spec.name: draw_training_still(result, title=training_title(spec))}
 
 
@@ -79,7 +84,9 @@ def _neurons_figure(spec: NeuronsSpec) -> dict[str, bytes]:
     animated = _is_animation(spec.name)
     result = run_training(spec.training)
     if animated:
-        return _with_poster(spec.name, animate_neurons(result, title=neurons_title(spec), fps=spec.training.fps))
+        title, fps = neurons_title(spec), spec.training.fps
+        files = _with_poster(spec.name, animate_neurons(result, title=title, fps=fps))
+        return files | {frames_name(spec.name): neurons_frames(result, name=spec.name, title=title, fps=fps)}
     return {spec.name: draw_neurons_still(result, title=neurons_title(spec))}
 
 

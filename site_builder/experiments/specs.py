@@ -110,6 +110,7 @@ KINDS: dict[str, type[FigureSpec]] = {
 TRAINED_KINDS: frozenset[str] = frozenset({"training", "neurons"})
 EXTENSIONS: tuple[str, ...] = (".png", ".gif")
 POSTER_SUFFIX = ".poster.png"  # an animation's poster frame: "fit.gif" -> "fit.poster.png"
+FRAMES_SUFFIX = ".frames.js"  # an animation's data for the page's player: "fit.gif" -> "fit.frames.js"
 
 MAX_LR = 10.0  # lr must be in (0, MAX_LR]
 MIN_STEPS, MAX_STEPS = 1, 100_000
@@ -177,6 +178,13 @@ def poster_name(name: str) -> str:
     if not name.endswith(".gif"):
         raise ValueError(f"only animations (.gif) have poster frames, not {name!r}")
     return name.removesuffix(".gif") + POSTER_SUFFIX
+
+
+def frames_name(name: str) -> str:
+    """The player data's file name (or path) for the animation ``name``: ``a/fit.gif`` -> ``a/fit.frames.js``."""
+    if not name.endswith(".gif"):
+        raise ValueError(f"only animations (.gif) have player data, not {name!r}")
+    return name.removesuffix(".gif") + FRAMES_SUFFIX
 
 
 def parse_figure(name: str, declaration: object) -> tuple[FigureSpec | None, tuple[SpecIssue, ...]]:

@@ -1,0 +1,486 @@
+/* Animation players: every training GIF that has player data becomes a canvas you can
+ * play, pause, step, scrub and slow down.
+ *
+ * Progressive enhancement. Without JavaScript the page shows the GIF (or, for readers who
+ * prefer reduced motion, its poster). With it, this script finds each figure's
+ * <picture> whose GIF has data registered by its "<stem>.frames.js" (loaded before this
+ * deferred script), hides the <picture> (kept as the fallback) and puts a player in its
+ * place. The player redraws the run from that data in the GIF's colours and layout (see
+ * site_builder/figures/frames.py for the format), on a white background like the GIF:
+ * the figures are designed on white, in both page themes.
+ *
+ * It plays once and stops on the last frame (play again to replay); readers who prefer
+ * reduced motion get the last frame, paused. Keyboard: every control is a native
+ * button, slider or select; with focus anywhere in the player, Space or K plays and
+ * pauses and the arrow keys step (the slider and the select keep their own arrows).
+ */
+(function () {
+  "use strict";
+
+  const registry = window.siteBuilderAnimations || {};
+  const SPEEDS = [0.5, 1, 2];
+  const SVG = "http://www.w3.org/2000/svg";
+  const ICONS = {
+    play: "M7 4.5v15l12-7.5z",
+    pause: "M6 4.5h4.5v15H6zM13.5 4.5H18v15h-4.5z",
+    replay: "M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z",
+    back: "M6 5h2.5v14H6zM19 5v14l-9.5-7z",
+    forward: "M15.5 5H18v14h-2.5zM5 5v14l9.5-7z",
+  };
+  const VLQ = {};
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("").forEach((c, i) => { VLQ[c] = i; });
+
+  function prefersReducedMotion() {
+    return typeof window.matchMedia === "function" && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  }
+
+  /* --- data ---------------------------------------------------------------------- */
+
+  /** Rows of curve values, one per frame, from frames.py's VLQ second differences. */
+  function decodeCurves(text, frames, points, quantum) {
+    let position = 0;
+    function next() {
+      let value = 0;
+      let scale = 1;
+      let digit;
+      do {
+        digit = VLQ[text[position++]];
+        if (digit === undefined) throw new Error("bad animation data");
+        value += (digit % 32) * scale;
+        scale *= 32;
+      } while (digit >= 32);
+      return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
+    }
+    const rows = [];
+    let previous = new Float64Array(points);
+    for (let f = 0; f < frames; f++) {
+      const quanta = new Float64Array(points);
+      let change = 0;
+      for (let g = 0; g < points; g++) {
+        change += next();
+        quanta[g] = previous[g] + change;
+      }
+      rows.push(Array.from(quanta, (q) => q * quantum));
+      previous = quanta;
+    }
+    return rows;
+  }
+
+  /** The same text as format_mse in figures/animation.py. */
+  function formatMse(loss) {
+    if (!Number.isFinite(loss)) return "diverged";
+    if (loss !== 0 && !(Math.abs(loss) >= 1e-4 && Math.abs(loss) < 1e4)) {
+      return loss.toExponential(1).replace(/e([+-])(\d)$/, "e$10$2");
+    }
+    return loss.toFixed(4);
+  }
+
+  function prepare(data) {
+    const frames = data.steps.length;
+    const points = data.x.length;
+    const animation = Object.assign({}, data, {
+      frames: frames,
+      predictions: decodeCurves(data.prediction, frames, points, data.quantum),
+    });
+    if (data.neurons) {
+      animation.contributions = data.neurons.contributions.map((t) => decodeCurves(t, frames, points, data.quantum));
+    }
+    return animation;
+  }
+
+  /* --- drawing ------------------------------------------------------------------- */
+
+  /** Round tick values as matplotlib's MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]) picks them. */
+  function ticks(low, high) {
+    const magnitude = Math.pow(10, Math.floor(Math.log10((high - low) / 6)));
+    for (const multiple of [1, 2, 2.5, 5, 10]) {
+      const step = multiple * magnitude;
+      if (step >= ((high - low) / 6) * (1 - 1e-9)) {
+        const values = [];
+        for (let k = Math.ceil(low / step - 1e-9); k * step <= high + 1e-9 * step; k++) values.push(k * step);
+        return values;
+      }
+    }
+    return [low, high];
+  }
+
+  function tickLabel(value) {
+    const text = String(parseFloat(value.toPrecision(6)));
+    return text === "-0" ? "0" : text.replace("-", "\u2212");
+  }
+
+  function font(data, size, bold) {
+    return (bold ? "bold " : "") + size + 'px "' + data.look.font + '", Verdana, "Helvetica Neue", Arial, sans-serif';
+  }
+
+  function strokeCurve(ctx, look, xs, ys, map) {
+    ctx.beginPath();
+    let drawing = false;
+    for (let i = 0; i < xs.length; i++) {
+      if (!Number.isFinite(ys[i])) { drawing = false; continue; }
+      const px = map.x(xs[i]);
+      const py = map.y(ys[i]);
+      if (drawing) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+      drawing = true;
+    }
+    ctx.strokeStyle = look.colour;
+    ctx.lineWidth = look.width;
+    ctx.setLineDash(look.dash);
+    ctx.lineCap = "round";
+    ctx.lineJoin = "round";
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
+  function legendEntries(animation) {
+    const look = animation.look;
+    if (animation.kind === "neurons") {
+      return [["target", look.target], ["neurons", look.neuron], ["bias", look.bias], ["model", look.prediction]];
+    }
+    return [["target", look.target], ["model", look.prediction], ["training data", null]];
+  }
+
+  /** One frame, in the GIF's 640×480 coordinates (the context is already scaled). */
+  function drawFrame(ctx, animation, index) {
+    const look = animation.look;
+    const layout = animation.layout;
+    const W = layout.width;
+    const H = layout.height;
+    const [left, bottom, width, height] = layout.axes;
+    const box = { x: left * W, y: (1 - bottom - height) * H, w: width * W, h: height * H };
+    const [x0, x1] = animation.xlim;
+    const [y0, y1] = animation.ylim;
+    const map = {
+      x: (x) => box.x + ((x - x0) / (x1 - x0)) * box.w,
+      y: (y) => box.y + ((y1 - y) / (y1 - y0)) * box.h,
+    };
+    ctx.fillStyle = look.background;
+    ctx.fillRect(0, 0, W, H);
+
+    // Title and status line, top left.
+    ctx.textAlign = "left";
+    ctx.textBaseline = "top";
+    ctx.fillStyle = look.ink;
+    ctx.font = font(animation, look.sizes.title, true);
+    ctx.fillText(animation.title, layout.margin_left * W, (1 - layout.title_top) * H);
+    ctx.fillStyle = look.muted;
+    ctx.font = font(animation, look.sizes.label, false);
+    const status = "step " + animation.steps[index] + "   MSE " + formatMse(animation.losses[index]);
+    ctx.fillText(status, layout.margin_left * W, (1 - layout.status_top) * H);
+
+    // Grid and tick labels.
+    const pad = 6 * 128 / 72;
+    ctx.font = font(animation, look.sizes.tick, false);
+    ctx.lineWidth = 0.9 * 128 / 72;
+    ctx.strokeStyle = look.grid;
+    ctx.fillStyle = look.muted;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    for (const t of ticks(x0, x1)) {
+      const px = map.x(t);
+      ctx.beginPath(); ctx.moveTo(px, box.y); ctx.lineTo(px, box.y + box.h); ctx.stroke();
+      ctx.fillText(tickLabel(t), px, box.y + box.h + pad);
+    }
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    for (const t of ticks(y0, y1)) {
+      const py = map.y(t);
+      ctx.beginPath(); ctx.moveTo(box.x, py); ctx.lineTo(box.x + box.w, py); ctx.stroke();
+      ctx.fillText(tickLabel(t), box.x - pad, py);
+    }
+
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(box.x, box.y, box.w, box.h);
+    ctx.clip();
+    ctx.strokeStyle = look.ink;
+    ctx.lineWidth = 1.2 * 128 / 72;
+    if (x0 < 0 && 0 < x1) { ctx.beginPath(); ctx.moveTo(map.x(0), box.y); ctx.lineTo(map.x(0), box.y + box.h); ctx.stroke(); }
+    if (y0 < 0 && 0 < y1) { ctx.beginPath(); ctx.moveTo(box.x, map.y(0)); ctx.lineTo(box.x + box.w, map.y(0)); ctx.stroke(); }
+    strokeCurve(ctx, look.target, animation.x, animation.target, map);
+    if (animation.kind === "neurons") {
+      const bias = animation.neurons.bias[index];
+      strokeCurve(ctx, look.bias, [x0, x1], [bias, bias], map);
+      animation.contributions.forEach((rows, i) => {
+        strokeCurve(ctx, Object.assign({}, look.neuron, { colour: animation.neurons.colours[i] }), animation.x, rows[index], map);
+      });
+    }
+    strokeCurve(ctx, look.prediction, animation.x, animation.predictions[index], map);
+    if (animation.kind !== "neurons") {
+      ctx.fillStyle = look.points.colour;
+      for (let i = 0; i < animation.train_x.length; i++) {
+        ctx.beginPath();
+        ctx.arc(map.x(animation.train_x[i]), map.y(animation.train_y[i]), look.points.radius, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+    }
+    ctx.restore();
+    drawLegend(ctx, animation);
+  }
+
+  /** One row of entries centred at the bottom, as style.add_legend places it. */
+  function drawLegend(ctx, animation) {
+    const look = animation.look;
+    const size = look.sizes.legend;
+    const handle = 2.4 * size;
+    const gap = 0.8 * size;
+    const spacing = 1.6 * size;
+    ctx.font = font(animation, size, false);
+    const entries = legendEntries(animation).map(([label, line]) => ({ label, line, width: handle + gap + ctx.measureText(label).width }));
+    const total = entries.reduce((sum, e) => sum + e.width, 0) + spacing * (entries.length - 1);
+    let x = (animation.layout.width - total) / 2;
+    const y = animation.layout.height * 0.99 - 0.6 * size;
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    for (const entry of entries) {
+      if (entry.line) {
+        ctx.beginPath();
+        ctx.moveTo(x, y);
+        ctx.lineTo(x + handle, y);
+        ctx.strokeStyle = entry.line.colour;
+        ctx.lineWidth = entry.line.width;
+        ctx.setLineDash(entry.line.dash);
+        ctx.lineCap = "round";
+        ctx.stroke();
+        ctx.setLineDash([]);
+      } else {
+        ctx.fillStyle = look.points.colour;
+        ctx.beginPath();
+        ctx.arc(x + handle / 2, y, look.points.radius, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+      ctx.fillStyle = look.ink;
+      ctx.fillText(entry.label, x + handle + gap, y);
+      x += entry.width + spacing;
+    }
+  }
+
+  /* --- the player ---------------------------------------------------------------- */
+
+  function element(tag, attributes, children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) {
+      if (name === "text") node.textContent = value; else node.setAttribute(name, value);
+    }
+    (children || []).forEach((child) => node.appendChild(child));
+    return node;
+  }
+
+  function icon(name) {
+    const svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    const path = document.createElementNS(SVG, "path");
+    path.setAttribute("d", ICONS[name]);
+    path.setAttribute("fill", "currentColor");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function button(className, label, iconName) {
+    const node = element("button", { type: "button", class: "player__button " + className, "aria-label": label, title: label });
+    node.appendChild(icon(iconName));
+    return node;
+  }
+
+  class Player {
+    constructor(picture, img, animation) {
+      this.animation = animation;
+      this.last = animation.frames - 1;
+      this.index = 0;
+      this.speed = 1;
+      this.playing = false;
+      this.autoplayPending = false;
+      this.tick = this.tick.bind(this);
+      this.build(img);
+      picture.hidden = true;
+      picture.parentNode.insertBefore(this.root, picture);
+      picture.closest("figure").classList.add("figure--player");
+      this.watchSize();
+      this.show(prefersReducedMotion() ? this.last : 0);
+      if (!prefersReducedMotion()) this.autoplayWhenVisible();
+      this.updatePlayButton();
+    }
+
+    build(img) {
+      const alt = img.getAttribute("alt") || "Training animation";
+      this.canvas = element("canvas", { class: "player__canvas", role: "img", "aria-label": alt, tabindex: "0" });
+      this.canvas.width = this.animation.layout.width;
+      this.canvas.height = this.animation.layout.height;
+      this.playButton = button("player__play", "Play", "play");
+      this.backButton = button("player__back", "Step back", "back");
+      this.forwardButton = button("player__forward", "Step forward", "forward");
+      this.slider = element("input", {
+        type: "range", class: "player__slider", min: "0", max: String(this.last), step: "1", value: "0",
+        "aria-label": "Training step",
+      });
+      this.status = element("span", { class: "player__status" });
+      this.speedSelect = element("select", { class: "player__speed-select" },
+        SPEEDS.map((s) => element("option", { value: String(s), text: String(s) + "\u00d7" })));
+      this.speedSelect.value = "1";
+      const speed = element("label", { class: "player__speed" }, [element("span", { text: "Speed" }), this.speedSelect]);
+      this.announcer = element("span", { class: "visually-hidden", "aria-live": "polite" });
+      const controls = element("div", { class: "player__controls" }, [
+        this.playButton, this.backButton, this.forwardButton, this.slider, this.status, speed, this.announcer,
+      ]);
+      this.root = element("div", { class: "player", role: "group", "aria-label": "Animation player" }, [this.canvas, controls]);
+
+      this.playButton.addEventListener("click", () => this.toggle(true));
+      this.backButton.addEventListener("click", () => this.step(-1));
+      this.forwardButton.addEventListener("click", () => this.step(1));
+      this.slider.addEventListener("input", () => { this.userActed(); this.pause(false); this.show(Number(this.slider.value)); });
+      this.speedSelect.addEventListener("change", () => { this.speed = Number(this.speedSelect.value) || 1; this.restartClock(); });
+      this.root.addEventListener("keydown", (event) => this.onKey(event));
+    }
+
+    onKey(event) {
+      if (event.altKey || event.ctrlKey || event.metaKey) return;
+      const target = event.target;
+      const own = target === this.canvas || target === this.root;
+      if (target === this.speedSelect) return;
+      if (event.key === "k" || event.key === "K" || (event.key === " " && (own || target === this.slider))) {
+        event.preventDefault();
+        this.toggle(true);
+      } else if ((event.key === "ArrowLeft" || event.key === "ArrowRight") && target !== this.slider) {
+        event.preventDefault();
+        this.step(event.key === "ArrowRight" ? 1 : -1);
+      } else if ((event.key === "Home" || event.key === "End") && own) {
+        event.preventDefault();
+        this.userActed();
+        this.pause(false);
+        this.show(event.key === "Home" ? 0 : this.last);
+      }
+    }
+
+    valueText(index) {
+      const steps = this.animation.steps;
+      return "step " + steps[index] + " of " + steps[steps.length - 1] + ", MSE " + formatMse(this.animation.losses[index]);
+    }
+
+    show(index) {
+      this.index = Math.max(0, Math.min(this.last, index));
+      this.slider.value = String(this.index);
+      this.slider.setAttribute("aria-valuetext", this.valueText(this.index));
+      this.status.textContent = this.valueText(this.index).replace(", ", " \u00b7 ");
+      this.draw();
+      this.updatePlayButton();
+    }
+
+    draw() {
+      const ctx = this.canvas.getContext("2d");
+      const scale = this.canvas.width / this.animation.layout.width;
+      ctx.setTransform(scale, 0, 0, scale, 0, 0);
+      drawFrame(ctx, this.animation, this.index);
+    }
+
+    /** Keep the backing store at CSS size × devicePixelRatio, so lines and text stay crisp. */
+    watchSize() {
+      const fit = () => {
+        const cssWidth = this.canvas.getBoundingClientRect().width;
+        if (!cssWidth) return;
+        const ratio = window.devicePixelRatio || 1;
+        const width = Math.round(cssWidth * ratio);
+        const height = Math.round((width * this.animation.layout.height) / this.animation.layout.width);
+        if (width !== this.canvas.width || height !== this.canvas.height) {
+          this.canvas.width = width;
+          this.canvas.height = height;
+          this.draw();
+        }
+      };
+      if (typeof ResizeObserver === "function") new ResizeObserver(fit).observe(this.canvas);
+      window.addEventListener("resize", fit);
+      fit();
+    }
+
+    autoplayWhenVisible() {
+      this.autoplayPending = true;
+      if (typeof IntersectionObserver !== "function") { this.play(false); return; }
+      const observer = new IntersectionObserver((entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        observer.disconnect();
+        if (this.autoplayPending) this.play(false);
+      }, { threshold: 0.5 });
+      observer.observe(this.canvas);
+    }
+
+    userActed() { this.autoplayPending = false; }
+
+    toggle(announce) {
+      this.userActed();
+      if (this.playing) this.pause(announce); else this.play(announce);
+    }
+
+    play(announce) {
+      this.autoplayPending = false;
+      if (this.index >= this.last) this.show(0);
+      this.playing = true;
+      this.restartClock();
+      this.raf = window.requestAnimationFrame(this.tick);
+      this.updatePlayButton();
+      if (announce) this.announce("Playing");
+    }
+
+    pause(announce) {
+      if (!this.playing) return;
+      this.playing = false;
+      window.cancelAnimationFrame(this.raf);
+      this.updatePlayButton();
+      if (announce) this.announce("Paused at " + this.valueText(this.index));
+    }
+
+    step(delta) {
+      this.userActed();
+      this.pause(false);
+      this.show(this.index + delta);
+    }
+
+    restartClock() { this.clock = null; }
+
+    tick(now) {
+      if (!this.playing) return;
+      if (this.clock === null) this.clock = now;
+      const perFrame = this.animation.frame_ms / this.speed;
+      const frames = Math.floor((now - this.clock) / perFrame);
+      if (frames > 0) {
+        this.clock += frames * perFrame;
+        this.show(this.index + frames);
+        if (this.index >= this.last) { this.pause(false); return; }
+      }
+      this.raf = window.requestAnimationFrame(this.tick);
+    }
+
+    updatePlayButton() {
+      const mode = this.playing ? "pause" : this.index >= this.last ? "replay" : "play";
+      if (this.playButton.dataset.mode === mode) return;
+      const label = { play: "Play", pause: "Pause", replay: "Replay" }[mode];
+      this.playButton.dataset.mode = mode;
+      this.playButton.setAttribute("aria-label", label);
+      this.playButton.title = label;
+      this.playButton.replaceChildren(icon(mode));
+    }
+
+    announce(text) { this.announcer.textContent = text; }
+  }
+
+  function figureName(img) {
+    const src = img.getAttribute("src") || "";
+    const name = src.split(/[?#]/)[0].split("/").pop();
+    try { return decodeURIComponent(name); } catch (error) { return name; }
+  }
+
+  function start() {
+    document.querySelectorAll("figure picture").forEach((picture) => {
+      const img = picture.querySelector("img");
+      const data = img && registry[figureName(img)];
+      if (!data || picture.hidden) return;
+      try {
+        new Player(picture, img, prepare(data));
+      } catch (error) {
+        picture.hidden = false; // the GIF stays: better a looping figure than none
+      }
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})();
