@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .experiments.specs import FigureSpec, parse_figure, poster_name
 from .frontmatter import Document, parse_document
+from .playground import PlaygroundSettings, parse_playground
 from .problems import BuildFailed, Problem
 from .sourcefiles import read_utf8
 
@@ -47,6 +48,7 @@ class Article:
     figures: tuple[DeclaredFigure, ...]
     assets: tuple[str, ...]  # other files in the article's folder, relative to it
     cover: str | None  # image shown with the article in listings: a figure or asset name
+    playground: PlaygroundSettings | None = None  # the in-page trainer's starting settings, if the article has one
 
     @property
     def output_path(self) -> str:
@@ -124,6 +126,7 @@ def _load_article(folder: Path, relative: str) -> Article:
         figures=figures,
         assets=assets,
         cover=_cover(fields, figures, assets),
+        playground=_read_playground(document, fields.problems),
     )
     fields.raise_if_any()
     return article
@@ -144,7 +147,7 @@ def _load_page(file: Path, relative: str) -> Page:
     return page
 
 
-ARTICLE_KEYS = ("title", "date", "summary", "draft", "tags", "cover", "figures")
+ARTICLE_KEYS = ("title", "date", "summary", "draft", "tags", "cover", "figures", "playground")
 PAGE_KEYS = ("title", "summary", "draft")
 
 
@@ -216,6 +219,16 @@ def _read_figures(document: Document, problems: list[Problem]) -> tuple[Declared
         if spec is not None and not issues:
             figures.append(DeclaredFigure(spec, document.line_of("figures", str(name))))
     return tuple(figures)
+
+
+def _read_playground(document: Document, problems: list[Problem]) -> PlaygroundSettings | None:
+    if "playground" not in document.meta:
+        return None
+    settings, issues = parse_playground(document.meta["playground"])
+    for issue in issues:
+        keys = ("playground",) + ((issue.key,) if issue.key else ())
+        problems.append(Problem(document.path, document.line_of(*keys), issue.message))
+    return settings
 
 
 def _cover(fields: _FieldReader, figures: tuple[DeclaredFigure, ...], assets: tuple[str, ...]) -> str | None:
