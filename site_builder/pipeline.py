@@ -17,6 +17,7 @@ from .experiments.runner import FigureRun, figure_jobs, run_figures
 from .linkcheck import find_broken_references
 from .markup import KatexAssetsError, KatexRenderer, KatexUnavailable, find_katex, highlight_css, katex_assets
 from .markup.math_cache import CachedMathRenderer
+from .notebook import article_notebooks
 from .options import BuildOptions, BuildReport
 from .output import check_output_dir, write_site
 from .problems import BuildFailed, Problem
@@ -40,6 +41,7 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     katex_dir = _katex_dir(root)
     generated = {f"static/katex/{path}": data for path, data in katex_assets(katex_dir).items()}
     generated["static/highlight.css"] = highlight_css().encode("utf-8")
+    generated |= article_notebooks(content.articles, config.base_url)  # <slug>/<slug>.ipynb to take away
     files = SiteFiles(figures.files, collect_assets(root, content, generated))
     site = _render(config, content, files, root, katex_dir, options)
     _raise_if(find_broken_references(site))
