@@ -85,10 +85,11 @@ def animate(result: TrainingResult, build_scene: SceneBuilder, *, fps: int) -> A
         scene = build_scene(canvas, result)
         sample = [snapshots[0], snapshots[len(snapshots) // 2], snapshots[-1]]
         encoder = GifEncoder(palette_for(list(iter_frames(canvas, scene, sample))))
-        for frame in iter_frames(canvas, scene, snapshots):  # streamed: one RGBA frame in memory at a time
-            encoder.add(frame)
+        durations = frame_durations(len(snapshots), fps)
+        for frame, duration in zip(iter_frames(canvas, scene, snapshots), durations):
+            encoder.add(frame, duration)  # streamed: one RGBA frame in memory at a time
     poster = style.encode_png(np.ascontiguousarray(frame[..., :3]))
-    return Animation(gif=encoder.finish(frame_durations(len(snapshots), fps)), poster=poster)
+    return Animation(gif=encoder.finish(), poster=poster)
 
 
 def draw_still(result: TrainingResult, build_scene: SceneBuilder) -> bytes:

@@ -7,13 +7,14 @@ whole animation from the colours the frames really use.
 
 from __future__ import annotations
 
-import io
+import struct
 from collections.abc import Sequence
 
 import numpy as np
-from PIL import Image
+from PIL import GifImagePlugin, Image
 
 GIF_COLOURS = 32  # one palette for the whole animation: flat line art needs few
+UNCHANGED = GIF_COLOURS - 1  # the transparent index: "this pixel is as in the frame before"
 
 
 def encode_gif(frames: Sequence[np.ndarray], durations_ms: Sequence[int]) -> bytes:
@@ -28,10 +29,12 @@ def encode_gif(frames: Sequence[np.ndarray], durations_ms: Sequence[int]) -> byt
     """
     if not frames:
         raise ValueError("need at least one frame")
+    if len(frames) != len(durations_ms):
+        raise ValueError("need one duration per frame")
     encoder = GifEncoder(palette_for([frames[0], frames[len(frames) // 2], frames[-1]]))
-    for frame in frames:
-        encoder.add(frame)
-    return encoder.finish(durations_ms)
+    for frame, duration in zip(frames, durations_ms):
+        encoder.add(frame, duration)
+    return encoder.finish()
 
 
 def palette_for(sample_frames: Sequence[np.ndarray], count: int = GIF_COLOURS) -> np.ndarray:
@@ -47,47 +50,80 @@ def palette_for(sample_frames: Sequence[np.ndarray], count: int = GIF_COLOURS) -
 
 
 class GifEncoder:
-    """Builds a GIF one frame at a time, so an animation never holds its RGBA frames in memory.
+    """Writes a GIF one frame at a time, holding only the previous frame: memory stays flat.
 
-    Each frame is reduced to palette indices (1 byte a pixel) as it arrives.
-    Frames differ from the first only where something moved, so only those
-    pixels are looked up; a colour's nearest palette entry is computed once.
+    Each RGBA frame is reduced to palette indices as it arrives (only the
+    pixels that differ from the first frame are looked up; a colour's nearest
+    palette entry is computed once). The first frame is stored whole; every
+    later one as the rectangle that changed since the previous frame, with the
+    unchanged pixels inside it transparent, which LZW compresses to almost
+    nothing. The GIF container is written here; each frame's LZW data comes
+    from Pillow's public per-frame encoder (``GifImagePlugin.getdata``).
     """
 
-    def __init__(self, palette: np.ndarray) -> None:
+    def __init__(self, palette: np.ndarray, size: tuple[int, int] | None = None) -> None:
+        palette = palette[: GIF_COLOURS - 1]  # the last index is reserved for "unchanged"
         self._palette = palette  # (K,) colour codes
         self._palette_rgb = _code_to_rgb(palette)  # (K, 3)
-        self._palette_bytes = self._palette_rgb.astype(np.uint8).tobytes()
+        table = np.zeros((GIF_COLOURS, 3), dtype=np.uint8)
+        table[: len(palette)] = self._palette_rgb
+        self._palette_bytes = table.tobytes()
         self._known = np.empty(0, dtype=np.uint32)  # sorted colour codes seen so far
         self._nearest = np.empty(0, dtype=np.uint8)  # their palette indices
         self._first: np.ndarray | None = None  # (H, W) codes of the first frame
         self._first_indices: np.ndarray | None = None
-        self._images: list[Image.Image] = []
+        self._previous: np.ndarray | None = None  # (H, W) indices of the frame before
+        self._chunks: list[bytes] = []
+        self.frames = 0
 
-    def add(self, rgba: np.ndarray) -> None:
-        """Append one ``(H, W, 4)`` uint8 frame."""
+    def add(self, rgba: np.ndarray, duration_ms: int) -> None:
+        """Append one ``(H, W, 4)`` uint8 frame, shown for ``duration_ms``."""
         codes = _colour_codes(rgba)
         if self._first is None:
             self._first, self._first_indices = codes, self._lookup(codes)
+            self._chunks.append(self._header(codes.shape))
         if codes.shape != self._first.shape:
             raise ValueError("all frames must have the same size")
         indices = self._first_indices.copy()
         moved = codes != self._first
         indices[moved] = self._lookup(codes[moved])
-        image = Image.frombytes("P", indices.shape[::-1], indices.tobytes())
-        image.putpalette(self._palette_bytes)
-        self._images.append(image)
+        self._chunks.extend(self._frame(indices, duration_ms))
+        self._previous = indices
+        self.frames += 1
 
-    def finish(self, durations_ms: Sequence[int]) -> bytes:
-        """The GIF bytes, one duration per frame added."""
-        if len(durations_ms) != len(self._images) or not self._images:
-            raise ValueError("need one duration per frame, and at least one frame")
-        buffer = io.BytesIO()
-        self._images[0].save(
-            buffer, format="GIF", save_all=True, append_images=self._images[1:],
-            duration=list(durations_ms), loop=0, disposal=1, palette=self._palette_bytes, optimize=True,
-        )
-        return buffer.getvalue()
+    def finish(self) -> bytes:
+        """The GIF's bytes."""
+        if not self.frames:
+            raise ValueError("a GIF needs at least one frame")
+        return b"".join([*self._chunks, b";"])
+
+    def _header(self, shape: tuple[int, ...]) -> bytes:
+        """GIF89a signature, screen descriptor with the global palette, and 'loop forever'."""
+        height, width = shape
+        size_bits = GIF_COLOURS.bit_length() - 2  # the table holds 2 ** (size_bits + 1) colours
+        screen = struct.pack("<HHBBB", width, height, 0x80 | 0x70 | size_bits, 0, 0)
+        loop = b"!\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", 0) + b"\x00"
+        return b"GIF89a" + screen + self._palette_bytes + loop
+
+    def _frame(self, indices: np.ndarray, duration_ms: int) -> list[bytes]:
+        """One frame's graphic control, descriptor and LZW data: whole, or what changed."""
+        params = {"duration": duration_ms, "disposal": 1}
+        if self._previous is None:
+            return GifImagePlugin.getdata(self._image(indices), (0, 0), **params)
+        changed = indices != self._previous
+        if not changed.any():
+            changed[0, 0] = True  # keep one frame per snapshot: a single transparent pixel
+            indices = indices.copy()
+            indices[0, 0] = UNCHANGED
+        rows, columns = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+        top, bottom, left, right = rows[0], rows[-1] + 1, columns[0], columns[-1] + 1
+        patch = np.where(changed[top:bottom, left:right], indices[top:bottom, left:right], UNCHANGED).astype(np.uint8)
+        return GifImagePlugin.getdata(self._image(patch), (int(left), int(top)), transparency=UNCHANGED, **params)
+
+    def _image(self, indices: np.ndarray) -> Image.Image:
+        image = Image.frombytes("P", indices.shape[::-1], np.ascontiguousarray(indices).tobytes())
+        image.putpalette(self._palette_bytes)
+        return image
 
     def _lookup(self, codes: np.ndarray) -> np.ndarray:
         """Palette indices (uint8, same shape) of the nearest palette colour to each code."""
