@@ -469,17 +469,31 @@
     try { return decodeURIComponent(name); } catch (error) { return name; }
   }
 
+  function enhance(picture) {
+    const img = picture.querySelector("img");
+    const data = img && registry[figureName(img)];
+    if (!data || picture.hidden) return;
+    try {
+      new Player(picture, img, prepare(data));
+    } catch (error) {
+      picture.hidden = false; // the GIF stays: better a looping figure than none
+    }
+  }
+
+  // Players are built only as their figure nears the viewport: decoding a run's
+  // frames and drawing it costs main-thread time a reader far up the page should
+  // not pay while the page loads.
   function start() {
-    document.querySelectorAll("figure picture").forEach((picture) => {
-      const img = picture.querySelector("img");
-      const data = img && registry[figureName(img)];
-      if (!data || picture.hidden) return;
-      try {
-        new Player(picture, img, prepare(data));
-      } catch (error) {
-        picture.hidden = false; // the GIF stays: better a looping figure than none
-      }
-    });
+    const pictures = document.querySelectorAll("figure picture");
+    if (typeof IntersectionObserver !== "function") { pictures.forEach(enhance); return; }
+    const observer = new IntersectionObserver((entries) => {
+      entries.forEach((entry) => {
+        if (!entry.isIntersecting) return;
+        observer.unobserve(entry.target);
+        enhance(entry.target);
+      });
+    }, { rootMargin: "600px 0px" });
+    pictures.forEach((picture) => observer.observe(picture));
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();

@@ -121,7 +121,21 @@ def open_article(browser, example_site: Path, **options):  # noqa: F811
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
     page.goto((example_site / ARTICLE).as_uri(), wait_until="load")
+    if options.get("java_script_enabled", True):
+        build_every_player(page)
     return page, errors
+
+
+def build_every_player(page) -> None:
+    """Players are built as their figure nears the viewport: scroll down the page, then back to the top."""
+    page.evaluate(
+        """async () => {
+            const frame = () => new Promise((resolve) => setTimeout(resolve, 30));
+            for (let y = 0; y < document.documentElement.scrollHeight; y += 500) { window.scrollTo(0, y); await frame(); }
+            window.scrollTo(0, 0); await frame();
+        }"""
+    )
+    page.wait_for_function(f"() => document.querySelectorAll('.player').length === {ANIMATIONS}", timeout=5000)
 
 
 def status(player) -> str:
