@@ -178,7 +178,7 @@ def encode_png(rgb: np.ndarray) -> bytes:
     the bytes depend on the pixels alone.
     """
     buffer = io.BytesIO()
-    Image.fromarray(rgb).save(buffer, format="PNG", optimize=True)
+    Image.fromarray(rgb).save(buffer, format="PNG", compress_level=6)  # "optimize" costs 3x the time for 4% fewer bytes
     return buffer.getvalue()
 
 
