@@ -22,7 +22,9 @@ from .experiments.specs import poster_name
 from .feeds import SocialPage, feed_link, publishing_files, social_tags
 from .frontmatter import Document
 from .linkcheck import page_ids
+from .players import player_scripts
 from .links import LinkMap, Target, is_external, relative_url, root_prefix
+from .notebook import notebook_link
 from .markup import MathRenderer, RenderedMarkdown, render_markdown
 from .problems import BuildFailed, Problem
 from .tags import TagPage, tag_pages, tag_path
@@ -30,6 +32,7 @@ from .templating import TemplateProblem, render_template
 
 
 STYLESHEET = "static/style.css"
+THEME_SCRIPT = "static/theme.js"  # inlined into 404.html, like the stylesheet
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,9 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
     if problems:
         problems.extend(_check_references(bodies, link_map, {}))
         raise BuildFailed(problems)
-    inline_css = files.assets.get(STYLESHEET, b"").decode("utf-8")
-    pages = _render_pages(config, content, {b.output_path: b.markdown for b in bodies}, output, environment, inline_css)
+    inline = {"inline_css": Markup(files.assets.get(STYLESHEET, b"").decode("utf-8")), "inline_theme_script": Markup(files.assets.get(THEME_SCRIPT, b"").decode("utf-8"))}
+    players = {b.output_path: player_scripts(b.source.path, b.output_path, b.markdown.references, link_map, output) for b in bodies}
+    pages = _render_pages(config, content, {b.output_path: b.markdown for b in bodies}, output, environment, inline, players)
     problems.extend(_check_references(bodies, link_map, pages))
     if problems:
         raise BuildFailed(problems)
@@ -162,17 +166,18 @@ def _check_references(bodies: list[_Body], link_map: LinkMap, pages: Mapping[str
     return problems
 
 
-def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, RenderedMarkdown], output: Mapping[str, bytes], environment: jinja2.Environment, inline_css: str) -> dict[str, bytes]:
+def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, RenderedMarkdown], output: Mapping[str, bytes], environment: jinja2.Environment, inline: Mapping[str, Markup], players: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, bytes]:
     nav = [{"title": p.title, "path": p.output_path} for p in content.pages]
     jobs: list[tuple[str, str, dict[str, object]]] = [("index.html", "index.html", {"page_title": config.title, "description": config.description, "articles": [_article_card(a, output) for a in content.articles]})]
     jobs += [(a.output_path, "article.html", _article_context(a, bodies[a.output_path], output)) for a in content.articles]
     jobs += [(p.output_path, "page.html", _page_context(p, bodies[p.output_path])) for p in content.pages]
     jobs += [(t.output_path, "tag.html", _tag_context(t, output)) for t in tag_pages(content.articles)]
-    jobs.append(("404.html", "404.html", {"page_title": "Page not found", "description": config.description, "inline_css": Markup(inline_css)}))
+    jobs.append(("404.html", "404.html", {"page_title": "Page not found", "description": config.description, **inline}))
     pages: dict[str, bytes] = {}
     problems: list[Problem] = []
     for output_path, template, context in jobs:
         context |= _common_context(config, output_path, nav)
+        context.setdefault("player_scripts", (players or {}).get(output_path, ()))  # animation data for static/player.js
         context.setdefault("social", social_tags(config, _social_page(output_path, context)))
         try:
             pages[output_path] = render_template(environment, template, context).encode("utf-8")
@@ -216,6 +221,8 @@ def _article_context(article: Article, body: RenderedMarkdown, output: Mapping[s
         "article": _article_card(article, output),
         "body": Markup(body.html),
         "toc": body.toc,
+        "playground": article.playground,
+        "notebook": notebook_link(article.slug, output),  # None when the article declares no figures
     }
 
 
