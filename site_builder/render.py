@@ -32,7 +32,7 @@ from .templating import TemplateProblem, render_template
 
 
 STYLESHEET = "static/style.css"
-THEME_SCRIPT = "static/theme.js"  # inlined into 404.html, like the stylesheet
+THEME_SCRIPT = "static/theme.js"  # inlined into every page's <head>: it must run before first paint
 
 
 @dataclass(frozen=True)
@@ -178,6 +178,7 @@ def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, Ren
     for output_path, template, context in jobs:
         context |= _common_context(config, output_path, nav)
         context.setdefault("player_scripts", (players or {}).get(output_path, ()))  # animation data for static/player.js
+        context.setdefault("inline_theme_script", inline["inline_theme_script"])  # inlined: one request less before first paint
         context.setdefault("social", social_tags(config, _social_page(output_path, context)))
         try:
             pages[output_path] = render_template(environment, template, context).encode("utf-8")
