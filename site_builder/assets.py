@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -37,3 +39,30 @@ def collect_assets(root: Path, content: Content, generated: Mapping[str, bytes])
     if problems:
         raise BuildFailed(problems)
     return {**assets, **generated}
+
+
+BUNDLE = "static/site.css"
+BUNDLED = ("static/katex/katex.min.css", "static/highlight.css", "static/style.css")
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
+
+
+def bundle_stylesheets(files: Mapping[str, bytes], parts: tuple[str, ...] = BUNDLED, bundle: str = BUNDLE) -> bytes:
+    """The stylesheets ``parts`` (output paths in ``files``) joined into one file at ``bundle``.
+
+    Every page needs all three before its first paint; one request instead of
+    three shortens that critical path on slow connections. Relative ``url()``
+    references are rewritten to stay correct from the bundle's folder.
+    """
+    texts = []
+    for part in parts:
+        css = files[part].decode("utf-8")
+        texts.append(f"/* {part} */\n" + _CSS_URL.sub(lambda m: _relocated(m, part, bundle), css))
+    return "\n".join(texts).encode("utf-8")
+
+
+def _relocated(match: re.Match[str], source: str, bundle: str) -> str:
+    url = match.group(2)
+    if url.startswith(("data:", "/", "#")) or "://" in url:
+        return match.group(0)
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(source), url))
+    return f"url({posixpath.relpath(target, posixpath.dirname(bundle))})"

@@ -57,7 +57,7 @@ def test_links_are_relative_so_the_site_works_from_disk(example_site: Path) -> N
         for url in re.findall(r'(?:href|src)="([^"]+)"', html):
             assert not url.startswith("/"), f"{page.name}: {url}"
     article = (example_site / "relu-guide/index.html").read_text(encoding="utf-8")
-    assert 'href="../static/style.css"' in article
+    assert 'href="../static/site.css"' in article  # one bundled stylesheet: katex, highlighting, theme
     assert 'href="../about.html"' in article
     for figure in FIGURES:
         [tag] = [t for t in re.findall(r"<img[^>]+>", article) if f'src="{figure}"' in t]
