@@ -14,7 +14,8 @@ STATIC_DIR = "static"
 
 
 def collect_assets(root: Path, content: Content, generated: Mapping[str, bytes]) -> dict[str, bytes]:
-    """Output path -> bytes for every copied file, plus ``generated`` files (KaTeX, highlighting CSS).
+    """Output path -> bytes for every copied file, plus ``generated`` files (KaTeX, highlighting CSS)
+    and the stylesheet bundle made from them (:func:`bundle_stylesheets`).
 
     A static file that would collide with a generated one is a problem, not a silent overwrite.
     """
@@ -34,11 +35,12 @@ def collect_assets(root: Path, content: Content, generated: Mapping[str, bytes])
         folder = root / CONTENT_DIR / article.slug
         for relative in article.assets:
             assets[f"{article.slug}/{relative}"] = (folder / relative).read_bytes()
-    clashes = sorted(set(assets) & set(generated))
+    clashes = sorted(set(assets) & (set(generated) | {BUNDLE}))
     problems += [Problem(path, None, "this file would overwrite one the builder generates; rename or move it") for path in clashes]
     if problems:
         raise BuildFailed(problems)
-    return {**assets, **generated}
+    published = {**assets, **generated}
+    return published | {BUNDLE: bundle_stylesheets(published)}
 
 
 BUNDLE = "static/site.css"

@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Run the declared experiments (from the cache when nothing that decides a figure changed), "
         "render every page and write the site. The previous output is replaced only when the whole build succeeds.",
     )
-    build_parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding site.toml and content/ (default: .)")
+    _add_root_option(build_parser)
     build_parser.add_argument("--out", type=Path, help="output folder (default: output_dir from site.toml, _site)")
     build_parser.add_argument("--drafts", action="store_true", help="include articles and pages marked draft: true")
     build_parser.add_argument("--base-url", metavar="URL", help=BASE_URL_HELP)
@@ -61,11 +61,16 @@ def _parser() -> argparse.ArgumentParser:
         description="Delete the output folder, and folders left by interrupted builds. "
         "Only a folder the builder created (it holds a .site-builder marker) is ever deleted.",
     )
-    clean_parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding site.toml (default: .)")
+    _add_root_option(clean_parser)
     clean_parser.add_argument("--out", type=Path, help="output folder to delete (default: output_dir from site.toml, _site)")
     clean_parser.set_defaults(command=_clean_command)
     _add_publishing_commands(commands)
     return parser
+
+
+def _add_root_option(parser: argparse.ArgumentParser) -> None:
+    """``--root``, the same on every command."""
+    parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding site.toml and content/ (default: .)")
 
 
 BASE_URL_HELP = "absolute URL the site is published at, overriding base_url in site.toml (e.g. from actions/configure-pages)"
@@ -76,7 +81,7 @@ def _add_publishing_commands(commands: argparse._SubParsersAction) -> None:
     serve_parser = commands.add_parser("serve", help="preview the site, rebuilding and reloading pages on every save",
         description="Build the site, serve it on http://127.0.0.1:8000/ and rebuild when content, templates, static files, "
         "site.toml or the builder's code change. Open pages reload after a good build and show the problems of a failed one.")
-    serve_parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding site.toml and content/ (default: .)")
+    _add_root_option(serve_parser)
     serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     serve_parser.add_argument("--port", type=int, default=8000, help="port to listen on; 0 picks a free one (default: 8000)")
     serve_parser.add_argument("--base-path", default="/", help="serve under this path, as GitHub Pages serves a project site, e.g. /repo/ (default: /)")
@@ -85,11 +90,11 @@ def _add_publishing_commands(commands: argparse._SubParsersAction) -> None:
     new_parser = commands.add_parser("new", help="start a new article as a draft", description="Create content/<slug>/index.md with front matter and an example figure; never overwrites.")
     new_parser.add_argument("title", help="the article's title, in quotes")
     new_parser.add_argument("--slug", help="folder name (default: made from the title)")
-    new_parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding content/ (default: .)")
+    _add_root_option(new_parser)
     new_parser.set_defaults(command=_new_command)
     deploy_parser = commands.add_parser("deploy", help="build and publish to the gh-pages branch",
         description="Build the site and commit it to a branch (gh-pages) without touching the working tree or the index, then push it.")
-    deploy_parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding site.toml and content/ (default: .)")
+    _add_root_option(deploy_parser)
     deploy_parser.add_argument("--remote", default="origin", help="remote to push to (default: origin)")
     deploy_parser.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
     deploy_parser.add_argument("--no-push", dest="push", action="store_false", help="commit to the branch but do not push")

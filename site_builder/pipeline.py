@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .assets import BUNDLE, bundle_stylesheets, collect_assets
+from .assets import collect_assets
 from .cache import FigureCache
 from .config import SiteConfig, load_config, with_base_url
 from .content import Content, load_content
@@ -43,8 +43,6 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     generated["static/highlight.css"] = highlight_css().encode("utf-8")
     generated |= article_notebooks(content.articles, config.base_url)  # <slug>/<slug>.ipynb to take away
     assets = collect_assets(root, content, generated)
-    _raise_if([Problem(BUNDLE, None, "this file would overwrite the stylesheet bundle the builder generates; rename it")] if BUNDLE in assets else [])
-    assets[BUNDLE] = bundle_stylesheets(assets)
     files = SiteFiles(figures.files, assets)
     site = _render(config, content, files, root, katex_dir, options)
     _raise_if(find_broken_references(site))

@@ -106,3 +106,21 @@ def project_site_server(example_site: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def open_page(browser, url: str, *, failed_requests: bool = True, **context_options):
+    """Open ``url`` in a fresh context; return the page and a list collecting what went wrong.
+
+    The list gathers console errors, uncaught page errors and (unless
+    ``failed_requests`` is false: a reload aborts the favicon request, say)
+    failed requests, from before the page's first script runs until the test ends.
+    """
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    if failed_requests:
+        page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+    page.goto(url, wait_until="load")
+    return page, errors

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from browser import browser, project_site_server  # noqa: F401 - fixtures
+from browser import open_page as open_browser_page
 
 pytestmark = pytest.mark.slow
 
@@ -14,14 +15,8 @@ PAGES = ["index.html", "relu-guide/index.html", "about.html"]
 
 
 def open_page(browser, url: str, **context_options):  # noqa: F811
-    """Open ``url``; return the page plus the console errors and failed requests seen while loading."""
-    context = browser.new_context(**context_options)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
-    page.goto(url, wait_until="load")
+    """:func:`browser.open_page`, then wait until the page's fonts have loaded."""
+    page, errors = open_browser_page(browser, url, **context_options)
     page.evaluate("document.fonts.ready.then(() => true)")
     return page, errors
 

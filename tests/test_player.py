@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import browser  # noqa: F401 - fixture
+from browser import browser, open_page  # noqa: F401 - fixture
 from site_builder.experiments.produce import produce_figure
 from site_builder.experiments.specs import NeuronsSpec, TrainingSpec, frames_name
 from site_builder.experiments.training import run_training
@@ -114,13 +114,7 @@ def test_only_pages_with_animations_load_the_player(example_site: Path):
 
 
 def open_article(browser, example_site: Path, **options):  # noqa: F811
-    context = browser.new_context(**options)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
-    page.goto((example_site / ARTICLE).as_uri(), wait_until="load")
+    page, errors = open_page(browser, (example_site / ARTICLE).as_uri(), **options)
     if options.get("java_script_enabled", True):
         build_every_player(page)
     return page, errors

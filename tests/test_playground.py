@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser import browser  # noqa: F401 - fixture
+from browser import browser, open_page  # noqa: F401 - fixture
 
 from site_builder.content import load_content
 from site_builder.playground import PlaygroundSettings, parse_playground
@@ -86,13 +86,7 @@ def test_only_pages_with_a_playground_get_its_section_and_scripts(example_site: 
 
 def open_article(browser, site: Path, suffix: str = "", **options):  # noqa: F811
     """The article from disk (file://), scrolled to the playground; returns the page and its errors."""
-    context = browser.new_context(**{"reduced_motion": "reduce", **options})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
-    page.goto((site / ARTICLE).as_uri() + suffix, wait_until="load")
+    page, errors = open_page(browser, (site / ARTICLE).as_uri() + suffix, **{"reduced_motion": "reduce", **options})
     page.wait_for_selector(".playground--ready")
     page.locator("#playground").scroll_into_view_if_needed()
     return page, errors

@@ -7,6 +7,12 @@ from pathlib import Path
 import pytest
 
 from browser import browser  # noqa: F401 - fixture
+from browser import open_page as open_browser_page
+
+
+def open_page(browser, url: str, **context_options):  # noqa: F811
+    """These tests reload pages, which aborts requests in flight: count console and page errors only."""
+    return open_browser_page(browser, url, failed_requests=False, **context_options)
 
 pytestmark = pytest.mark.slow
 
@@ -15,17 +21,6 @@ LIGHT_BG = "rgb(251, 250, 247)"
 DARK_BG = "rgb(23, 24, 28)"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def open_page(browser, url: str, **context_options):  # noqa: F811
-    """Open ``url`` in a fresh context; return the page and a list that collects console errors."""
-    context = browser.new_context(**context_options)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url, wait_until="load")
-    return page, errors
 
 
 def theme(page) -> dict:

@@ -183,10 +183,7 @@ def build_training_scene(canvas: FigureCanvasAgg, result: TrainingResult, title:
     axes.set_ylim(*training_y_limits(result))
     style.draw_zero_lines(axes)
     style.add_legend(figure, axes, layout)
-    status = figure.text(
-        style.MARGIN_LEFT, style.SUBTITLE_TOP, "", ha="left", va="top",
-        fontsize=style.LABEL_SIZE, color=style.MUTED_INK,
-    )
+    status = style.add_status_text(figure)
     scene = TrainingScene(prediction=prediction, status=status, points=points)
     for artist in scene.moving_artists():
         artist.set_animated(True)

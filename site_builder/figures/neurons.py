@@ -102,10 +102,7 @@ def build_neurons_scene(canvas: FigureCanvasAgg, result: TrainingResult, title: 
     axes.set_ylim(*neurons_y_limits(result))
     style.draw_zero_lines(axes)
     style.add_legend(figure, axes, layout)
-    status = figure.text(
-        style.MARGIN_LEFT, style.SUBTITLE_TOP, "", ha="left", va="top",
-        fontsize=style.LABEL_SIZE, color=style.MUTED_INK,
-    )
+    status = style.add_status_text(figure)
     scene = NeuronsScene(neurons=neurons, bias=bias, model=model, status=status)
     for artist in scene.moving_artists():
         artist.set_animated(True)

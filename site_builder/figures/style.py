@@ -38,6 +38,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
@@ -230,6 +231,11 @@ def add_titled_axes(figure: Figure, title: str, layout: Layout) -> Axes:
         axis.set_major_formatter(_compact_tick)
     axes.tick_params(length=0, pad=6)
     return axes
+
+
+def add_status_text(figure: Figure) -> Text:
+    """The empty "step N   MSE x" line under the title, which animations update every frame."""
+    return figure.text(MARGIN_LEFT, SUBTITLE_TOP, "", ha="left", va="top", fontsize=LABEL_SIZE, color=MUTED_INK)
 
 
 def draw_zero_lines(axes: Axes) -> None:
