@@ -22,10 +22,10 @@ from .experiments.specs import poster_name
 from .feeds import SocialPage, feed_link, publishing_files, social_tags
 from .frontmatter import Document
 from .linkcheck import page_ids
-from .players import player_scripts
+from .players import PLAYER_STILL_MEDIA, has_player, player_data
 from .links import LinkMap, Target, is_external, relative_url, root_prefix
 from .notebook import notebook_link
-from .markup import MathRenderer, RenderedMarkdown, render_markdown
+from .markup import REDUCED_MOTION, MathRenderer, RenderedMarkdown, Still, render_markdown
 from .problems import BuildFailed, Problem
 from .tags import TagPage, tag_pages, tag_path
 from .templating import TemplateProblem, render_template
@@ -75,7 +75,7 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
         problems.extend(_check_references(bodies, link_map, {}))
         raise BuildFailed(problems)
     inline = {"inline_css": Markup(files.assets.get(STYLESHEET, b"").decode("utf-8")), "inline_theme_script": Markup(files.assets.get(THEME_SCRIPT, b"").decode("utf-8"))}
-    players = {b.output_path: player_scripts(b.source.path, b.output_path, b.markdown.references, link_map, output) for b in bodies}
+    players = {b.output_path: player_data(b.source.path, b.output_path, b.markdown.references, link_map, output) for b in bodies}
     pages = _render_pages(config, content, {b.output_path: b.markdown for b in bodies}, output, environment, inline, players)
     problems.extend(_check_references(bodies, link_map, pages))
     if problems:
@@ -101,13 +101,15 @@ def _render_body(document: Document, output_path: str, link_map: LinkMap, output
             return image_dimensions(output[target.output_path])
         return None
 
-    def poster(src: str) -> str | None:
-        """The URL, from this page, of the poster frame the build made for an animation, if any."""
+    def poster(src: str) -> Still | None:
+        """The poster frame the build made for an animation, if any, and when it stands in for the GIF."""
         target = link_map.resolve(document.path, src)
         if not (isinstance(target, Target) and target.output_path and target.output_path.endswith(".gif")):
             return None
         still = poster_name(target.output_path)
-        return relative_url(output_path, still) if still in output else None
+        if still not in output:
+            return None
+        return Still(relative_url(output_path, still), PLAYER_STILL_MEDIA if has_player(target.output_path, output) else REDUCED_MOTION)
 
     return render_markdown(
         document.body,
@@ -166,7 +168,7 @@ def _check_references(bodies: list[_Body], link_map: LinkMap, pages: Mapping[str
     return problems
 
 
-def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, RenderedMarkdown], output: Mapping[str, bytes], environment: jinja2.Environment, inline: Mapping[str, Markup], players: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, bytes]:
+def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, RenderedMarkdown], output: Mapping[str, bytes], environment: jinja2.Environment, inline: Mapping[str, Markup], players: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, bytes]:
     nav = [{"title": p.title, "path": p.output_path} for p in content.pages]
     jobs: list[tuple[str, str, dict[str, object]]] = [("index.html", "index.html", {"page_title": config.title, "description": config.description, "articles": [_article_card(a, output) for a in content.articles]})]
     jobs += [(a.output_path, "article.html", _article_context(a, bodies[a.output_path], output)) for a in content.articles]
@@ -177,7 +179,7 @@ def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, Ren
     problems: list[Problem] = []
     for output_path, template, context in jobs:
         context |= _common_context(config, output_path, nav)
-        context.setdefault("player_scripts", (players or {}).get(output_path, ()))  # animation data for static/player.js
+        context.setdefault("player_data", (players or {}).get(output_path, {}))  # GIF -> data, for static/player.js
         context.setdefault("inline_theme_script", inline["inline_theme_script"])  # inlined: one request less before first paint
         context.setdefault("social", social_tags(config, _social_page(output_path, context)))
         try:

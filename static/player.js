@@ -2,10 +2,11 @@
  * play, pause, step, scrub and slow down.
  *
  * Progressive enhancement. Without JavaScript the page shows the GIF (or, for readers who
- * prefer reduced motion, its poster). With it, this script finds each figure's
- * <picture> whose GIF has data registered by its "<stem>.frames.js" (loaded before this
- * deferred script), hides the <picture> (kept as the fallback) and puts a player in its
- * place. The player redraws the run from that data in the GIF's colours and layout (see
+ * prefer reduced motion, its poster). With it, this script finds each figure's <picture>
+ * whose GIF has player data (this script's data-animations attribute maps GIF URLs to
+ * "<stem>.frames.js" URLs, both relative to the page). As a figure nears the viewport it
+ * loads that data with an injected <script>, which works from file:// where fetch does
+ * not, then hides the <picture> (kept as the fallback) and puts a player in its place. The player redraws the run from that data in the GIF's colours and layout (see
  * site_builder/figures/frames.py for the format), on a white background like the GIF:
  * the figures are designed on white, in both page themes.
  *
@@ -17,7 +18,7 @@
 (function () {
   "use strict";
 
-  const registry = window.siteBuilderAnimations || {};
+  const dataScripts = animationData(document.currentScript);
   const SPEEDS = [0.5, 1, 2];
   const SVG = "http://www.w3.org/2000/svg";
   const ICONS = {
@@ -463,28 +464,79 @@
     announce(text) { this.announcer.textContent = text; }
   }
 
+  /* --- loading ------------------------------------------------------------------- */
+
+  /** Absolute GIF URL -> absolute data script URL, from the script element's data-animations. */
+  function animationData(script) {
+    const byGif = new Map();
+    let pairs = {};
+    try { pairs = JSON.parse((script && script.dataset.animations) || "{}"); } catch (error) { /* no players */ }
+    Object.keys(pairs).forEach((gif) => byGif.set(absolute(gif), absolute(pairs[gif])));
+    return byGif;
+  }
+
+  function absolute(url) { return new URL(url, document.baseURI).href; }
+
+  const loading = new Map();
+
+  /** Runs the classic script at ``url`` once; resolves when it has run. */
+  function loadScript(url) {
+    if (!loading.has(url)) {
+      loading.set(url, new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = url;
+        script.onload = resolve;
+        script.onerror = () => reject(new Error("could not load " + url));
+        document.head.appendChild(script);
+      }));
+    }
+    return loading.get(url);
+  }
+
   function figureName(img) {
     const src = img.getAttribute("src") || "";
     const name = src.split(/[?#]/)[0].split("/").pop();
     try { return decodeURIComponent(name); } catch (error) { return name; }
   }
 
+  /** The URL of the data script for ``picture``'s GIF, or undefined if it has none. */
+  function dataScriptOf(picture) {
+    const img = picture.querySelector("img");
+    return img ? dataScripts.get(absolute(img.getAttribute("src") || "")) : undefined;
+  }
+
+  /** Loads the data of ``picture``'s GIF, then replaces the picture with a player. */
   function enhance(picture) {
     const img = picture.querySelector("img");
-    const data = img && registry[figureName(img)];
-    if (!data || picture.hidden) return;
+    loadScript(dataScriptOf(picture)).then(() => build(picture, img), () => fallBack(picture));
+  }
+
+  function build(picture, img) {
+    if (picture.hidden) return;
+    const data = (window.siteBuilderAnimations || {})[figureName(img)];
     try {
+      if (!data) throw new Error("no animation data for " + figureName(img));
       new Player(picture, img, prepare(data));
     } catch (error) {
-      picture.hidden = false; // the GIF stays: better a looping figure than none
+      fallBack(picture);
     }
   }
 
-  // Players are built only as their figure nears the viewport: decoding a run's
-  // frames and drawing it costs main-thread time a reader far up the page should
-  // not pay while the page loads.
+  /** Without a player the GIF comes back: better a looping figure than a still one.
+   * While scripts run, the page shows the poster in its place (see PLAYER_STILL_MEDIA
+   * in site_builder/players.py); from now on it shows it only for reduced motion. */
+  function fallBack(picture) {
+    picture.querySelectorAll("source").forEach((source) => {
+      if (source.media.includes("scripting")) source.media = "(prefers-reduced-motion: reduce)";
+    });
+    picture.hidden = false;
+  }
+
+  // Players are built only as their figure nears the viewport: downloading and
+  // decoding a run's frames and drawing it costs bandwidth and main-thread time a
+  // reader far up the page should not pay while the page loads.
   function start() {
-    const pictures = document.querySelectorAll("figure picture");
+    const pictures = [...document.querySelectorAll("figure picture")].filter(dataScriptOf);
     if (typeof IntersectionObserver !== "function") { pictures.forEach(enhance); return; }
     const observer = new IntersectionObserver((entries) => {
       entries.forEach((entry) => {

@@ -59,14 +59,39 @@ def test_article_from_disk_shows_math_with_katex_fonts_and_all_figures(browser, 
     page.context.close()
 
 
-@pytest.mark.parametrize(("motion", "shown"), [("reduce", ".poster.png"), ("no-preference", ".gif")])
-def test_readers_who_prefer_reduced_motion_see_the_posters(browser, example_site: Path, motion: str, shown: str) -> None:  # noqa: F811
-    page, errors = open_page(browser, (example_site / "relu-guide/index.html").as_uri(), reduced_motion=motion)
+@pytest.mark.parametrize(
+    ("motion", "scripts", "shown"),
+    [("reduce", False, ".poster.png"), ("no-preference", False, ".gif"), ("reduce", True, ".poster.png"), ("no-preference", True, ".poster.png")],
+)
+def test_animations_show_their_poster_for_reduced_motion_or_until_the_player_replaces_them(
+    browser, example_site: Path, motion: str, scripts: bool, shown: str  # noqa: F811
+) -> None:
+    page, errors = open_page(browser, (example_site / "relu-guide/index.html").as_uri(), reduced_motion=motion, java_script_enabled=scripts)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    for y in range(0, page.evaluate("document.body.scrollHeight"), 400):  # from Python: page timers do not run without scripts
+        page.evaluate(f"window.scrollTo(0, {y})")
+        page.wait_for_timeout(20)
     state = loaded_state(page)
     sources = page.evaluate("() => [...document.querySelectorAll('picture img')].map(i => i.currentSrc)")
     assert errors == [] and state["brokenImages"] == []
     assert len(sources) == 5 and all(source.endswith(shown) for source in sources), sources
+    if scripts:  # the players replace the GIFs, so a reader with scripts never downloads one
+        assert not [url for url in requested if url.endswith(".gif")]
     page.context.close()
+
+
+def test_a_player_that_cannot_load_its_data_gives_the_gif_back(browser, project_site_server: str) -> None:  # noqa: F811
+    context = browser.new_context(reduced_motion="no-preference")
+    page = context.new_page()
+    page.route("**/linonelayer.frames.js", lambda route: route.abort())
+    page.goto(project_site_server + "relu-guide/index.html", wait_until="load")
+    page.locator("figure picture").first.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('figure picture img').currentSrc.endsWith('linonelayer.gif')", timeout=5000)
+    assert page.locator("figure picture").first.is_visible()
+    page.locator("figure picture").nth(1).scroll_into_view_if_needed()
+    page.wait_for_selector(".player", timeout=5000)  # the others still get theirs
+    context.close()
 
 
 def test_site_under_a_project_path_navigates(browser, project_site_server: str) -> None:  # noqa: F811

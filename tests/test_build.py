@@ -64,7 +64,7 @@ def test_links_are_relative_so_the_site_works_from_disk(example_site: Path) -> N
         assert re.search(r'width="\d+"', tag) and re.search(r'height="\d+"', tag) and 'alt="' in tag, tag
     assert article.count("<figcaption>") == len(FIGURES)
     animations = [f for f in FIGURES if f.endswith(".gif")]
-    stills = re.findall(r'<picture><source media="\(prefers-reduced-motion: reduce\)" srcset="([^"]+)"><img[^>]+src="([^"]+)"', article)
+    stills = re.findall(r'<picture><source media="\(prefers-reduced-motion: reduce\), \(scripting: enabled\)" srcset="([^"]+)"><img[^>]+src="([^"]+)"', article)
     assert sorted(stills) == sorted((a.removesuffix(".gif") + ".poster.png", a) for a in animations)
 
 

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from site_builder.markup.katex import KatexError, KatexRenderer, find_katex
-from site_builder.markup.markdown import Reference, TocEntry, render_markdown
+from site_builder.markup.markdown import Reference, Still, TocEntry, render_markdown
 from site_builder.problems import BuildFailed, Problem
 
 GOLDEN_DIR = Path(__file__).parent / "golden" / "markdown"
@@ -245,8 +245,8 @@ def _golden_image_size(src: str) -> tuple[int, int] | None:
     return (640, 480) if src.startswith("figures/") else None
 
 
-def _golden_poster(src: str) -> str | None:
-    return src.removesuffix(".gif") + ".poster.png" if src.startswith("figures/") and src.endswith(".gif") else None
+def _golden_poster(src: str) -> Still | None:
+    return Still(src.removesuffix(".gif") + ".poster.png") if src.startswith("figures/") and src.endswith(".gif") else None
 
 
 @pytest.mark.parametrize("source", sorted(GOLDEN_DIR.glob("*.md")), ids=lambda path: path.stem)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -103,8 +105,12 @@ def test_example_site_player_data_is_small(example_site: Path):
 
 def test_only_pages_with_animations_load_the_player(example_site: Path):
     article = (example_site / ARTICLE).read_text(encoding="utf-8")
-    assert article.count('.frames.js"></script>') == ANIMATIONS
-    assert '<script defer src="../static/player.js"></script>' in article
+    assert ".frames.js\"></script>" not in article  # data loads lazily, never before first paint
+    tag = re.search(r"<script defer src=\"\.\./static/player\.js\" data-animations='([^']*)'></script>", article)
+    assert tag, "the article loads player.js with its animations' data URLs"
+    animations = json.loads(html.unescape(tag.group(1)))
+    assert len(animations) == ANIMATIONS
+    assert all(data == frames_name(gif) and (example_site / "relu-guide" / data).is_file() for gif, data in animations.items())
     assert "player.css" not in article  # its rules live in style.css: no extra render-blocking request
     for other in ("index.html", "about.html"):
         assert "player.js" not in (example_site / other).read_text(encoding="utf-8")
@@ -146,6 +152,22 @@ def test_every_animation_gets_a_player_from_disk(browser, example_site: Path):  
     assert size[0] == round(size[1])  # backing store at CSS size × devicePixelRatio (1 here)
     assert errors == []
     page.context.close()
+
+
+@pytest.mark.slow
+def test_player_data_loads_only_as_its_figure_nears(browser, example_site: Path):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, reduced_motion="reduce")
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url.rsplit("/", 1)[-1]))
+    page.goto((example_site / ARTICLE).as_uri(), wait_until="load")
+    page.wait_for_timeout(300)
+    assert not [name for name in requested if name.endswith(".frames.js")]  # all figures are far below the first screen
+    build_every_player(page)
+    assert sorted(name for name in requested if name.endswith(".frames.js")) == sorted(
+        path.name for path in (example_site / "relu-guide").glob("*.frames.js")
+    )
+    context.close()
 
 
 @pytest.mark.slow

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image, ImageSequence
 
 from site_builder.build import BuildOptions, build
+from site_builder.markup import Still
 from site_builder.experiments.produce import produce_figure, training_title
 from site_builder.experiments.specs import (
     ActivationPlotSpec,
@@ -110,10 +111,11 @@ def test_names_that_merely_contain_poster_are_fine():
 # --- the page ---------------------------------------------------------------------------
 
 STILL = '<source media="(prefers-reduced-motion: reduce)" srcset="{}">'
+PLAYER_STILL = '<source media="(prefers-reduced-motion: reduce), (scripting: enabled)" srcset="{}">'
 
 
-def poster_of(src: str) -> str | None:
-    return "out/" + src.replace(".gif", ".poster.png") if src.endswith(".gif") else None
+def poster_of(src: str) -> Still | None:
+    return Still("out/" + src.replace(".gif", ".poster.png")) if src.endswith(".gif") else None
 
 
 def test_animation_with_a_poster_becomes_a_picture_in_its_figure():
@@ -143,7 +145,7 @@ def test_inline_animation_gets_a_picture_where_it_stands():
 def test_poster_hook_sees_the_src_as_written_and_only_local_ones():
     seen: list[str] = []
 
-    def hook(src: str) -> str | None:
+    def hook(src: str) -> Still | None:
         seen.append(src)
         return None
 
@@ -152,8 +154,13 @@ def test_poster_hook_sees_the_src_as_written_and_only_local_ones():
 
 
 def test_poster_url_is_escaped_for_srcset():
-    html = render("![m](a b.gif)", poster=lambda src: "a b,1.poster.png")
+    html = render("![m](a b.gif)", poster=lambda src: Still("a b,1.poster.png"))
     assert STILL.format("a%20b%2C1.poster.png") in html
+
+
+def test_the_still_shows_whenever_its_media_query_matches():
+    html = render("![m](a.gif)", poster=lambda src: Still("a.poster.png", "(scripting: enabled)"))
+    assert '<picture><source media="(scripting: enabled)" srcset="a.poster.png"><img' in html
 
 
 def test_the_poster_is_not_an_author_reference():
@@ -190,10 +197,11 @@ def test_build_links_each_animation_to_its_poster_from_any_page(make_project) ->
     site = root / "_site"
     assert (site / "a/fit.poster.png").is_file() and not (site / "a/fit.png.poster.png").exists()
     article = (site / "a/index.html").read_text(encoding="utf-8")
-    assert f'<picture>{STILL.format("fit.poster.png")}<img alt="A line"' in article
+    # it has a player, so with scripts running the poster stands in for the GIF until the player is built
+    assert f'<picture>{PLAYER_STILL.format("fit.poster.png")}<img alt="A line"' in article
     assert article.count("<picture>") == 1  # not the still, not the author's own GIF (it has no poster)
     about = (site / "about.html").read_text(encoding="utf-8")
-    assert f'<picture>{STILL.format("a/fit.poster.png")}<img alt="From elsewhere"' in about
+    assert f'<picture>{PLAYER_STILL.format("a/fit.poster.png")}<img alt="From elsewhere"' in about
 
 
 def _tiny_gif() -> bytes:

@@ -11,7 +11,7 @@
 
 from site_builder.markup.assets import KatexAssetsError, highlight_css, katex_assets
 from site_builder.markup.katex import KatexError, KatexRenderer, KatexUnavailable, MathRenderer, find_katex
-from site_builder.markup.markdown import CSS_CLASSES, Reference, RenderedMarkdown, TocEntry, render_markdown
+from site_builder.markup.markdown import CSS_CLASSES, REDUCED_MOTION, Reference, RenderedMarkdown, Still, TocEntry, render_markdown
 
 __all__ = [
     "CSS_CLASSES",
@@ -20,8 +20,10 @@ __all__ = [
     "KatexRenderer",
     "KatexUnavailable",
     "MathRenderer",
+    "REDUCED_MOTION",
     "Reference",
     "RenderedMarkdown",
+    "Still",
     "TocEntry",
     "find_katex",
     "highlight_css",

@@ -9,7 +9,8 @@
    trailing backslash as a hard line break);
 3. in the element tree: record every link and image the author wrote, rewrite
    local URLs, turn a lone image into a ``<figure>``, give an animation with a
-   poster frame a reduced-motion ``<picture>``, label the permalinks;
+   poster frame a ``<picture>`` that shows the still when its media query
+   matches (reduced motion, say), label the permalinks;
 4. put the rendered math back in place of its tokens.
 
 HTML classes the stylesheet styles (see :data:`CSS_CLASSES`).
@@ -43,9 +44,17 @@ CSS_CLASSES: dict[str, str] = {
     "footnote": "<div> holding the footnotes at the end (an <hr> and an <ol>)",
     "footnote-ref / footnote-backref": "the <a> to a footnote and the ↩ back from it",
     "figure / figcaption": "elements (not classes) for images alone in their paragraph",
-    "picture": "element (not a class) around an animation that has a still for reduced motion",
+    "picture": "element (not a class) around an animation that has a still (see Still)",
 }
 REDUCED_MOTION = "(prefers-reduced-motion: reduce)"
+
+
+@dataclass(frozen=True)
+class Still:
+    """A still image (an animation's poster frame) that browsers show instead of the animation when ``media`` matches."""
+
+    url: str  # output URL, relative to the page
+    media: str = REDUCED_MOTION
 PERMALINK_TEXT = "#"
 GENERATED_LINK_CLASSES = frozenset({"headerlink", "footnote-ref", "footnote-backref"})
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -99,7 +108,7 @@ def render_markdown(
     math: MathRenderer,
     rewrite_url: Callable[[str], str] | None = None,
     image_size: Callable[[str], tuple[int, int] | None] | None = None,
-    poster: Callable[[str], str | None] | None = None,
+    poster: Callable[[str], Still | None] | None = None,
 ) -> RenderedMarkdown:
     """Render an article body to HTML; raise :class:`BuildFailed` with every LaTeX error.
 
@@ -108,10 +117,9 @@ def render_markdown(
     and image srcs to output URLs (never fragment-only or ``scheme:`` URLs);
     ``image_size`` gets an image's src *as written* and returns its pixel
     ``(width, height)`` or ``None``. ``poster`` gets an image's src as written
-    and returns the output URL of a still to show instead to readers who
-    prefer reduced motion (an animation's poster frame), or ``None``; the
-    image then goes into a ``<picture>`` with that still as a source for
-    :data:`REDUCED_MOTION`.
+    and returns the :class:`Still` to show instead of it (to readers who prefer
+    reduced motion, say), or ``None``; the image then goes into a
+    ``<picture>`` with that still as a source for the still's media query.
     """
     protected = protect_math(text)
     formulas = _render_formulas(protected.spans, math, path, first_line)
@@ -265,13 +273,13 @@ class _ArticleTree:
         formulas: dict[str, _RenderedMath],
         rewrite_url: Callable[[str], str] | None,
         image_size: Callable[[str], tuple[int, int] | None] | None,
-        poster: Callable[[str], str | None] | None = None,
+        poster: Callable[[str], Still | None] | None = None,
     ) -> None:
         self._formulas = formulas
         self._rewrite_url = rewrite_url
         self._image_size = image_size
         self._poster = poster
-        self._posters: dict[etree.Element, str] = {}  # <img> -> its still for reduced motion
+        self._posters: dict[etree.Element, Still] = {}  # <img> -> the still shown instead of it
         self.written: list[tuple[str, str]] = []  # (kind, target) in document order
 
     def process(self, root: etree.Element, headings: dict[str, str]) -> None:
@@ -347,8 +355,8 @@ def _make_figure(parent: etree.Element, paragraph: etree.Element) -> None:
     parent.insert(index, figure)
 
 
-def _wrap_in_picture(parent: etree.Element, img: etree.Element, still: str) -> None:
-    """``<img>`` -> ``<picture><source media=REDUCED_MOTION srcset=still><img></picture>``, in place.
+def _wrap_in_picture(parent: etree.Element, img: etree.Element, still: Still) -> None:
+    """``<img>`` -> ``<picture><source media=still.media srcset=still.url><img></picture>``, in place.
 
     Browsers show the first ``<source>`` whose media query matches, else the
     ``<img>``; its alt text, size and caption stay with the ``<img>``. No
@@ -356,7 +364,7 @@ def _wrap_in_picture(parent: etree.Element, img: etree.Element, still: str) -> N
     """
     picture = etree.Element("picture")
     picture.tail, img.tail = img.tail, None
-    etree.SubElement(picture, "source", {"media": REDUCED_MOTION, "srcset": _srcset_url(still)})
+    etree.SubElement(picture, "source", {"media": still.media, "srcset": _srcset_url(still.url)})
     index = list(parent).index(img)
     parent.remove(img)
     picture.append(img)
