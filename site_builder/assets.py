@@ -37,22 +37,26 @@ def collect_assets(root: Path, content: Content, generated: Mapping[str, bytes])
             assets[f"{article.slug}/{relative}"] = (folder / relative).read_bytes()
     clashes = sorted(set(assets) & (set(generated) | {BUNDLE}))
     problems += [Problem(path, None, "this file would overwrite one the builder generates; rename or move it") for path in clashes]
+    published = {**assets, **generated}
+    missing = [part for part in BUNDLED if part not in published]
+    problems += [Problem(part, None, f"this stylesheet is missing; every page loads it as part of {BUNDLE}, so restore it (git checkout -- {part}) or create it empty") for part in missing]
     if problems:
         raise BuildFailed(problems)
-    published = {**assets, **generated}
     return published | {BUNDLE: bundle_stylesheets(published)}
 
 
 BUNDLE = "static/site.css"
-BUNDLED = ("static/katex/katex.min.css", "static/highlight.css", "static/style.css")
+BUNDLED = ("static/katex/katex.min.css", "static/highlight.css", "static/style.css", "static/playground/playground.css")
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
 
 
 def bundle_stylesheets(files: Mapping[str, bytes], parts: tuple[str, ...] = BUNDLED, bundle: str = BUNDLE) -> bytes:
     """The stylesheets ``parts`` (output paths in ``files``) joined into one file at ``bundle``.
 
-    Every page needs all three before its first paint; one request instead of
-    three shortens that critical path on slow connections. Relative ``url()``
+    Pages need them before their first paint; one request instead of several
+    shortens that critical path on slow connections, and the parts a page does
+    not use (the playground's rules, say) cost a few compressed kilobytes once,
+    after which every page has the bundle cached. Relative ``url()``
     references are rewritten to stay correct from the bundle's folder.
     """
     texts = []

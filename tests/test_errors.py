@@ -262,6 +262,9 @@ CASES = [
     Case("article folder is a symbolic link out of content", {}, [
         "content/etc: this is a symbolic link to /etc, outside content/; the builder never follows links out of content/, so copy the files in instead",
     ], setup=symlink("content/etc", "/etc")),
+    Case("a bundled stylesheet is missing", {}, [
+        "static/style.css: this stylesheet is missing; every page loads it as part of static/site.css, so restore it (git checkout -- static/style.css) or create it empty",
+    ], setup=lambda root: (root / "static/style.css").unlink()),
     # --- the project ---
     Case("no content folder", {}, [
         "content: content folder not found; create it and add content/<slug>/index.md",

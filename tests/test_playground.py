@@ -75,8 +75,10 @@ def test_only_pages_with_a_playground_get_its_section_and_scripts(example_site: 
     assert "<noscript>" in article and 'href="#playground"' in article
     assert '<script defer src="../static/playground/nn.js"></script>' in article
     assert '<script defer src="../static/playground/playground.js"></script>' in article
-    for path in ("static/playground/nn.js", "static/playground/playground.js", "static/playground/playground.css"):
+    for path in ("static/playground/nn.js", "static/playground/playground.js"):
         assert (example_site / path).is_file()
+    assert "playground.css" not in article  # its rules are in the bundled site.css: no extra render-blocking request
+    assert ".playground {" in (example_site / "static/site.css").read_text(encoding="utf-8")
     for other in ("index.html", "about.html"):
         assert "playground" not in (example_site / other).read_text(encoding="utf-8")
 
