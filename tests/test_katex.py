@@ -202,7 +202,28 @@ def test_woff2_only_keeps_everything_but_the_other_formats() -> None:
 
 def test_highlight_css_scopes_light_and_dark_themes() -> None:
     css = highlight_css()
-    assert ".codehilite .k {" in css
-    assert "@media (prefers-color-scheme: dark)" in css and "[data-theme=dark] .codehilite .k {" in css
+    assert re.search(r"(^|,)\.codehilite \.k[ ,]", css, re.M)
+    assert "@media (prefers-color-scheme: dark)" in css and re.search(r"(^|,)\[data-theme=dark\] \.codehilite \.k[ ,]", css, re.M)
     unscoped = [line for line in css.splitlines() if line.strip() and not line.lstrip().startswith(("/*", "}", "@", ".codehilite", "[data-theme", ":root"))]
     assert unscoped == []
+
+
+def _declarations_by_selector(css: str) -> dict[str, str]:
+    """selector -> its declarations, for flat CSS rules (no nesting, no @media)."""
+    found: dict[str, str] = {}
+    for selectors, declarations in re.findall(r"([^{}]+)\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", css)):
+        for selector in selectors.split(","):
+            assert selector.strip() not in found, f"{selector.strip()} is styled twice"
+            found[selector.strip()] = declarations.strip().rstrip(";").strip()
+    return found
+
+
+def test_highlight_css_groups_rules_without_changing_any_token_style() -> None:
+    from pygments.formatters import HtmlFormatter
+
+    css = highlight_css()
+    light = css.split("[data-theme=dark]", 1)[0]
+    formatter = HtmlFormatter(style="default", cssclass="codehilite")
+    pygments = "\n".join(formatter.get_background_style_defs(".codehilite") + formatter.get_token_style_defs(".codehilite"))
+    assert _declarations_by_selector(light) == _declarations_by_selector(pygments)
+    assert len(css) < 12_000  # it was 19 KB with one commented rule per token type
