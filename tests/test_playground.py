@@ -89,8 +89,8 @@ def test_only_pages_with_a_playground_get_its_section_and_scripts(example_site: 
 def open_article(browser, site: Path, suffix: str = "", **options):  # noqa: F811
     """The article from disk (file://), scrolled to the playground; returns the page and its errors."""
     page, errors = open_page(browser, (site / ARTICLE).as_uri() + suffix, **{"reduced_motion": "reduce", **options})
-    page.wait_for_selector(".playground--ready")
     page.locator("#playground").scroll_into_view_if_needed()
+    page.wait_for_selector(".playground--ready")
     return page, errors
 
 
@@ -131,6 +131,17 @@ def test_playground_trains_from_disk_and_the_loss_falls(browser, example_site: P
     after = readout(page)
     assert after["step"] == 2000 and float(after["loss"]) < float(during["loss"])
     assert "Finished" in page.get_by_role("status").inner_text()
+    assert errors == []
+    page.context.close()
+
+
+@pytest.mark.slow
+def test_playground_is_built_only_as_it_nears_the_viewport(browser, example_site: Path) -> None:  # noqa: F811
+    page, errors = open_page(browser, (example_site / ARTICLE).as_uri(), viewport={"width": 1280, "height": 800})
+    page.wait_for_timeout(300)
+    assert page.locator(".playground--ready").count() == 0  # far below the first screen: not built yet
+    page.locator("#playground").scroll_into_view_if_needed()
+    page.wait_for_selector(".playground--ready", timeout=5000)
     assert errors == []
     page.context.close()
 

@@ -445,15 +445,31 @@
     observer.observe(playground.canvas);
   }
 
+  function build(section) {
+    if (section.playground) return;
+    var playground = new Playground(section);
+    section.playground = playground; // for the browser tests and the curious, in the console
+    if (playground.fromAddress) section.scrollIntoView();
+    autoStart(playground);
+  }
+
+  /* A playground is built as it nears the viewport: building its controls and plots costs
+     main-thread time that a reader at the top of the page should not wait on. One whose
+     settings are in the address is built at once, since the page then scrolls to it. */
   function init() {
     if (!nn) return;
-    Array.prototype.forEach.call(document.querySelectorAll("section.playground"), function (section) {
-      if (section.playground) return;
-      var playground = new Playground(section);
-      section.playground = playground; // for the browser tests and the curious, in the console
-      if (playground.fromAddress) section.scrollIntoView();
-      autoStart(playground);
-    });
+    var sections = Array.prototype.slice.call(document.querySelectorAll("section.playground"));
+    var later = sections.filter(function (section) { return addressParams(section.id || "playground") === null; });
+    sections.forEach(function (section) { if (later.indexOf(section) < 0) build(section); });
+    if (typeof IntersectionObserver !== "function") { later.forEach(build); return; }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        observer.unobserve(entry.target);
+        build(entry.target);
+      });
+    }, { rootMargin: "800px 0px" });
+    later.forEach(function (section) { observer.observe(section); });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
