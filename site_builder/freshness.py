@@ -21,7 +21,7 @@ from .options import BuildOptions, BuildReport
 SOURCE_FOLDERS = ("content", "templates", "static")
 SOURCE_FILES = ("site.toml",)
 PACKAGE_DIR = Path(__file__).resolve().parent
-LIBRARIES = ("numpy", "matplotlib", "imageio", "pillow", "jinja2", "markdown", "pygments", "pyyaml", "site-builder")
+LIBRARIES = ("numpy", "matplotlib", "imageio", "pillow", "jinja2", "markdown", "pygments", "pyyaml", "fonttools", "brotli", "site-builder")
 RECORD_FILE = "last-build.json"
 
 

@@ -16,6 +16,7 @@ from .content import Content, load_content
 from .experiments.runner import FigureRun, figure_jobs, run_figures
 from .linkcheck import find_broken_references
 from .markup import KatexAssetsError, KatexRenderer, KatexUnavailable, find_katex, highlight_css, katex_assets
+from .markup.fonts import subset_math_fonts
 from .markup.math_cache import CachedMathRenderer
 from .notebook import article_notebooks
 from .options import BuildOptions, BuildReport
@@ -45,6 +46,7 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     assets = collect_assets(root, content, generated)
     files = SiteFiles(figures.files, assets)
     site = _render(config, content, files, root, katex_dir, options)
+    site = subset_math_fonts(site, options.cache_folder() / "fonts")  # only the glyphs the formulas use
     _raise_if(find_broken_references(site))
 
     options.progress.start("write", 1)

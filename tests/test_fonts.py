@@ -1,0 +1,96 @@
+"""KaTeX fonts subset to the site's math: smaller, and still drawing every formula the same."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from browser import browser, open_page  # noqa: F401 - fixture
+from conftest import REPO
+from site_builder.markup import fonts
+from site_builder.markup.fonts import math_characters, subset_font, subset_math_fonts
+
+KATEX_FONTS = REPO / "node_modules/katex/dist/fonts"
+MAIN = "KaTeX_Main-Regular.woff2"
+
+
+def katex_font(name: str) -> bytes:
+    if not (KATEX_FONTS / name).is_file():
+        pytest.skip("KaTeX is not installed (npm ci)")
+    return (KATEX_FONTS / name).read_bytes()
+
+
+def cmap(woff2: bytes) -> set[str]:
+    return {chr(code) for code in TTFont(io.BytesIO(woff2)).getBestCmap()}
+
+
+def test_math_characters_come_only_from_math_and_never_from_its_tex_source() -> None:
+    page = (
+        b'<p>Plain words</p><span class="katex"><span class="katex-mathml"><math><mi>&alpha;</mi>'
+        b'<annotation encoding="application/x-tex">\\alpha</annotation></math></span>'
+        b'<span class="katex-html"><span class="mord mathnormal">&#x3b1;</span><br><span>+1</span></span></span><p>More</p>'
+    )
+    assert math_characters([page]) == {"α", "+", "1"}
+    assert math_characters([page], 'a::before{content:"("}.b::after{content:""}') == {"α", "+", "1", "("}
+
+
+def test_subset_keeps_exactly_the_requested_glyphs_the_font_has() -> None:
+    original = katex_font(MAIN)
+    small = subset_font(original, "x=1+(ab)∑")
+    assert cmap(small) == {"x", "=", "1", "+", "(", ")", "a", "b"}  # ∑ is in KaTeX_Size fonts, not Main
+    assert len(small) < len(original) / 3
+    assert TTFont(io.BytesIO(small)).flavor == "woff2"
+    assert subset_font(original, "x=1+(ab)∑") == small  # same inputs, same bytes
+
+
+def test_a_site_without_math_keeps_its_fonts() -> None:
+    files = {"index.html": b"<p>No math here.</p>", f"static/katex/fonts/{MAIN}": b"not even a font"}
+    assert subset_math_fonts(files) == files
+
+
+def test_subsets_are_cached_by_font_and_characters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {"a.html": b'<span class="katex">x+1</span>', f"static/katex/fonts/{MAIN}": katex_font(MAIN)}
+    first = subset_math_fonts(files, tmp_path)
+    monkeypatch.setattr(fonts, "subset_font", lambda *args: pytest.fail("a cached subset was made again"))
+    assert subset_math_fonts(files, tmp_path) == first
+    assert cmap(first[f"static/katex/fonts/{MAIN}"]) == {"x", "+", "1"}
+
+
+@pytest.mark.slow
+def test_example_site_fonts_keep_every_glyph_its_math_uses(example_site: Path) -> None:
+    pages = [path.read_bytes() for path in example_site.rglob("*.html")]
+    used = math_characters(pages)
+    published = sorted((example_site / "static/katex/fonts").glob("*.woff2"))
+    assert len(published) == 20
+    total = 0
+    for path in published:
+        original = katex_font(path.name)
+        kept = cmap(path.read_bytes())
+        assert cmap(original) & used <= kept <= cmap(original), path.name  # a font's own closure may keep a few more
+        total += path.stat().st_size
+    assert total < sum(katex_font(path.name).__len__() for path in published) / 2
+
+
+@pytest.mark.slow
+def test_formulas_are_drawn_the_same_with_the_subset_fonts(browser, example_site: Path, tmp_path: Path) -> None:  # noqa: F811
+    """Every formula's box, measured in Chromium, is the same size with KaTeX's own fonts and with the subsets."""
+    full = tmp_path / "full"
+    shutil.copytree(example_site, full)
+    for path in (full / "static/katex/fonts").glob("*.woff2"):
+        path.write_bytes(katex_font(path.name))
+    measure = """async () => {
+        await document.fonts.ready;
+        await Promise.all([...document.fonts].filter(f => f.family.includes('KaTeX')).map(f => f.load().catch(() => null)));
+        return [...document.querySelectorAll('.katex-html')].map(e => { const r = e.getBoundingClientRect(); return [Math.round(r.width * 10), Math.round(r.height * 10)]; });
+    }"""
+    boxes = []
+    for site in (example_site, full):
+        page, errors = open_page(browser, (site / "relu-guide/index.html").as_uri(), viewport={"width": 1280, "height": 900})
+        boxes.append(page.evaluate(measure))
+        assert errors == []
+        page.context.close()
+    assert len(boxes[0]) >= 50 and boxes[0] == boxes[1]
