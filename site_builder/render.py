@@ -26,7 +26,6 @@ from .players import PLAYER_STILL_MEDIA, has_player, player_data
 from .links import LinkMap, Target, is_external, relative_url, root_prefix
 from .notebook import notebook_link
 from .markup import REDUCED_MOTION, MathRenderer, RenderedMarkdown, Still, render_markdown
-from .markup.fonts import FONTS_FOLDER, fonts_to_preload
 from .problems import BuildFailed, Problem
 from .tags import TagPage, tag_pages, tag_path
 from .templating import TemplateProblem, render_template
@@ -182,8 +181,6 @@ def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, Ren
         context |= _common_context(config, output_path, nav)
         context.setdefault("player_data", (players or {}).get(output_path, {}))  # GIF -> data, for static/player.js
         context.setdefault("inline_theme_script", inline["inline_theme_script"])  # inlined: one request less before first paint
-        fonts = fonts_to_preload(str(context.get("body", "")))  # math fonts, fetched before layout needs them
-        context.setdefault("font_preloads", [f"{context['root']}{FONTS_FOLDER}{font}" for font in fonts])
         context.setdefault("social", social_tags(config, _social_page(output_path, context)))
         try:
             pages[output_path] = render_template(environment, template, context).encode("utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from browser import browser, open_page, project_site_server  # noqa: F401 - fixtures
+from browser import browser, open_page  # noqa: F401 - fixture
 from conftest import REPO
 from site_builder.markup import fonts
 from site_builder.markup.fonts import math_characters, subset_font, subset_math_fonts
@@ -94,28 +94,3 @@ def test_formulas_are_drawn_the_same_with_the_subset_fonts(browser, example_site
         assert errors == []
         page.context.close()
     assert len(boxes[0]) >= 50 and boxes[0] == boxes[1]
-
-
-def test_preloads_name_only_the_main_fonts_a_page_draws_with() -> None:
-    digits = '<span class="katex"><span class="mord">2</span><span class="mbin">+</span></span>'
-    letters = '<span class="katex"><span class="mord mathnormal" style="margin-right:0.1em;">x</span></span>'
-    assert fonts.fonts_to_preload(digits) == ("KaTeX_Main-Regular.woff2",)
-    assert fonts.fonts_to_preload(letters) == ("KaTeX_Math-Italic.woff2",)
-    assert fonts.fonts_to_preload(digits + letters) == ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2")
-    assert fonts.fonts_to_preload('<p>No math here.</p><span class="mord mathbf">b</span>') == ()  # bold is not a main font
-
-
-@pytest.mark.slow
-def test_pages_with_math_preload_its_main_fonts_over_http_and_nothing_warns(browser, project_site_server: str, example_site: Path) -> None:  # noqa: F811
-    assert "KaTeX_Main-Regular.woff2" not in (example_site / "about.html").read_text(encoding="utf-8")
-    page, errors = open_page(browser, project_site_server + "relu-guide/index.html")
-    warnings: list[str] = []
-    page.on("console", lambda message: warnings.append(message.text) if message.type == "warning" else None)
-    page.reload(wait_until="load")
-    page.wait_for_timeout(3500)  # Chromium warns about an unused preload a few seconds after load
-    preloaded = page.evaluate(
-        "() => performance.getEntriesByType('resource').filter(e => e.initiatorType === 'link' && e.name.endsWith('.woff2')).map(e => e.name.split('/').pop())"
-    )
-    assert sorted(preloaded) == ["KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2"]
-    assert errors == [] and warnings == []
-    page.context.close()

@@ -32,25 +32,6 @@ from fontTools.ttLib import TTFont
 
 FONTS_FOLDER = "static/katex/fonts/"
 _CSS_CONTENT = re.compile(r"""content\s*:\s*(["'])(.*?)\1""")
-# The two fonts nearly every formula draws with, and the KaTeX markup that shows a page needs
-# them: KaTeX_Main for digits, operators and brackets (atoms without a font class), KaTeX_Math
-# for italic letters.
-_PRELOADS = (
-    ("KaTeX_Main-Regular.woff2", re.compile(r'class="m(?:ord|rel|bin|open|close|punct|op|inner)"[^>]*>[^<]')),
-    ("KaTeX_Math-Italic.woff2", re.compile(r'class="[^"]*\bmathnormal\b[^"]*"[^>]*>[^<]')),
-)
-
-
-def fonts_to_preload(page_html: str) -> tuple[str, ...]:
-    """The file names (in ``static/katex/fonts/``) of the main math fonts ``page_html`` draws with.
-
-    Preloading them lets a page lay out its first formulas in their own font
-    instead of a fallback that is swapped out a moment later, shifting the
-    text around it. The subsets are a few kilobytes each, so the preload
-    costs the first paint almost nothing. Fonts the page does not use are
-    never named: a browser warns about a preload it did not need.
-    """
-    return tuple(name for name, used in _PRELOADS if used.search(page_html))
 
 
 class _MathText(HTMLParser):
