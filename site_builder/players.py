@@ -20,9 +20,9 @@ PLAYER_STILL_MEDIA = f"{REDUCED_MOTION}, (scripting: enabled)"
 """When the poster frame stands in for an animation that has a player.
 
 With scripts running, the player replaces the GIF, so the page shows the
-poster (a fifth of the bytes or less, the same size) until the player is built, and
-never downloads the GIF; ``player.js`` drops ``(scripting: enabled)`` again
-if it cannot build the player. Without scripts, or in a browser that does not
+poster (the same size, a fifth of the bytes or less) until the player is
+built, and never downloads the GIF; ``player.js`` drops ``(scripting:
+enabled)`` again if it cannot build the player. Without scripts, or in a browser that does not
 know the ``scripting`` media feature, readers get the GIF (or, preferring
 reduced motion, the poster).
 """

@@ -12,7 +12,7 @@ from fontTools.ttLib import TTFont
 from browser import browser, open_page  # noqa: F401 - fixture
 from conftest import REPO
 from site_builder.markup import fonts
-from site_builder.markup.fonts import math_characters, subset_font, subset_math_fonts
+from site_builder.markup.fonts import math_characters, stylesheet_characters, subset_font, subset_math_fonts
 
 KATEX_FONTS = REPO / "node_modules/katex/dist/fonts"
 MAIN = "KaTeX_Main-Regular.woff2"
@@ -35,7 +35,7 @@ def test_math_characters_come_only_from_math_and_never_from_its_tex_source() -> 
         b'<span class="katex-html"><span class="mord mathnormal">&#x3b1;</span><br><span>+1</span></span></span><p>More</p>'
     )
     assert math_characters([page]) == {"α", "+", "1"}
-    assert math_characters([page], 'a::before{content:"("}.b::after{content:""}') == {"α", "+", "1", "("}
+    assert stylesheet_characters("a::before{content:\"(\"}.b::after{content:\"\"}.c{content:')'}") == {"(", ")"}
 
 
 def test_subset_keeps_exactly_the_requested_glyphs_the_font_has() -> None:

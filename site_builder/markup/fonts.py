@@ -18,7 +18,6 @@ unchanged site does not pay the 1-2 s of subsetting again.
 from __future__ import annotations
 
 import hashlib
-import html
 import io
 import os
 import re
@@ -31,6 +30,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 FONTS_FOLDER = "static/katex/fonts/"
+KATEX_STYLESHEET = "static/katex/katex.min.css"
 _CSS_CONTENT = re.compile(r"""content\s*:\s*(["'])(.*?)\1""")
 
 
@@ -61,18 +61,20 @@ class _MathText(HTMLParser):
             self.characters.update(data)
 
 
-def math_characters(pages: Iterable[bytes], stylesheet: str = "") -> frozenset[str]:
-    """Every character inside a ``class="katex"`` element of ``pages`` (HTML bytes), plus the
-    characters in ``content:`` strings of ``stylesheet`` (KaTeX's CSS draws a few itself)."""
+def math_characters(pages: Iterable[bytes]) -> frozenset[str]:
+    """Every character but whitespace inside a ``class="katex"`` element of ``pages`` (HTML bytes)."""
     characters: set[str] = set()
     for page in pages:
         collector = _MathText()
         collector.feed(page.decode("utf-8"))
         collector.close()
         characters |= collector.characters
-    for match in _CSS_CONTENT.finditer(stylesheet):
-        characters.update(html.unescape(match.group(2)))
     return frozenset(character for character in characters if not character.isspace())
+
+
+def stylesheet_characters(css: str) -> frozenset[str]:
+    """The characters a stylesheet draws itself, in ``content:`` strings (KaTeX's draws a few)."""
+    return frozenset(character for match in _CSS_CONTENT.finditer(css) for character in match.group(2))
 
 
 def subset_font(woff2: bytes, characters: Iterable[str]) -> bytes:
@@ -101,16 +103,12 @@ def subset_math_fonts(files: Mapping[str, bytes], cache_dir: Path | None = None)
     A site without formulas keeps its fonts as they are: no page will load them.
     """
     fonts = sorted(path for path in files if path.startswith(FONTS_FOLDER) and path.endswith(".woff2"))
-    stylesheet = files.get("static/katex/katex.min.css", b"").decode("utf-8")
-    characters = math_characters((data for path, data in files.items() if path.endswith(".html")), stylesheet)
-    if not fonts or not (characters - set(_css_characters(stylesheet))):
+    in_formulas = math_characters(data for path, data in files.items() if path.endswith(".html"))
+    if not fonts or not in_formulas:
         return dict(files)
+    characters = in_formulas | stylesheet_characters(files.get(KATEX_STYLESHEET, b"").decode("utf-8"))
     subsets = {path: _cached_subset(files[path], characters, cache_dir) for path in fonts}
     return {**files, **subsets}
-
-
-def _css_characters(stylesheet: str) -> str:
-    return "".join(html.unescape(match.group(2)) for match in _CSS_CONTENT.finditer(stylesheet))
 
 
 def _cached_subset(woff2: bytes, characters: frozenset[str], cache_dir: Path | None) -> bytes:
