@@ -24,8 +24,9 @@ def collect_assets(root: Path, content: Content, generated: Mapping[str, bytes])
     problems: list[Problem] = []
     if static.is_dir():
         for path in sorted(static.rglob("*")):
-            shown = f"{STATIC_DIR}/{path.relative_to(static).as_posix()}"
-            if path.name.startswith("."):
+            relative = path.relative_to(static)
+            shown = f"{STATIC_DIR}/{relative.as_posix()}"
+            if any(part.startswith(".") for part in relative.parts):  # .DS_Store, .git/, editor folders: never published
                 continue
             if not path.resolve().is_relative_to(root.resolve()):
                 problems.append(Problem(shown, None, f"this is a symbolic link to {path.resolve()}, outside the project; the builder never publishes files from outside it, so copy the file in instead"))

@@ -145,3 +145,17 @@ def test_cli_builds_and_fails_with_exit_codes(make_project) -> None:
 def test_help(argv: list[str]) -> None:
     result = subprocess.run([sys.executable, "-m", "site_builder", *argv], capture_output=True, text=True)
     assert result.returncode == 0 and "usage:" in result.stdout
+
+
+def test_hidden_files_and_folders_under_static_are_never_published(make_project) -> None:
+    from site_builder.build import BuildOptions, build
+
+    root = make_project({"content/about.md": "---\ntitle: About\n---\nHello.\n"})
+    for hidden in ("static/.DS_Store", "static/.git/config", "static/img/.cache/thumb.png"):
+        (root / hidden).parent.mkdir(parents=True, exist_ok=True)
+        (root / hidden).write_text("private\n", encoding="utf-8")
+    (root / "static/img/logo.txt").write_text("public\n", encoding="utf-8")
+    build(BuildOptions(root=root))
+    published = {path.relative_to(root / "_site").as_posix() for path in (root / "_site").rglob("*") if path.is_file()}
+    assert "static/img/logo.txt" in published
+    assert not [path for path in published if path.startswith("static/") and "/." in path], published
