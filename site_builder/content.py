@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .experiments.specs import FigureSpec, parse_figure, poster_name
+from .experiments.specs import FigureSpec, frames_name, parse_figure, poster_name
 from .frontmatter import Document, parse_document
 from .playground import PlaygroundSettings, parse_playground
 from .problems import BuildFailed, Problem
@@ -306,6 +306,7 @@ def _file_clashes(article: Article) -> list[Problem]:
         taken.setdefault(key, f"figure '{figure.spec.name}' (declared on line {figure.line})")
         if key.endswith(".gif"):
             taken.setdefault(poster_name(key), f"the poster frame of figure '{figure.spec.name}' (declared on line {figure.line})")
+            taken.setdefault(frames_name(key), f"the player data of figure '{figure.spec.name}' (declared on line {figure.line})")
     for asset in article.assets:
         key = asset.casefold()
         if key in taken:

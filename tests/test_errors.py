@@ -244,6 +244,12 @@ CASES = [
     }, [
         "content/fit/fit.poster.png: this file would be overwritten by the poster frame of figure 'fit.gif' (declared on line 5); rename or remove one",
     ]),
+    Case("file beside an article clashes with a figure's player data", {
+        "content/fit/index.md": figure("kind: training, target: 'x', steps: 10, frames: 2"),
+        "content/fit/Fit.frames.js": "// mine\n",
+    }, [
+        "content/fit/Fit.frames.js: this file would be overwritten by the player data of figure 'fit.gif' (declared on line 5); rename or remove one",
+    ]),
     Case("two figures differ only in case", {
         "content/fit/index.md": "---\ntitle: Fit\ndate: 2026-01-01\nfigures:\n  relu.png: {kind: activation, activation: relu}\n"
         "  ReLU.png: {kind: activation, activation: relu}\n---\n![a](relu.png \"a\")\n![b](ReLU.png \"b\")\n",
