@@ -66,13 +66,28 @@ def test_example_site_fonts_keep_every_glyph_its_math_uses(example_site: Path) -
     used = math_characters(pages)
     published = sorted((example_site / "static/katex/fonts").glob("*.woff2"))
     assert len(published) == 20
-    total = 0
     for path in published:
         original = katex_font(path.name)
         kept = cmap(path.read_bytes())
         assert cmap(original) & used <= kept <= cmap(original), path.name  # a font's own closure may keep a few more
-        total += path.stat().st_size
-    assert total < sum(katex_font(path.name).__len__() for path in published) / 2
+    drawn_with = ["KaTeX_Main-Regular", "KaTeX_Main-Bold", "KaTeX_Math-Italic", "KaTeX_AMS-Regular", "KaTeX_Size2-Regular"]
+    subset_bytes = sum((example_site / f"static/katex/fonts/{name}.woff2").stat().st_size for name in drawn_with)
+    assert subset_bytes < sum(len(katex_font(f"{name}.woff2")) for name in drawn_with) / 3
+    unused = example_site / "static/katex/fonts/KaTeX_Typewriter-Regular.woff2"
+    assert unused.read_bytes() == katex_font(unused.name)  # no formula uses it: left whole, not worth the build time
+
+
+def test_font_families_are_read_from_katex_css_and_the_classes_used() -> None:
+    css = (
+        ".katex{font:normal 1.21em KaTeX_Main}.katex .mathnormal{font-family:KaTeX_Math;font-style:italic}"
+        ".katex .amsrm,.katex .mathbb{font-family:KaTeX_AMS}.katex .delimsizing.size2{font-family:KaTeX_Size2}"
+        ".katex .delimsizing.mult .delim-size4>span{font-family:KaTeX_Size4}"
+        "@font-face{font-family:KaTeX_Script;src:url(x.woff2)}"
+    )
+    assert fonts.font_families_used(css, ["mord"]) == {"KaTeX_Main"}
+    assert fonts.font_families_used(css, ["mord", "mathnormal", "mathbb"]) == {"KaTeX_Main", "KaTeX_Math", "KaTeX_AMS"}
+    assert fonts.font_families_used(css, ["delimsizing", "size1"]) == {"KaTeX_Main"}  # size2 needs both classes
+    assert fonts.font_families_used(css, ["delimsizing", "size2", "delim-size4"]) == {"KaTeX_Main", "KaTeX_Size2", "KaTeX_Size4"}
 
 
 @pytest.mark.slow

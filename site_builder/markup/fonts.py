@@ -23,26 +23,26 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from html.parser import HTMLParser
+from importlib import metadata
 from pathlib import Path
-
-import fontTools
-from fontTools import subset
-from fontTools.ttLib import TTFont
 
 FONTS_FOLDER = "static/katex/fonts/"
 KATEX_STYLESHEET = "static/katex/katex.min.css"
 _CSS_CONTENT = re.compile(r"""content\s*:\s*(["'])(.*?)\1""")
+_FAMILY_RULE = re.compile(r"([^{}@]+)\{[^}]*font-family:\s*(KaTeX_\w+)")
 
 
 class _MathText(HTMLParser):
     """Collects the characters of text inside any element whose classes include ``katex``,
-    except the TeX source KaTeX keeps in MathML ``<annotation>`` (never drawn)."""
+    except the TeX source KaTeX keeps in MathML ``<annotation>`` (never drawn), and the
+    class names used there."""
 
     _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.characters: set[str] = set()
+        self.classes: set[str] = set()
         self._stack: list[bool] = []  # for each open element: is it inside math?
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -51,6 +51,8 @@ class _MathText(HTMLParser):
         classes = (dict(attrs).get("class") or "").split()
         inside = bool(self._stack and self._stack[-1]) or "katex" in classes
         self._stack.append(inside and tag != "annotation")
+        if inside:
+            self.classes.update(classes)
 
     def handle_endtag(self, tag: str) -> None:
         if tag not in self._VOID and self._stack:
@@ -63,13 +65,40 @@ class _MathText(HTMLParser):
 
 def math_characters(pages: Iterable[bytes]) -> frozenset[str]:
     """Every character but whitespace inside a ``class="katex"`` element of ``pages`` (HTML bytes)."""
+    return _read_math(pages)[0]
+
+
+def _read_math(pages: Iterable[bytes]) -> tuple[frozenset[str], frozenset[str]]:
+    """The characters (without whitespace) and class names inside the math of ``pages``."""
     characters: set[str] = set()
+    classes: set[str] = set()
     for page in pages:
         collector = _MathText()
         collector.feed(page.decode("utf-8"))
         collector.close()
         characters |= collector.characters
-    return frozenset(character for character in characters if not character.isspace())
+        classes |= collector.classes
+    return frozenset(character for character in characters if not character.isspace()), frozenset(classes)
+
+
+def font_families_used(css: str, classes: Iterable[str]) -> frozenset[str]:
+    """The KaTeX font families that markup with these ``classes`` can draw with, read from KaTeX's ``css``.
+
+    KaTeX_Main is the default for all math; every other family is named by a
+    rule such as ``.katex .mathbb{font-family:KaTeX_AMS}``, and counts when
+    every class of the rule's last compound selector with classes occurs. An over-count
+    only means a font is subset that no page fetches; a family this misses is
+    published whole, so the reading can cost bytes but never a glyph.
+    """
+    present = set(classes)
+    families = {"KaTeX_Main"}
+    for selectors, family in _FAMILY_RULE.findall(css):
+        for selector in selectors.split(","):
+            compounds = [set(re.findall(r"\.([\w-]+)", part)) for part in re.split(r"[\s>+~]+", selector.strip())]
+            needed = next((named for named in reversed(compounds) if named), set())
+            if needed and needed <= present:
+                families.add(family)
+    return frozenset(families)
 
 
 def stylesheet_characters(css: str) -> frozenset[str]:
@@ -82,6 +111,11 @@ def subset_font(woff2: bytes, characters: Iterable[str]) -> bytes:
 
     Deterministic: the font's own timestamps are kept, so equal inputs give equal bytes.
     """
+    # Imported here: only a build whose math changed needs fontTools, and not
+    # before the experiments' worker processes are gone.
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
     font = TTFont(io.BytesIO(woff2), recalcTimestamp=False)
     options = subset.Options()
     options.flavor = "woff2"
@@ -98,15 +132,23 @@ def subset_font(woff2: bytes, characters: Iterable[str]) -> bytes:
 
 
 def subset_math_fonts(files: Mapping[str, bytes], cache_dir: Path | None = None) -> dict[str, bytes]:
-    """``files`` (output path -> bytes) with each KaTeX woff2 font subset to the site's math characters.
+    """``files`` (output path -> bytes) with the KaTeX woff2 fonts the site's math draws with subset
+    to its characters.
 
-    A site without formulas keeps its fonts as they are: no page will load them.
+    The other fonts (most of KaTeX's twenty) stay as they are: no page fetches
+    them, so subsetting them would only slow the build. A site without
+    formulas keeps every font as it is.
     """
-    fonts = sorted(path for path in files if path.startswith(FONTS_FOLDER) and path.endswith(".woff2"))
-    in_formulas = math_characters(data for path, data in files.items() if path.endswith(".html"))
-    if not fonts or not in_formulas:
+    in_formulas, classes = _read_math(data for path, data in files.items() if path.endswith(".html"))
+    if not in_formulas:
         return dict(files)
-    characters = in_formulas | stylesheet_characters(files.get(KATEX_STYLESHEET, b"").decode("utf-8"))
+    stylesheet = files.get(KATEX_STYLESHEET, b"").decode("utf-8")
+    characters = in_formulas | stylesheet_characters(stylesheet)
+    families = font_families_used(stylesheet, classes)
+    fonts = sorted(
+        path for path in files
+        if path.startswith(FONTS_FOLDER) and path.endswith(".woff2") and path[len(FONTS_FOLDER):].split("-")[0] in families
+    )
     subsets = {path: _cached_subset(files[path], characters, cache_dir) for path in fonts}
     return {**files, **subsets}
 
@@ -114,7 +156,7 @@ def subset_math_fonts(files: Mapping[str, bytes], cache_dir: Path | None = None)
 def _cached_subset(woff2: bytes, characters: frozenset[str], cache_dir: Path | None) -> bytes:
     if cache_dir is None:
         return subset_font(woff2, characters)
-    key = hashlib.sha256(fontTools.version.encode() + b"\0" + "".join(sorted(characters)).encode("utf-8") + b"\0" + woff2).hexdigest()
+    key = hashlib.sha256(metadata.version("fonttools").encode() + b"\0" + "".join(sorted(characters)).encode("utf-8") + b"\0" + woff2).hexdigest()
     path = cache_dir / f"{key}.woff2"
     try:
         return path.read_bytes()
