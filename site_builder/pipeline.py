@@ -46,7 +46,7 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     assets = collect_assets(root, content, generated)
     files = SiteFiles(figures.files, assets)
     site = _render(config, content, files, root, katex_dir, options)
-    site = subset_math_fonts(site, options.cache_folder() / "fonts")  # only the glyphs the formulas use
+    site = _subset_fonts(site, options)
     _raise_if(find_broken_references(site))
 
     options.progress.start("write", 1)
@@ -93,6 +93,14 @@ def _render(config: SiteConfig, content: Content, files: SiteFiles, root: Path, 
         raise BuildFailed([Problem("node_modules/katex", None, str(error))]) from None
     options.progress.finish("render", f"{math.misses} new formulas rendered by KaTeX")
     return site
+
+
+def _subset_fonts(site: dict[str, bytes], options: BuildOptions) -> dict[str, bytes]:
+    """The site with KaTeX's fonts cut down to the glyphs its formulas use (see markup/fonts.py)."""
+    try:
+        return subset_math_fonts(site, options.cache_folder() / "fonts")
+    except ImportError as error:  # fontTools, or brotli for woff2, not installed
+        raise BuildFailed([Problem("static/katex/fonts", None, f"cannot subset the math fonts ({error}); install the builder's dependencies: python -m pip install -e .")]) from None
 
 
 def _katex_dir(root: Path) -> Path:

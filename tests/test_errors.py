@@ -103,6 +103,13 @@ def no_node(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
     monkeypatch.setenv("PATH", str(tmp))
 
 
+def no_brotli(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
+    def subset_font(*args: object) -> bytes:
+        raise ImportError("No module named 'brotli'")  # what fontTools raises when it cannot write woff2
+
+    monkeypatch.setattr("site_builder.markup.fonts.subset_font", subset_font)
+
+
 ALLOWED = (
     "allowed: numbers, x, pi, e, + - * / ** (with a number exponent), comparisons < <= > >= == !=, "
     "and the functions abs, sign, sqrt, exp, log, sin, cos, tan, arcsin, arccos, arctan, sinh, cosh, tanh, "
@@ -284,6 +291,9 @@ CASES = [
     Case("Node not installed", {"content/about.md": "---\ntitle: About\n---\nSome $x$.\n"}, [
         "node_modules/katex: Node.js was not found on PATH (looked for 'node'); install Node.js 18+ and run `npm ci` in the project root",
     ], monkeypatch=no_node),
+    Case("brotli not installed", {"content/about.md": "---\ntitle: About\n---\nSome $x$.\n"}, [
+        "static/katex/fonts: cannot subset the math fonts (No module named 'brotli'); install the builder's dependencies: python -m pip install -e .",
+    ], monkeypatch=no_brotli),
     Case("SOURCE_DATE_EPOCH is not a number", {}, [
         "environment: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not 'yesterday'",
     ], monkeypatch=lambda monkeypatch, tmp: monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")),
