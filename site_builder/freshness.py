@@ -16,6 +16,7 @@ import os
 from importlib import metadata
 from pathlib import Path
 
+from .atomic_file import replace_file
 from .options import BuildOptions, BuildReport
 
 SOURCE_FOLDERS = ("content", "templates", "static")
@@ -68,11 +69,7 @@ def remember_build(options: BuildOptions, out_dir: Path, stamp: str, report: Bui
         "pages": report.pages,
         "figures": sorted([*report.figures_ran, *report.figures_cached]),
     }
-    path = options.cache_folder() / RECORD_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(records, sort_keys=True, indent=1), encoding="utf-8")
-    os.replace(temporary, path)
+    replace_file(options.cache_folder() / RECORD_FILE, json.dumps(records, sort_keys=True, indent=1).encode("utf-8"))
 
 
 def _output_state(out_dir: Path) -> dict[str, list[int]] | None:

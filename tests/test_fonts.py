@@ -12,7 +12,7 @@ from fontTools.ttLib import TTFont
 from browser import browser, open_page  # noqa: F401 - fixture
 from conftest import REPO
 from site_builder.markup import fonts
-from site_builder.markup.fonts import math_characters, stylesheet_characters, subset_font, subset_math_fonts
+from site_builder.markup.fonts import read_math, stylesheet_characters, subset_font, subset_math_fonts
 
 KATEX_FONTS = REPO / "node_modules/katex/dist/fonts"
 MAIN = "KaTeX_Main-Regular.woff2"
@@ -34,7 +34,7 @@ def test_math_characters_come_only_from_math_and_never_from_its_tex_source() -> 
         b'<annotation encoding="application/x-tex">\\alpha</annotation></math></span>'
         b'<span class="katex-html"><span class="mord mathnormal">&#x3b1;</span><br><span>+1</span></span></span><p>More</p>'
     )
-    assert math_characters([page]) == {"α", "+", "1"}
+    assert read_math([page]).characters == {"α", "+", "1"}
     assert stylesheet_characters("a::before{content:\"(\"}.b::after{content:\"\"}.c{content:')'}") == {"(", ")"}
 
 
@@ -63,7 +63,7 @@ def test_subsets_are_cached_by_font_and_characters(tmp_path: Path, monkeypatch: 
 @pytest.mark.slow
 def test_example_site_fonts_keep_every_glyph_its_math_uses(example_site: Path) -> None:
     pages = [path.read_bytes() for path in example_site.rglob("*.html")]
-    used = math_characters(pages)
+    used = read_math(pages).characters
     published = sorted((example_site / "static/katex/fonts").glob("*.woff2"))
     assert len(published) == 20
     for path in published:

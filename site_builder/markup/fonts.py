@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 from collections.abc import Iterable, Mapping
 from html.parser import HTMLParser
 from importlib import metadata
 from pathlib import Path
+from typing import NamedTuple
+
+from site_builder.atomic_file import replace_file
 
 FONTS_FOLDER = "static/katex/fonts/"
 KATEX_STYLESHEET = "static/katex/katex.min.css"
@@ -63,13 +65,15 @@ class _MathText(HTMLParser):
             self.characters.update(data)
 
 
-def math_characters(pages: Iterable[bytes]) -> frozenset[str]:
-    """Every character but whitespace inside a ``class="katex"`` element of ``pages`` (HTML bytes)."""
-    return _read_math(pages)[0]
+class MathInPages(NamedTuple):
+    """What the formulas of a set of pages are drawn from."""
+
+    characters: frozenset[str]  # every character but whitespace inside a class="katex" element
+    classes: frozenset[str]  # every class name used there
 
 
-def _read_math(pages: Iterable[bytes]) -> tuple[frozenset[str], frozenset[str]]:
-    """The characters (without whitespace) and class names inside the math of ``pages``."""
+def read_math(pages: Iterable[bytes]) -> MathInPages:
+    """The characters and class names inside the math (``class="katex"`` elements) of ``pages``, HTML bytes."""
     characters: set[str] = set()
     classes: set[str] = set()
     for page in pages:
@@ -78,7 +82,7 @@ def _read_math(pages: Iterable[bytes]) -> tuple[frozenset[str], frozenset[str]]:
         collector.close()
         characters |= collector.characters
         classes |= collector.classes
-    return frozenset(character for character in characters if not character.isspace()), frozenset(classes)
+    return MathInPages(frozenset(character for character in characters if not character.isspace()), frozenset(classes))
 
 
 def font_families_used(css: str, classes: Iterable[str]) -> frozenset[str]:
@@ -139,12 +143,12 @@ def subset_math_fonts(files: Mapping[str, bytes], cache_dir: Path | None = None)
     them, so subsetting them would only slow the build. A site without
     formulas keeps every font as it is.
     """
-    in_formulas, classes = _read_math(data for path, data in files.items() if path.endswith(".html"))
-    if not in_formulas:
+    math = read_math(data for path, data in files.items() if path.endswith(".html"))
+    if not math.characters:
         return dict(files)
     stylesheet = files.get(KATEX_STYLESHEET, b"").decode("utf-8")
-    characters = in_formulas | stylesheet_characters(stylesheet)
-    families = font_families_used(stylesheet, classes)
+    characters = math.characters | stylesheet_characters(stylesheet)
+    families = font_families_used(stylesheet, math.classes)
     fonts = sorted(
         path for path in files
         if path.startswith(FONTS_FOLDER) and path.endswith(".woff2") and path[len(FONTS_FOLDER):].split("-")[0] in families
@@ -163,8 +167,5 @@ def _cached_subset(woff2: bytes, characters: frozenset[str], cache_dir: Path | N
     except OSError:
         pass
     data = subset_font(woff2, characters)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    replace_file(path, data)
     return data

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
+from ..atomic_file import replace_file
 from .katex import SERVER_SCRIPT, MathRenderer
 
 
@@ -39,10 +39,7 @@ class CachedMathRenderer:
         """Write the formulas this build used (dropping stale ones), if anything changed."""
         if self._used == self._entries:
             return
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self._path.with_name(f".{self._path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(self._used, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, self._path)
+        replace_file(self._path, json.dumps(self._used, sort_keys=True).encode("utf-8"))
 
 
 def _salt(katex_dir: Path) -> str:

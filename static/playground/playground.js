@@ -458,18 +458,17 @@
      settings are in the address is built at once, since the page then scrolls to it. */
   function init() {
     if (!nn) return;
-    var sections = Array.prototype.slice.call(document.querySelectorAll("section.playground"));
-    var later = sections.filter(function (section) { return addressParams(section.id || "playground") === null; });
-    sections.forEach(function (section) { if (later.indexOf(section) < 0) build(section); });
-    if (typeof IntersectionObserver !== "function") { later.forEach(build); return; }
-    var observer = new IntersectionObserver(function (entries) {
+    var observer = typeof IntersectionObserver === "function" && new IntersectionObserver(function (entries) {
       entries.forEach(function (entry) {
         if (!entry.isIntersecting) return;
         observer.unobserve(entry.target);
         build(entry.target);
       });
     }, { rootMargin: "800px 0px" });
-    later.forEach(function (section) { observer.observe(section); });
+    Array.prototype.forEach.call(document.querySelectorAll("section.playground"), function (section) {
+      if (observer && addressParams(section.id || "playground") === null) observer.observe(section);
+      else build(section);
+    });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
