@@ -1,7 +1,7 @@
-"""``python -m site_builder``: see :mod:`site_builder.cli`."""
+"""``python -m site_builder``: see :mod:`site_builder.commands.cli`."""
 
 import sys
 
-from .cli import main
+from site_builder.commands.cli import main
 
 sys.exit(main())

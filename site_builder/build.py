@@ -12,18 +12,18 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from .config import SiteConfig, load_config
-from .dates import BadSourceDateEpoch, source_date_epoch
-from .freshness import input_stamp, remember_build, reusable_build
-from .lock import project_lock
-from .options import BuildOptions, BuildReport
-from .problems import BuildFailed, Problem
+from site_builder.load.config import SiteConfig, load_config
+from site_builder.load.dates import BadSourceDateEpoch, source_date_epoch
+from site_builder.write.freshness import input_stamp, remember_build, reusable_build
+from site_builder.write.lock import project_lock
+from site_builder.options import BuildOptions, BuildReport
+from site_builder.problems import BuildFailed, Problem
 
 
 def build(options: BuildOptions) -> BuildReport:
     """Build the site at ``options.root``; raise :class:`BuildFailed` listing every problem.
 
-    One build of a project runs at a time: a second one fails at once (see :mod:`site_builder.lock`).
+    One build of a project runs at a time: a second one fails at once (see :mod:`site_builder.write.lock`).
     """
     try:
         source_date_epoch()  # a bad value would otherwise surface deep in the pipeline, as a crash
@@ -41,7 +41,7 @@ def _build(options: BuildOptions) -> BuildReport:
         previous = reusable_build(options, out_dir, stamp, time.perf_counter() - started)
         if previous is not None:
             return previous
-    from .pipeline import run_pipeline  # the heavy part: numpy, Jinja, Markdown, and matplotlib on a cache miss
+    from site_builder.pipeline import run_pipeline  # the heavy part: numpy, Jinja, Markdown, and matplotlib on a cache miss
 
     report = run_pipeline(options, out_dir)
     remember_build(options, out_dir, stamp, report)

@@ -6,7 +6,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .progress import Progress, Silent
+from site_builder.progress import Progress, Silent
 
 CACHE_DIR = ".site-cache"
 

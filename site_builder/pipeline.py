@@ -9,21 +9,21 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .assets import collect_assets
-from .cache import FigureCache
-from .config import SiteConfig, load_config, with_base_url
-from .content import Content, load_content
-from .experiments.runner import FigureRun, figure_jobs, run_figures
-from .linkcheck import find_broken_references
-from .markup import KatexAssetsError, KatexRenderer, KatexUnavailable, find_katex, highlight_css, katex_assets
-from .markup.fonts import subset_math_fonts
-from .markup.math_cache import CachedMathRenderer
-from .notebook import article_notebooks
-from .options import BuildOptions, BuildReport
-from .output import check_output_dir, write_site
-from .problems import BuildFailed, Problem
-from .render import SiteFiles, render_site
-from .templating import TEMPLATES_DIR, make_environment
+from site_builder.load.assets import collect_assets
+from site_builder.experiments.cache import FigureCache
+from site_builder.load.config import SiteConfig, load_config, with_base_url
+from site_builder.load.content import Content, load_content
+from site_builder.experiments.runner import FigureRun, figure_jobs, run_figures
+from site_builder.render.linkcheck import find_broken_references
+from site_builder.render.markup import KatexAssetsError, KatexRenderer, KatexUnavailable, find_katex, highlight_css, katex_assets
+from site_builder.render.markup.fonts import subset_math_fonts
+from site_builder.render.markup.math_cache import CachedMathRenderer
+from site_builder.render.notebook import article_notebooks
+from site_builder.options import BuildOptions, BuildReport
+from site_builder.write.output import check_output_dir, write_site
+from site_builder.problems import BuildFailed, Problem
+from site_builder.render.pages import SiteFiles, render_site
+from site_builder.render.templating import TEMPLATES_DIR, make_environment
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

@@ -144,7 +144,7 @@ def test_preview_shows_a_failed_build_in_an_accessible_overlay_and_reloads_when_
     import time
     import urllib.request
 
-    from site_builder.serve import Preview, ServeOptions
+    from site_builder.commands.serve import Preview, ServeOptions
 
     root = make_project({"content/p.md": "---\ntitle: P\n---\nFirst version.\n"})
     source = root / "content/p.md"

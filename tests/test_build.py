@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.build import BuildOptions, build
-from site_builder.output import MARKER
+from site_builder.write.output import MARKER
 from site_builder.problems import BuildFailed
 
 from conftest import REPO, copy_example

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import cache as cache_module
+from site_builder.experiments import cache as cache_module
 from site_builder.build import build
-from site_builder.cache import FigureCache, explain_change
-from site_builder.markup.math_cache import CachedMathRenderer
+from site_builder.experiments.cache import FigureCache, explain_change
+from site_builder.render.markup.math_cache import CachedMathRenderer
 from site_builder.options import BuildOptions
 
 ARTICLE = """
@@ -69,9 +69,9 @@ def test_a_changed_declaration_reruns_only_that_figure_and_says_why(project: Pat
 def test_changed_code_or_library_versions_rerun_figures(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(BuildOptions(root=project))
     code = cache_module.figure_code_hashes()
-    monkeypatch.setattr("site_builder.experiments.runner.figure_code_hashes", lambda: {**code, "figures/animation.py": "edited"})
+    monkeypatch.setattr("site_builder.experiments.runner.figure_code_hashes", lambda: {**code, "experiments/figures/animation.py": "edited"})
     report = build(BuildOptions(root=project, force=False, out=project / "other"))
-    assert report.figures_ran["a/fit.gif"] == "code changed (figures/animation.py)"
+    assert report.figures_ran["a/fit.gif"] == "code changed (experiments/figures/animation.py)"
     versions = cache_module.library_versions()
     monkeypatch.setattr("site_builder.experiments.runner.library_versions", lambda: {**versions, "matplotlib": "0.1"})
     report = build(BuildOptions(root=project, out=project / "third"))
@@ -120,7 +120,7 @@ def test_noop_rebuild_touches_nothing_and_imports_no_plotting_or_node(project: P
         "    started.append(args)\n"
         "    return real_popen(self, args, *a, **k)\n"
         "subprocess.Popen.__init__ = spy\n"
-        "from site_builder.cli import main\n"
+        "from site_builder.commands.cli import main\n"
         f"code = main(['build', '--root', {str(project)!r}])\n"
         "print('matplotlib' in sys.modules, 'numpy' in sys.modules, started, code)\n"
     )

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.config import SiteConfig, load_config, parse_config
+from site_builder.load.config import SiteConfig, load_config, parse_config
 from site_builder.problems import BuildFailed
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.content import load_content
+from site_builder.load.content import load_content
 from site_builder.problems import BuildFailed
 
 ARTICLE = """

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, copy_example
 
-from site_builder.deploy import DeployOptions, DeployRefused, deploy
-from site_builder.output import MARKER
+from site_builder.commands.deploy import DeployOptions, DeployRefused, deploy
+from site_builder.write.output import MARKER
 
 
 def git(cwd: Path, *args: str) -> str:

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from site_builder import build as build_module
-from site_builder.cli import main
-from site_builder.lock import project_lock
+from site_builder.commands.cli import main
+from site_builder.write.lock import project_lock
 
 from conftest import REPO
 
@@ -107,7 +107,7 @@ def no_brotli(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
     def subset_font(*args: object) -> bytes:
         raise ImportError("No module named 'brotli'")  # what fontTools raises when it cannot write woff2
 
-    monkeypatch.setattr("site_builder.markup.fonts.subset_font", subset_font)
+    monkeypatch.setattr("site_builder.render.markup.fonts.subset_font", subset_font)
 
 
 ALLOWED = (

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from site_builder.build import build
-from site_builder.config import SiteConfig, parse_config
-from site_builder.feeds import atom_feed
-from site_builder.linkcheck import find_broken_references
+from site_builder.load.config import SiteConfig, parse_config
+from site_builder.render.feeds import atom_feed
+from site_builder.render.linkcheck import find_broken_references
 from site_builder.options import BuildOptions
 from site_builder.problems import BuildFailed
 

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageSequence
 
-from site_builder.experiments.results import Snapshot, TrainingResult
-from site_builder.figures import style
-from site_builder.figures.animation import (
+from site_builder.experiments.figures.runs import Snapshot, TrainingResult
+from site_builder.experiments.figures import style
+from site_builder.experiments.figures.animation import (
     FINAL_HOLD_MS,
     MAX_OVERSHOOT,
     draw_training_animation,
@@ -22,7 +22,7 @@ from site_builder.figures.animation import (
     status_text,
     training_y_limits,
 )
-from site_builder.figures.plots import break_at_jumps, draw_activation_plot
+from site_builder.experiments.figures.plots import break_at_jumps, draw_activation_plot
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -11,8 +11,8 @@ from fontTools.ttLib import TTFont
 
 from browser import browser, open_page  # noqa: F401 - fixture
 from conftest import REPO
-from site_builder.markup import fonts
-from site_builder.markup.fonts import read_math, stylesheet_characters, subset_font, subset_math_fonts
+from site_builder.render.markup import fonts
+from site_builder.render.markup.fonts import read_math, stylesheet_characters, subset_font, subset_math_fonts
 
 KATEX_FONTS = REPO / "node_modules/katex/dist/fonts"
 MAIN = "KaTeX_Main-Regular.woff2"

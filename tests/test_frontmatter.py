@@ -2,7 +2,7 @@
 
 import pytest
 
-from site_builder.frontmatter import parse_document
+from site_builder.load.frontmatter import parse_document
 from site_builder.problems import BuildFailed
 
 DOC = """---

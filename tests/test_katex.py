@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.markup.assets import highlight_css, katex_assets, woff2_only
-from site_builder.markup.katex import KatexError, KatexRenderer, KatexUnavailable, find_katex
+from site_builder.render.markup.assets import highlight_css, katex_assets, woff2_only
+from site_builder.render.markup.katex import KatexError, KatexRenderer, KatexUnavailable, find_katex
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

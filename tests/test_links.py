@@ -2,8 +2,8 @@
 
 import pytest
 
-from site_builder.linkcheck import find_broken_references
-from site_builder.links import LinkMap, Target, relative_url, root_prefix
+from site_builder.render.linkcheck import find_broken_references
+from site_builder.render.links import LinkMap, Target, relative_url, root_prefix
 
 ARTICLE = "content/guide/index.md"
 LINKS = LinkMap(

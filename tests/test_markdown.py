@@ -19,8 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.markup.katex import KatexError, KatexRenderer, find_katex
-from site_builder.markup.markdown import Reference, Still, TocEntry, render_markdown
+from site_builder.render.markup.katex import KatexError, KatexRenderer, find_katex
+from site_builder.render.markup.markdown import Reference, Still, TocEntry, render_markdown
 from site_builder.problems import BuildFailed, Problem
 
 GOLDEN_DIR = Path(__file__).parent / "golden" / "markdown"

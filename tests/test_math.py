@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from site_builder.markup.math import LITERAL_DOLLAR, ProtectedText, protect_math, token_pattern
+from site_builder.render.markup.math import LITERAL_DOLLAR, ProtectedText, protect_math, token_pattern
 
 
 def formulas(text: str) -> list[tuple[str, bool]]:

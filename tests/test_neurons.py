@@ -11,11 +11,11 @@ from matplotlib.colors import to_rgb
 from PIL import Image
 
 from site_builder.experiments.produce import neurons_title, produce_figure
-from site_builder.experiments.results import Snapshot, TrainingResult
+from site_builder.experiments.figures.runs import Snapshot, TrainingResult
 from site_builder.experiments.specs import NeuronsSpec, SpecIssue, TrainingSpec, parse_figure
 from site_builder.experiments.training import GRID_POINTS, run_training
-from site_builder.figures import style
-from site_builder.figures.neurons import (
+from site_builder.experiments.figures import style
+from site_builder.experiments.figures.neurons import (
     NEURON_DARK,
     animate_neurons,
     build_neurons_scene,

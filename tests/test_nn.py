@@ -9,7 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from site_builder.nn import (
+from site_builder.experiments.nn import (
     ACTIVATION_NAMES,
     MLP,
     Dense,

@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 
 from site_builder.build import BuildOptions, build
-from site_builder.content import load_content
+from site_builder.load.content import load_content
 from site_builder.experiments.expressions import ExpressionError, evaluate
 from site_builder.experiments.specs import ActivationPlotSpec, NeuronsSpec, TrainingSpec, parse_figure
 from site_builder.experiments.training import run_training
-from site_builder.notebook import article_notebook, article_notebooks, notebook_path, numpy_source
+from site_builder.render.notebook import article_notebook, article_notebooks, notebook_path, numpy_source
 
 from conftest import REPO
 

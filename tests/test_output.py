@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.output import MARKER, check_output_dir, write_site
+from site_builder.write.output import MARKER, check_output_dir, write_site
 
 
 def test_writes_files_and_a_marker(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from browser import browser, open_page  # noqa: F401 - fixture
 
-from site_builder.content import load_content
-from site_builder.playground import PlaygroundSettings, parse_playground
+from site_builder.load.content import load_content
+from site_builder.load.playground import PlaygroundSettings, parse_playground
 from site_builder.problems import BuildFailed
 
 ARTICLE = "relu-guide/index.html"

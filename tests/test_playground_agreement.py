@@ -1,4 +1,4 @@
-"""The playground's JavaScript core (static/playground/nn.js) computes what site_builder.nn computes.
+"""The playground's JavaScript core (static/playground/nn.js) computes what site_builder.experiments.nn computes.
 
 Each case builds a 1-H-1 network with numpy, hands the same weights, inputs and targets to the
 JS core under Node, and compares outputs, loss and every gradient, all in float64.
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from site_builder.nn import get_activation, hidden_contributions, init_mlp, mse_and_grad
+from site_builder.experiments.nn import get_activation, hidden_contributions, init_mlp, mse_and_grad
 
 NN_JS = Path(__file__).resolve().parents[1] / "static" / "playground" / "nn.js"
 

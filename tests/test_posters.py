@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageSequence
 
 from site_builder.build import BuildOptions, build
-from site_builder.markup import Still
+from site_builder.render.markup import Still
 from site_builder.experiments.produce import produce_figure, training_title
 from site_builder.experiments.specs import (
     ActivationPlotSpec,
@@ -20,8 +20,8 @@ from site_builder.experiments.specs import (
     poster_name,
 )
 from site_builder.experiments.training import run_training
-from site_builder.figures import style
-from site_builder.figures.animation import animate_training, build_training_scene, render_frames
+from site_builder.experiments.figures import style
+from site_builder.experiments.figures.animation import animate_training, build_training_scene, render_frames
 
 from test_figures import png_chunk_types, synthetic_result
 from test_markdown import FakeMath, render
@@ -164,7 +164,7 @@ def test_the_still_shows_whenever_its_media_query_matches():
 
 
 def test_the_poster_is_not_an_author_reference():
-    from site_builder.markup.markdown import render_markdown
+    from site_builder.render.markup.markdown import render_markdown
 
     result = render_markdown("![m](a.gif)", path="a.md", math=FakeMath(), poster=poster_of)
     assert [(r.kind, r.target) for r in result.references] == [("image", "a.gif")]

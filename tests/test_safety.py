@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.cli import main
-from site_builder.output import MARKER, MARKER_TEXT, recover_interrupted
+from site_builder.commands.cli import main
+from site_builder.write.output import MARKER, MARKER_TEXT, recover_interrupted
 
 from conftest import REPO, copy_example
 from test_errors import GOOD, stderr_lines, tree, write_files
@@ -26,13 +26,13 @@ from test_errors import GOOD, stderr_lines, tree, write_files
 # a point at which a test can see the staging folder and interrupt the build.
 PAUSING_CLI = """
 import os, sys, time
-from site_builder import output
+from site_builder.write import output
 write_tree = output._write_tree
 def pausing_write_tree(folder, files):
     write_tree(folder, files)
     time.sleep(float(os.environ["SITE_BUILDER_TEST_PAUSE"]))
 output._write_tree = pausing_write_tree
-from site_builder.cli import main
+from site_builder.commands.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -10,9 +10,9 @@ import pytest
 from conftest import REPO
 
 from site_builder.build import build
-from site_builder.content import load_content
+from site_builder.load.content import load_content
 from site_builder.options import BuildOptions
-from site_builder.scaffold import ScaffoldRefused, new_article
+from site_builder.commands.new import ScaffoldRefused, new_article
 
 
 def test_new_article_is_a_dated_draft_that_builds(make_project, monkeypatch: pytest.MonkeyPatch) -> None:

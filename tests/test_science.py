@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import yaml
 
-from site_builder.experiments.results import TrainingResult
+from site_builder.experiments.figures.runs import TrainingResult
 from site_builder.experiments.specs import NeuronsSpec, TrainingSpec, parse_figure
 from site_builder.experiments.training import GRID_POINTS, TrainingDiverged, run_training, snapshot_steps
 

@@ -23,8 +23,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from conftest import REPO
 
-from site_builder.linkcheck import find_broken_references
-from site_builder.serve import (
+from site_builder.render.linkcheck import find_broken_references
+from site_builder.commands.serve import (
     BuildState,
     Preview,
     PreviewServer,

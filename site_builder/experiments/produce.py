@@ -20,15 +20,15 @@ from site_builder.experiments.specs import (
     poster_name,
 )
 from site_builder.experiments.training import run_training
-from site_builder.figures.animation import (
+from site_builder.experiments.figures.animation import (
     Animation,
     animate_training,
     draw_training_still,
 )
-from site_builder.figures.frames import neurons_frames, training_frames
-from site_builder.figures.neurons import animate_neurons, draw_neurons_still
-from site_builder.figures.plots import draw_activation_plot
-from site_builder.nn.activations import get_activation
+from site_builder.experiments.figures.frames import neurons_frames, training_frames
+from site_builder.experiments.figures.neurons import animate_neurons, draw_neurons_still
+from site_builder.experiments.figures.plots import draw_activation_plot
+from site_builder.experiments.nn.activations import get_activation
 
 ACTIVATION_PLOT_POINTS = 801  # odd, so a symmetric interval has x = 0 on the grid
 
@@ -47,7 +47,7 @@ def produce_figure(spec: FigureSpec) -> dict[str, bytes]:
     A mapping, because one declaration may yield companion files beside the
     figure itself: every animation ``<stem>.gif`` comes with its poster frame
     ``<stem>.poster.png``, the last frame as a still of the same size, and its
-    player data ``<stem>.frames.js`` (see :mod:`site_builder.figures.frames`).
+    player data ``<stem>.frames.js`` (see :mod:`site_builder.experiments.figures.frames`).
     """
     if isinstance(spec, ActivationPlotSpec):
         return {spec.name: _activation_plot(spec)}

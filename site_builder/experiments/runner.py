@@ -13,13 +13,13 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..cache import FigureCache, Inputs, cache_key, explain_change, figure_code_hashes, figure_inputs, library_versions
-from ..problems import BuildFailed, Problem
-from .specs import FigureSpec
-from .training import TrainingDiverged
+from site_builder.experiments.cache import FigureCache, Inputs, cache_key, explain_change, figure_code_hashes, figure_inputs, library_versions
+from site_builder.problems import BuildFailed, Problem
+from site_builder.experiments.specs import FigureSpec
+from site_builder.experiments.training import TrainingDiverged
 
 if TYPE_CHECKING:
-    from ..content import Article
+    from site_builder.load.content import Article
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: F
     if executor is None:
         # Import the drawing code before the pool forks, so each worker starts with matplotlib
         # loaded (and shares its pages) instead of importing it again.
-        from . import produce  # noqa: F401
+        from site_builder.experiments import produce  # noqa: F401
 
         with ProcessPoolExecutor(max_workers=default_workers(len(misses))) as pool:
             return _run_misses(misses, inputs, cache, pool, on_done)
@@ -123,7 +123,7 @@ def make_figure(spec: FigureSpec) -> dict[str, bytes]:
     Keeping matplotlib out of the parent means a build whose figures all come
     from the cache never pays for importing it.
     """
-    from .produce import produce_figure
+    from site_builder.experiments.produce import produce_figure
 
     return produce_figure(spec)
 

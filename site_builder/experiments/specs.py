@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .expressions import ExpressionError, compile_expression
+from site_builder.experiments.expressions import ExpressionError, compile_expression
 
 ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu")
 

@@ -2,7 +2,7 @@
 
 ``run_training`` is a pure function of its :class:`TrainingSpec`: the same
 spec gives bit-identical arrays. It samples the target on evenly spaced
-points, builds and trains an MLP from :mod:`site_builder.nn`, and records
+points, builds and trains an MLP from :mod:`site_builder.experiments.nn`, and records
 ``spec.frames`` snapshots through the trainer's ``on_step`` hook.
 """
 
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..nn import MLP, TrainingDiverged, get_activation, hidden_contributions, init_mlp, mse, train
-from .expressions import compile_expression
-from .results import Snapshot, TrainingResult
-from .specs import TrainingSpec, training_inputs
+from site_builder.experiments.nn import MLP, TrainingDiverged, get_activation, hidden_contributions, init_mlp, mse, train
+from site_builder.experiments.expressions import compile_expression
+from site_builder.experiments.figures.runs import Snapshot, TrainingResult
+from site_builder.experiments.specs import TrainingSpec, training_inputs
 
 GRID_POINTS = 256  # points of the dense grid that predictions are drawn on
 

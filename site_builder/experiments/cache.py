@@ -1,0 +1,154 @@
+"""The figure cache: a figure is re-made only when something that decides it changed.
+
+A figure's *inputs* are its declaration, its seed, the source of the code that
+computes and draws it, and the versions of the libraries that code uses. The
+cache key is a hash of all of them, so a hit is always safe to serve. Each entry
+is a folder holding the figure's files and a manifest with their SHA-256, written
+to a temporary name and renamed into place: a damaged or half-written entry fails
+verification and is rebuilt, never served.
+
+The cache also remembers which inputs made the figure at each output path last
+time, so a build can *explain* why a figure ran (``--explain``).
+
+Layout (the folder can be kept between CI runs)::
+
+    .site-cache/figures/<key>/manifest.json, <file name>...
+    .site-cache/figures/inputs.json     output path -> inputs of its last build
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from site_builder.atomic_file import replace_file
+
+if TYPE_CHECKING:
+    from site_builder.experiments.specs import FigureSpec
+
+EXPERIMENTS_DIR = Path(__file__).resolve().parent
+# This package's machinery for scheduling and storing runs; every other source file in it
+# computes or draws figures, and a change to any of those re-makes every figure.
+SCHEDULING = ("cache.py", "runner.py", "distributed.py")
+FIGURE_LIBRARIES = ("numpy", "matplotlib", "imageio", "pillow", "site-builder")
+MANIFEST = "manifest.json"
+INPUTS_FILE = "inputs.json"
+
+Inputs = dict[str, object]
+
+
+def figure_code_hashes(experiments_dir: Path = EXPERIMENTS_DIR) -> dict[str, str]:
+    """SHA-256 of each source file that makes figures, by path relative to ``site_builder/``."""
+    files = sorted(p for p in experiments_dir.rglob("*.py") if p.relative_to(experiments_dir).as_posix() not in SCHEDULING)
+    return {p.relative_to(experiments_dir.parent).as_posix(): _sha256(p.read_bytes()) for p in files}
+
+
+def library_versions(names: tuple[str, ...] = FIGURE_LIBRARIES) -> dict[str, str]:
+    """Installed versions, read from package metadata (without importing the libraries)."""
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def figure_inputs(spec: FigureSpec, code: Mapping[str, str], versions: Mapping[str, str]) -> Inputs:
+    """Everything that decides a figure's bytes, as JSON-ready data."""
+    declaration = {"kind": type(spec).__name__, **dataclasses.asdict(spec)}
+    seed = declaration.pop("seed", None)
+    if seed is None and isinstance(declaration.get("training"), dict):  # a figure kind that wraps a training run
+        seed = declaration["training"].pop("seed", None)
+    inputs = {"declaration": declaration, "seed": seed, "code": dict(code), "versions": dict(versions)}
+    return json.loads(json.dumps(inputs, sort_keys=True))  # tuples become lists, as when read back
+
+
+def cache_key(inputs: Inputs) -> str:
+    return _sha256(json.dumps(inputs, sort_keys=True).encode("utf-8"))
+
+
+def explain_change(before: Inputs | None, after: Inputs) -> str:
+    """Why a figure with inputs ``after`` had to run, given the inputs it was last built from."""
+    if before is None:
+        return "not built before"
+    reasons = []
+    changed = _changed_keys(before.get("declaration", {}), after["declaration"])  # type: ignore[arg-type]
+    if changed:
+        reasons.append("declaration changed (" + ", ".join(changed) + ")")
+    if before.get("seed") != after["seed"]:
+        reasons.append(f"seed changed ({before.get('seed')} → {after['seed']})")
+    changed = _changed_keys(before.get("code", {}), after["code"], show_values=False)  # type: ignore[arg-type]
+    if changed:
+        reasons.append("code changed (" + ", ".join(changed) + ")")
+    changed = _changed_keys(before.get("versions", {}), after["versions"])  # type: ignore[arg-type]
+    if changed:
+        reasons.append("versions changed (" + ", ".join(changed) + ")")
+    return "; ".join(reasons) or "cache entry missing or damaged"
+
+
+def _changed_keys(before: Mapping[str, object], after: Mapping[str, object], *, show_values: bool = True) -> list[str]:
+    keys = sorted(set(before) | set(after))
+    changed = [k for k in keys if before.get(k) != after.get(k)]
+    if not show_values:
+        return changed
+    return [f"{k}: {_short(before.get(k))} → {_short(after.get(k))}" for k in changed]
+
+
+def _short(value: object) -> str:
+    return "unset" if value is None else value if isinstance(value, str) else json.dumps(value)
+
+
+@dataclass
+class FigureCache:
+    """Figure files stored by cache key under ``folder``."""
+
+    folder: Path
+
+    def load(self, key: str) -> dict[str, bytes] | None:
+        """The files stored under ``key``, or ``None`` if absent or failing verification."""
+        entry = self.folder / key
+        try:
+            manifest = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
+            files = {name: (entry / name).read_bytes() for name in manifest["files"]}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if any(_sha256(data) != manifest["files"][name] for name, data in files.items()):
+            return None
+        return files
+
+    def store(self, key: str, files: Mapping[str, bytes]) -> None:
+        """Store ``files`` under ``key`` atomically (a reader sees all of it or none)."""
+        entry = self.folder / key
+        staging = self.folder / f".{key}.{os.getpid()}.tmp"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+        manifest = {"files": {name: _sha256(data) for name, data in files.items()}}
+        (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+        shutil.rmtree(entry, ignore_errors=True)  # a damaged entry, or a race with another build
+        os.replace(staging, entry)
+
+    def previous_inputs(self) -> dict[str, Inputs]:
+        try:
+            return json.loads((self.folder / INPUTS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def remember_inputs(self, inputs_by_output: Mapping[str, Inputs]) -> None:
+        """Record what made each figure, for the next build's explanations."""
+        merged = self.previous_inputs() | dict(inputs_by_output)
+        replace_file(self.folder / INPUTS_FILE, json.dumps(merged, sort_keys=True, indent=1).encode("utf-8"))
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

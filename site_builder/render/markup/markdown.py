@@ -1,0 +1,418 @@
+"""Markdown with build-time math: an article body in, HTML plus its outline and links out.
+
+:func:`render_markdown` is pure apart from the math renderer it is given:
+
+1. cut the math out of the source (:mod:`site_builder.render.markup.math`) and
+   render every formula, collecting every LaTeX error as a :class:`Problem`;
+2. run Python-Markdown (tables, fenced code highlighted by Pygments with CSS
+   classes, footnotes, heading ids with permalinks, ``attr_list``, and a
+   trailing backslash as a hard line break);
+3. in the element tree: record every link and image the author wrote, rewrite
+   local URLs, turn a lone image into a ``<figure>``, give an animation with a
+   poster frame a ``<picture>`` that shows the still when its media query
+   matches (reduced motion, say), label the permalinks;
+4. put the rendered math back in place of its tokens.
+
+HTML classes the stylesheet styles (see :data:`CSS_CLASSES`).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import unicodedata
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify
+from markdown.inlinepatterns import SubstituteTagInlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+from site_builder.render.markup.katex import KatexError, MathRenderer
+from site_builder.render.markup.math import MathSpan, protect_math, token_pattern
+from site_builder.problems import BuildFailed, Problem
+
+CSS_CLASSES: dict[str, str] = {
+    "math-display": "wrapper of display math (<div>, or <span> inside a paragraph): "
+    "give it display:block; overflow-x:auto so long formulas scroll on phones",
+    "katex / katex-display": "KaTeX's own markup, styled by katex.min.css",
+    "headerlink": "permalink <a> at the end of each heading; show it on heading hover/focus",
+    "codehilite": "<div> around highlighted code blocks; token classes from highlight_css()",
+    "footnote": "<div> holding the footnotes at the end (an <hr> and an <ol>)",
+    "footnote-ref / footnote-backref": "the <a> to a footnote and the ↩ back from it",
+    "figure / figcaption": "elements (not classes) for images alone in their paragraph",
+    "picture": "element (not a class) around an animation that has a still (see Still)",
+}
+REDUCED_MOTION = "(prefers-reduced-motion: reduce)"
+
+
+@dataclass(frozen=True)
+class Still:
+    """A still image (an animation's poster frame) that browsers show instead of the animation when ``media`` matches."""
+
+    url: str  # output URL, relative to the page
+    media: str = REDUCED_MOTION
+PERMALINK_TEXT = "#"
+GENERATED_LINK_CLASSES = frozenset({"headerlink", "footnote-ref", "footnote-backref"})
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_MATHML = re.compile(r"<math\b.*?</math>", re.DOTALL)
+_ANNOTATION = re.compile(r"<annotation\b.*?</annotation>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_PRE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """A heading: its level (1-6), its id, and its title as plain text."""
+
+    level: int
+    anchor: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A link or image target as the author wrote it, with its line in the file."""
+
+    kind: str  # "link" | "image"
+    target: str
+    line: int
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    html: str
+    toc: tuple[TocEntry, ...]
+    references: tuple[Reference, ...]
+    math_count: int
+
+
+@dataclass(frozen=True)
+class _RenderedMath:
+    """A formula's HTML, and the plain text used where HTML cannot go (attributes, TOC)."""
+
+    span: MathSpan
+    html: str
+    text: str
+    slug: str
+
+
+def render_markdown(
+    text: str,
+    *,
+    path: str,
+    first_line: int = 1,
+    math: MathRenderer,
+    rewrite_url: Callable[[str], str] | None = None,
+    image_size: Callable[[str], tuple[int, int] | None] | None = None,
+    poster: Callable[[str], Still | None] | None = None,
+) -> RenderedMarkdown:
+    """Render an article body to HTML; raise :class:`BuildFailed` with every LaTeX error.
+
+    ``first_line`` is the file line where ``text`` starts, so problems and
+    references carry real file lines. ``rewrite_url`` maps local link hrefs
+    and image srcs to output URLs (never fragment-only or ``scheme:`` URLs);
+    ``image_size`` gets an image's src *as written* and returns its pixel
+    ``(width, height)`` or ``None``. ``poster`` gets an image's src as written
+    and returns the :class:`Still` to show instead of it (to readers who prefer
+    reduced motion, say), or ``None``; the image then goes into a
+    ``<picture>`` with that still as a source for the still's media query.
+    """
+    protected = protect_math(text)
+    formulas = _render_formulas(protected.spans, math, path, first_line)
+    tree = _ArticleTree(formulas, rewrite_url, image_size, poster)
+    md = _make_markdown(tree, formulas)
+    body = md.convert(protected.text)
+    return RenderedMarkdown(
+        html=_insert_math(body, formulas),
+        toc=tuple(_toc_entries(md.toc_tokens, formulas)),
+        references=tuple(_locate_references(tree.written, text, first_line)),
+        math_count=len(protected.spans),
+    )
+
+
+# --- math -----------------------------------------------------------------------
+
+
+def _render_formulas(
+    spans: tuple[MathSpan, ...], math: MathRenderer, path: str, first_line: int
+) -> dict[str, _RenderedMath]:
+    """Render every span (each distinct formula once), or raise BuildFailed listing all errors."""
+    cache: dict[tuple[str, bool], str | KatexError] = {}
+    rendered: dict[str, _RenderedMath] = {}
+    problems: list[Problem] = []
+    for span in spans:
+        key = (span.tex, span.display)
+        if key not in cache:
+            try:
+                cache[key] = math.render(span.tex, display=span.display)
+            except KatexError as error:
+                cache[key] = error
+        result = cache[key]
+        if isinstance(result, KatexError):
+            problems.append(latex_problem(span, result, path, first_line))
+        else:
+            rendered[span.token] = _RenderedMath(span, result, _math_text(result, span), _math_slug(span))
+    if problems:
+        raise BuildFailed(problems)
+    return rendered
+
+
+def latex_problem(span: MathSpan, error: KatexError, path: str, first_line: int) -> Problem:
+    """``LaTeX error: <KaTeX's message> in $<formula>$`` at the line where KaTeX stopped."""
+    line = first_line + span.line - 1
+    message = error.raw_message
+    if error.position is not None:
+        line += span.tex.count("\n", 0, error.position)  # multi-line display math
+        message += f" at position {error.position + 1}"
+    formula = " ".join(span.source.split())
+    return Problem(path, line, f"LaTeX error: {message} in {formula}")
+
+
+def _math_text(html: str, span: MathSpan) -> str:
+    """Plain text of a rendered formula (its MathML without the TeX annotation), else its source."""
+    mathml = _MATHML.search(html)
+    if mathml is None:
+        return span.source
+    text = html_lib.unescape(_TAG.sub("", _ANNOTATION.sub("", mathml.group())))
+    visible = "".join(c for c in text if unicodedata.category(c) != "Cf")  # e.g. U+2061 after \tanh
+    return " ".join(visible.split()) or span.source
+
+
+def _math_slug(span: MathSpan) -> str:
+    """Words of the TeX for heading ids: ``\\sigma(x)`` -> ``sigma x``."""
+    return " ".join(re.findall(r"[A-Za-z0-9]+", span.tex))
+
+
+def _replace_tokens(text: str, formulas: dict[str, _RenderedMath], field: str) -> str:
+    if not formulas:
+        return text
+    pattern = token_pattern(tuple(f.span for f in formulas.values()))
+    assert pattern is not None
+    return pattern.sub(lambda m: getattr(formulas[m.group()], field) if m.group() in formulas else m.group(), text)
+
+
+def _insert_math(body: str, formulas: dict[str, _RenderedMath]) -> str:
+    """Put the formulas' HTML in place of their tokens (code blocks get the source back)."""
+    if not formulas:
+        return body
+    token = token_pattern(tuple(f.span for f in formulas.values()))
+    assert token is not None
+    alone = re.compile(r"<p>\s*(" + token.pattern + r")\s*</p>")
+
+    def in_prose(chunk: str) -> str:
+        chunk = alone.sub(lambda m: _math_html(formulas[m.group(1)], own_paragraph=True), chunk)
+        return token.sub(lambda m: _math_html(formulas[m.group()], own_paragraph=False), chunk)
+
+    def in_code(chunk: str) -> str:  # an indented code block the math scanner took for prose
+        return token.sub(lambda m: html_lib.escape(formulas[m.group()].span.source, quote=False), chunk)
+
+    pieces: list[str] = []
+    position = 0
+    for pre in _PRE_BLOCK.finditer(body):
+        pieces += [in_prose(body[position : pre.start()]), in_code(pre.group())]
+        position = pre.end()
+    pieces.append(in_prose(body[position:]))
+    return "".join(pieces)
+
+
+def _math_html(formula: _RenderedMath, *, own_paragraph: bool) -> str:
+    if not formula.span.display:
+        return f"<p>{formula.html}</p>" if own_paragraph else formula.html
+    tag = "div" if own_paragraph else "span"  # a <div> may not sit inside a <p>
+    return f'<{tag} class="math-display">{formula.html}</{tag}>'
+
+
+# --- Markdown -------------------------------------------------------------------
+
+
+def _make_markdown(tree: _ArticleTree, formulas: dict[str, _RenderedMath]) -> markdown.Markdown:
+    def heading_slug(value: str, separator: str) -> str:
+        return slugify(_replace_tokens(value, formulas, "slug"), separator)
+
+    return markdown.Markdown(
+        output_format="html",
+        extensions=["tables", "fenced_code", "codehilite", "footnotes", "toc", "attr_list", _ArticleExtension(tree)],
+        extension_configs={
+            "codehilite": {"css_class": "codehilite", "guess_lang": False, "use_pygments": True},
+            "toc": {"permalink": PERMALINK_TEXT, "permalink_class": "headerlink", "marker": "", "slugify": heading_slug},
+        },
+    )
+
+
+class _ArticleExtension(Extension):
+    def __init__(self, tree: _ArticleTree) -> None:
+        super().__init__()
+        self._tree = tree
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        # A backslash before a newline is a hard break (CommonMark); code spans are matched first.
+        # The newline goes too: the prettifier puts one after every <br>.
+        md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\\n", "br"), "backslash_break", 95)
+        md.treeprocessors.register(_TreeAdapter(md, self._tree), "article", 4)  # after toc (5)
+
+
+class _TreeAdapter(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, tree: _ArticleTree) -> None:
+        super().__init__(md)
+        self._tree = tree
+
+    def run(self, root: etree.Element) -> None:
+        headings = {token["id"]: token["name"] for token in _flatten(getattr(self.md, "toc_tokens", []))}
+        self._tree.process(root, headings)
+
+
+class _ArticleTree:
+    """The article-specific pass over the element tree; remembers the targets the author wrote."""
+
+    def __init__(
+        self,
+        formulas: dict[str, _RenderedMath],
+        rewrite_url: Callable[[str], str] | None,
+        image_size: Callable[[str], tuple[int, int] | None] | None,
+        poster: Callable[[str], Still | None] | None = None,
+    ) -> None:
+        self._formulas = formulas
+        self._rewrite_url = rewrite_url
+        self._image_size = image_size
+        self._poster = poster
+        self._posters: dict[etree.Element, Still] = {}  # <img> -> the still shown instead of it
+        self.written: list[tuple[str, str]] = []  # (kind, target) in document order
+
+    def process(self, root: etree.Element, headings: dict[str, str]) -> None:
+        for element in root.iter():
+            if element.tag == "a":
+                self._link(element, headings)
+            elif element.tag == "img":
+                self._image(element)
+        for parent, paragraph in list(_lone_image_paragraphs(root)):
+            _make_figure(parent, paragraph)
+        for holder, img in [(element, child) for element in root.iter() for child in element if child in self._posters]:
+            _wrap_in_picture(holder, img, self._posters[img])
+        for element in root.iter():  # HTML cannot go into attributes: formulas become text there
+            for name, value in element.attrib.items():
+                element.set(name, _replace_tokens(value, self._formulas, "text"))
+
+    def _link(self, a: etree.Element, headings: dict[str, str]) -> None:
+        classes = set(a.get("class", "").split())
+        if "headerlink" in classes:
+            title = _plain_title(headings.get(a.get("href", "")[1:], ""), self._formulas)
+            a.set("aria-label", f"Permalink to “{title}”" if title else "Permalink")
+        if classes & GENERATED_LINK_CLASSES or a.get("href") is None:
+            return
+        self.written.append(("link", a.get("href", "")))
+        a.set("href", self._rewrite(a.get("href", "")))
+
+    def _image(self, img: etree.Element) -> None:
+        src = img.get("src", "")
+        self.written.append(("image", src))
+        size = self._image_size(src) if self._image_size is not None else None
+        img.set("src", self._rewrite(src))
+        still = self._poster(src) if self._poster is not None and is_local_url(src) else None
+        if still is not None:
+            self._posters[img] = still
+        if size is not None:
+            img.set("width", str(size[0]))
+            img.set("height", str(size[1]))
+        img.set("loading", "lazy")
+        img.set("decoding", "async")
+
+    def _rewrite(self, url: str) -> str:
+        if self._rewrite_url is None or not is_local_url(url):
+            return url
+        return self._rewrite_url(url)
+
+
+def is_local_url(url: str) -> bool:
+    """True for a URL the build may rewrite: not empty, not ``#fragment``-only, no scheme, not ``//host``."""
+    return bool(url) and not url.startswith(("#", "//")) and not _SCHEME.match(url)
+
+
+def _lone_image_paragraphs(root: etree.Element) -> Iterator[tuple[etree.Element, etree.Element]]:
+    for parent in root.iter():
+        for child in parent:
+            if child.tag == "p" and len(child) == 1 and child[0].tag == "img":
+                if not (child.text or "").strip() and not (child[0].tail or "").strip():
+                    yield parent, child
+
+
+def _make_figure(parent: etree.Element, paragraph: etree.Element) -> None:
+    """``<p><img title=T></p>`` -> ``<figure><img><figcaption>T</figcaption></figure>``."""
+    img = paragraph[0]
+    figure = etree.Element("figure", dict(paragraph.attrib))
+    figure.text, figure.tail = "\n", paragraph.tail
+    img.tail = "\n"
+    figure.append(img)
+    title = img.attrib.pop("title", None)
+    if title:
+        caption = etree.SubElement(figure, "figcaption")
+        caption.text, caption.tail = title, "\n"
+    index = list(parent).index(paragraph)
+    parent.remove(paragraph)
+    parent.insert(index, figure)
+
+
+def _wrap_in_picture(parent: etree.Element, img: etree.Element, still: Still) -> None:
+    """``<img>`` -> ``<picture><source media=still.media srcset=still.url><img></picture>``, in place.
+
+    Browsers show the first ``<source>`` whose media query matches, else the
+    ``<img>``; its alt text, size and caption stay with the ``<img>``. No
+    whitespace inside: ``<picture>`` is inline, so it could show as a space.
+    """
+    picture = etree.Element("picture")
+    picture.tail, img.tail = img.tail, None
+    etree.SubElement(picture, "source", {"media": still.media, "srcset": _srcset_url(still.url)})
+    index = list(parent).index(img)
+    parent.remove(img)
+    picture.append(img)
+    parent.insert(index, picture)
+
+
+def _srcset_url(url: str) -> str:
+    """``url`` made safe for ``srcset``, where spaces separate descriptors and commas candidates."""
+    return url.replace(" ", "%20").replace(",", "%2C")
+
+
+def _flatten(tokens: list[dict]) -> Iterator[dict]:
+    for token in tokens:
+        yield token
+        yield from _flatten(token.get("children", []))
+
+
+def _plain_title(name: str, formulas: dict[str, _RenderedMath]) -> str:
+    return " ".join(_replace_tokens(html_lib.unescape(name), formulas, "text").split())
+
+
+def _toc_entries(tokens: list[dict], formulas: dict[str, _RenderedMath]) -> Iterator[TocEntry]:
+    for token in _flatten(tokens):
+        yield TocEntry(level=int(token["level"]), anchor=str(token["id"]), title=_plain_title(token["name"], formulas))
+
+
+# --- references -----------------------------------------------------------------
+
+
+def _locate_references(written: list[tuple[str, str]], source: str, first_line: int) -> Iterator[Reference]:
+    """Give each target the line where the source spells it, searching on from the previous one."""
+    cursor = 0
+    for kind, target in written:
+        found = _find_target(source, target, cursor)
+        if found is None:
+            found = _find_target(source, target, 0)
+        if found is not None:
+            cursor = found
+        offset = found if found is not None else 0
+        yield Reference(kind, target, first_line + source.count("\n", 0, offset))
+
+
+def _find_target(source: str, target: str, start: int) -> int | None:
+    """Offset of ``target`` as a Markdown/HTML URL (``](t``, ``]: t``, ``<t``, ``="t``), else anywhere."""
+    escaped = re.escape(target)
+    as_url = re.compile(r"(?:\]\(\s*<?|\]:[ \t]*<?|<|=[\"']?)" + escaped)
+    match = as_url.search(source, start)
+    if match is not None:
+        return match.end() - len(target)
+    plain = source.find(target, start)
+    return None if plain < 0 or not target else plain

@@ -1,0 +1,59 @@
+"""Rendered formulas kept between builds, so a rebuild that changed no formula never starts Node.
+
+The cache is one JSON file mapping a hash of (KaTeX version, server script,
+display mode, TeX) to KaTeX's HTML. Only successful renders are stored: a
+formula with an error is sent to KaTeX every time, so its message is current.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from site_builder.atomic_file import replace_file
+from site_builder.render.markup.katex import SERVER_SCRIPT, MathRenderer
+
+
+class CachedMathRenderer:
+    """A :class:`MathRenderer` that answers from ``path`` and asks ``renderer`` only on a miss."""
+
+    def __init__(self, renderer: MathRenderer, path: Path, katex_dir: Path) -> None:
+        self._renderer = renderer
+        self._path = path
+        self._salt = _salt(katex_dir)
+        self._entries = _load(path)
+        self._used: dict[str, str] = {}
+        self.misses = 0
+
+    def render(self, tex: str, *, display: bool) -> str:
+        key = hashlib.sha256(f"{self._salt}\0{int(display)}\0{tex}".encode("utf-8")).hexdigest()
+        html = self._entries.get(key)
+        if html is None:
+            html = self._renderer.render(tex, display=display)
+            self.misses += 1
+        self._used[key] = html
+        return html
+
+    def save(self) -> None:
+        """Write the formulas this build used (dropping stale ones), if anything changed."""
+        if self._used == self._entries:
+            return
+        replace_file(self._path, json.dumps(self._used, sort_keys=True).encode("utf-8"))
+
+
+def _salt(katex_dir: Path) -> str:
+    """What decides KaTeX's output besides the formula: its version and our server's options."""
+    version = json.loads((katex_dir / "package.json").read_text(encoding="utf-8")).get("version", "?")
+    script = hashlib.sha256(SERVER_SCRIPT.read_bytes()).hexdigest()
+    return f"{version}:{script}"
+
+
+def _load(path: Path) -> dict[str, str]:
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # absent or damaged: start empty, it is rebuilt as formulas render
+    if not isinstance(entries, dict) or not all(isinstance(v, str) for v in entries.values()):
+        return {}
+    return entries

@@ -1,0 +1,528 @@
+"""A Jupyter notebook to take away: an article's experiments, rerun with plain numpy and matplotlib.
+
+:func:`article_notebook` turns an article's figure specs into the bytes of an
+``.ipynb`` file (nbformat 4.5). The notebook carries its own small numpy
+network, written out below as text, so a reader needs numpy and matplotlib
+but never ``site_builder``. Its initialisation, batches and arithmetic follow
+:mod:`site_builder.experiments.nn` and :mod:`site_builder.experiments.training` step for
+step (the same seeded generators, drawn in the same order), so the final MSE
+it prints matches the article's figures to rounding; the tests check that.
+
+Everything here is a pure function of its arguments and the JSON is written
+with the standard library (sorted keys, no outputs, no execution counts, cell
+ids hashed from the cells' text), so two builds give identical bytes and the
+build does not depend on ``nbformat``.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from site_builder.experiments.expressions import CONSTANTS, FUNCTIONS, compile_expression
+from site_builder.experiments.specs import ActivationPlotSpec, FigureSpec, NeuronsSpec, TrainingSpec
+
+NOTEBOOK_SUFFIX = ".ipynb"
+SNAPSHOTS = 5  # earlier fits drawn faintly behind the final one, for animated (.gif) figures
+
+Cell = dict[str, object]
+
+
+def notebook_path(slug: str) -> str:
+    """Where an article's notebook is published: ``relu-guide/relu-guide.ipynb``.
+
+    Named after the article rather than ``notebook.ipynb`` so a downloads
+    folder holding several of them stays readable.
+    """
+    return f"{slug}/{slug}{NOTEBOOK_SUFFIX}"
+
+
+def article_notebooks(articles: Iterable[object], base_url: str = "") -> dict[str, bytes]:
+    """Output path -> notebook bytes, for every article that declares figures.
+
+    Each ``article`` needs ``slug``, ``title`` and ``figures`` (declared figures
+    with a ``spec``), as :class:`site_builder.load.content.Article` has. The
+    notebook links to the article's canonical URL when the site has a
+    ``base_url``, else to the page beside it (``index.html``).
+    """
+    notebooks = {}
+    for article in articles:
+        specs = [figure.spec for figure in article.figures]
+        if specs:
+            page_url = f"{base_url}{article.slug}/" if base_url else "index.html"
+            notebooks[notebook_path(article.slug)] = article_notebook(article.title, page_url, specs)
+    return notebooks
+
+
+def article_notebook(title: str, page_url: str, figures: Sequence[FigureSpec]) -> bytes:
+    """The ``.ipynb`` bytes of a notebook that recreates ``figures`` in order.
+
+    Deterministic: the same arguments always give the same bytes.
+    Raises ExpressionError if a training target is not an allow-listed expression.
+    """
+    cells = [
+        _markdown(_intro(title, page_url)),
+        _code(SETUP),
+        _markdown(LIBRARY_INTRO),
+        _code(LIBRARY),
+    ]
+    for number, spec in enumerate(figures, start=1):
+        cells += [_markdown(_figure_text(number, spec)), _code(_figure_code(spec))]
+    cells += [_markdown(CLOSING_TEXT), _code(CLOSING_CODE)]
+    return _to_json(cells)
+
+
+def numpy_source(expression: str) -> str:
+    """An allow-listed target expression as numpy code: ``abs(x)`` -> ``np.abs(x)``.
+
+    The expression is first validated by :func:`compile_expression` (so this
+    raises ExpressionError on anything outside the grammar), then its syntax
+    tree is rewritten: functions and constants gain ``np.``, and comparisons,
+    which our evaluator turns into 1.0 or 0.0, become ``np.where(..., 1.0, 0.0)``
+    (a comparison that is the condition of ``where`` stays as it is).
+    """
+    compile_expression(expression)
+    tree = ast.parse(expression, mode="eval")
+    return ast.unparse(_ToNumpy().visit(tree))
+
+
+class _ToNumpy(ast.NodeTransformer):
+    """Rewrites a validated expression tree into numpy code (see :func:`numpy_source`)."""
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        if node.id in CONSTANTS:
+            return _np(node.id)
+        return node  # x; function names are handled by visit_Call
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        assert isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS
+        args = [self.visit(arg) for arg in node.args]
+        if node.func.id == "where" and isinstance(node.args[0], ast.Compare):
+            args[0] = self.condition(node.args[0])
+        return ast.Call(func=_np(node.func.id), args=args, keywords=[])
+
+    def visit_Compare(self, node: ast.Compare) -> ast.expr:
+        return ast.Call(func=_np("where"), args=[self.condition(node), ast.Constant(1.0), ast.Constant(0.0)], keywords=[])
+
+    def condition(self, node: ast.Compare) -> ast.expr:
+        """``a < b <= c`` as ``(a < b) & (b <= c)``: Python's chaining does not work on arrays."""
+        operands = [self.visit(n) for n in (node.left, *node.comparators)]
+        tests: list[ast.expr] = [
+            ast.Compare(left=a, ops=[op], comparators=[b]) for op, a, b in zip(node.ops, operands, operands[1:])
+        ]
+        combined = tests[0]
+        for test in tests[1:]:
+            combined = ast.BinOp(left=combined, op=ast.BitAnd(), right=test)
+        return combined
+
+
+def _np(name: str) -> ast.Attribute:
+    return ast.Attribute(value=ast.Name(id="np", ctx=ast.Load()), attr=name, ctx=ast.Load())
+
+
+# --- the notebook's text ---
+
+SETUP = """\
+import numpy as np
+import matplotlib.pyplot as plt
+from dataclasses import dataclass, field
+
+np.set_printoptions(precision=4, suppress=True)
+"""
+
+LIBRARY_INTRO = """\
+## A tiny neural network in numpy
+
+Everything the figures need fits in one cell: activation functions and their derivatives,
+a multi-layer perceptron (dense layers with an activation between them and a linear output),
+its forward and backward passes, the mean-squared error, and gradient descent, full-batch or
+mini-batch with a seeded `np.random.default_rng`. Rows are examples: a batch `x` is `(N, 1)` and
+a weight matrix `(fan_in, fan_out)`.
+
+The initialisation and the order of the random draws are the same as in the build that drew the
+article's figures, so each run below ends at the same final MSE as the article's, up to rounding
+(a different numpy or CPU can change the last digits). Change a seed and you get a different,
+usually comparable, fit.
+"""
+
+LIBRARY = '''\
+# Activations: f(z) and its derivative f'(z), element-wise.
+def sigmoid(z):
+    return np.exp(-np.logaddexp(0.0, -z))  # 1 / (1 + e^-z), without overflow for large |z|
+
+def sigmoid_derivative(z):
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+def tanh_derivative(z):
+    t = np.tanh(z)
+    return 1.0 - t * t
+
+def relu(z):
+    return np.maximum(z, 0.0)
+
+def relu_derivative(z):
+    return (z > 0).astype(z.dtype)  # 0 at the kink itself
+
+def leaky_relu(z, leak=0.1):
+    return np.where(z > 0, z, leak * z)
+
+def leaky_relu_derivative(z, leak=0.1):
+    return np.where(z > 0, 1.0, leak)
+
+
+def get_activation(name, leak=0.1):
+    """(f, f', gain): the weights of a layer feeding f start with std gain / sqrt(fan_in)."""
+    if name == "sigmoid":
+        return sigmoid, sigmoid_derivative, 1.0
+    if name == "tanh":
+        return np.tanh, tanh_derivative, 1.0
+    if name == "relu":
+        return relu, relu_derivative, np.sqrt(2.0)
+    if name == "leaky_relu":
+        gain = np.sqrt(2.0 / (1.0 + leak * leak))
+        return (lambda z: leaky_relu(z, leak)), (lambda z: leaky_relu_derivative(z, leak)), gain
+    raise ValueError(f"unknown activation {name!r}")
+
+
+# The network is a list of (W, b) layers.
+def init_mlp(widths, gain, rng, interval):
+    """Normal weights with std gain / sqrt(fan_in) (1 / sqrt(fan_in) for the linear output layer).
+
+    Each first-layer bias puts its unit's kink, where w * x + b = 0, at a uniformly drawn
+    point of the interval, so no ReLU starts out dead on all of the data.
+    """
+    layers = []
+    for i, (fan_in, fan_out) in enumerate(zip(widths[:-1], widths[1:])):
+        is_output = i == len(widths) - 2
+        W = rng.normal(0.0, (1.0 if is_output else gain) / np.sqrt(fan_in), size=(fan_in, fan_out))
+        b = np.zeros(fan_out)
+        if i == 0 and not is_output:
+            kinks = rng.uniform(*interval, size=fan_out)
+            b = -W[0] * kinks
+        layers.append((W, b))
+    return layers
+
+
+def forward(layers, x, f):
+    """The output (N, 1), plus each layer's input and pre-activation z for the backward pass."""
+    inputs, zs = [], []
+    h = x
+    for i, (W, b) in enumerate(layers):
+        inputs.append(h)
+        z = h @ W + b
+        zs.append(z)
+        h = z if i == len(layers) - 1 else f(z)  # the output layer stays linear
+    return h, inputs, zs
+
+
+def backward(layers, inputs, zs, grad_output, df):
+    """Backpropagation: the gradient of the loss for every (W, b), from dLoss/dOutput."""
+    grads = [None] * len(layers)
+    g = grad_output  # dLoss/dz of the current layer
+    for i in reversed(range(len(layers))):
+        grads[i] = (inputs[i].T @ g, g.sum(axis=0))
+        if i > 0:
+            g = (g @ layers[i][0].T) * df(zs[i - 1])
+    return grads
+
+
+def mse(prediction, target):
+    diff = prediction - target
+    return float(np.mean(diff * diff))
+
+
+def batches(n, batch_size, rng):
+    """Endless batches of example indices: all of them, or each epoch shuffled into chunks."""
+    if batch_size is None or batch_size >= n:
+        while True:
+            yield slice(None)
+    while True:
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            yield order[start:start + batch_size]
+
+
+def train(layers, x, y, f, df, steps, lr, batch_size=None, rng=None, on_step=None):
+    """`steps` updates of gradient descent on the MSE; on_step(step, layers) sees every state."""
+    stream = batches(len(x), batch_size, rng)
+    for step in range(steps):
+        if on_step:
+            on_step(step, layers)
+        index = next(stream)
+        prediction, inputs, zs = forward(layers, x[index], f)
+        diff = prediction - y[index]
+        grad_output = (2.0 / diff.size) * diff  # dMSE/dprediction
+        grads = backward(layers, inputs, zs, grad_output, df)
+        layers = [(W - lr * gW, b - lr * gb) for (W, b), (gW, gb) in zip(layers, grads)]
+    if on_step:
+        on_step(steps, layers)
+    return layers
+
+
+@dataclass
+class Run:
+    """A trained network with its data, training loss history and a few snapshots."""
+    x: np.ndarray          # (N,) training inputs
+    y: np.ndarray          # (N,) target values there
+    layers: list
+    f: object              # the activation
+    target: object
+    interval: tuple
+    losses: list = field(default_factory=list)     # MSE on all N points, at every step
+    snapshots: dict = field(default_factory=dict)  # step -> layers, for a few steps
+
+    def predict(self, x, layers=None):
+        return forward(self.layers if layers is None else layers, x[:, None], self.f)[0][:, 0]
+
+    @property
+    def mse(self):
+        return self.losses[-1]
+
+
+def sample(target, x):
+    """The target on x as floats of x's shape (a formula outside its domain gives nan, not an error)."""
+    with np.errstate(all="ignore"):
+        return np.array(np.broadcast_to(target(x), x.shape), dtype=float)
+
+
+def fit(target, interval=(-1.0, 1.0), samples=64, hidden=(), activation="relu", leak=0.1,
+        steps=1000, lr=0.1, batch_size=None, seed=0, snapshots=5):
+    """Train a 1 -> hidden... -> 1 network on `samples` evenly spaced points of the target."""
+    x = np.linspace(*interval, samples)
+    y = sample(target, x)
+    init_rng, batch_rng = np.random.default_rng(seed).spawn(2)  # one for the weights, one for the batches
+    f, df, gain = get_activation(activation, leak)
+    run = Run(x, y, None, f, target, tuple(interval))
+    keep = set(np.round(np.linspace(0, steps, snapshots)).astype(int).tolist())
+
+    def record(step, layers):
+        run.losses.append(mse(forward(layers, x[:, None], f)[0], y[:, None]))
+        if step in keep:
+            run.snapshots[step] = layers
+
+    with np.errstate(over="ignore", invalid="ignore"):  # a too-large lr shows up as a nan loss
+        run.layers = train(init_mlp((1, *hidden, 1), gain, init_rng, interval),
+                           x[:, None], y[:, None], f, df, steps, lr, batch_size, batch_rng, record)
+    return run
+
+
+# Drawing.
+def plot_activation(name, interval, leak=0.1):
+    f, df, _ = get_activation(name, leak)
+    z = np.linspace(*interval, 400)
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot(z, f(z), label=f"{name}(z)")
+    ax.plot(z, df(z), "--", label=f"{name}'(z)")
+    ax.axhline(0, color="0.8", lw=0.8, zorder=0)
+    ax.axvline(0, color="0.8", lw=0.8, zorder=0)
+    ax.set(xlabel="z", title=name)
+    ax.legend()
+    plt.show()
+
+
+def plot_fit(run, title, history=False):
+    """Target, training points and the final fit; with history=True, earlier fits too, faintly."""
+    grid = np.linspace(*run.interval, 256)
+    fig, (ax, loss_ax) = plt.subplots(1, 2, figsize=(10, 3.5))
+    ax.plot(grid, sample(run.target, grid), color="0.5", lw=3, alpha=0.5, label="target")
+    ax.scatter(run.x, run.y, s=10, color="0.3", label="training points")
+    if history:
+        steps = sorted(run.snapshots)[:-1]
+        for k, step in enumerate(steps):
+            ax.plot(grid, run.predict(grid, run.snapshots[step]), color="C0",
+                    alpha=0.15 + 0.5 * k / max(len(steps), 1), lw=1, label=f"step {step}")
+    ax.plot(grid, run.predict(grid), color="C0", lw=2, label="final fit")
+    ax.set(xlabel="x", title=title)
+    ax.legend(fontsize="small")
+    loss_ax.semilogy(run.losses)
+    loss_ax.set(xlabel="step", ylabel="MSE", title=f"final MSE {run.mse:.3g}")
+    fig.tight_layout()
+    plt.show()
+
+
+def plot_neurons(run, title):
+    """Each hidden neuron's term w2_i * f(w1_i * x + b1_i), the output bias, and their sum."""
+    (W1, b1), (W2, b2) = run.layers
+    grid = np.linspace(*run.interval, 256)
+    terms = run.f(grid[:, None] @ W1 + b1) * W2[:, 0]  # (G, H)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(grid, sample(run.target, grid), color="0.5", lw=3, alpha=0.5, label="target")
+    for i in range(terms.shape[1]):
+        ax.plot(grid, terms[:, i], lw=1, alpha=0.8, label=f"neuron {i + 1}" if terms.shape[1] <= 6 else None)
+    ax.axhline(b2[0], color="0.4", ls=":", label="output bias")
+    ax.plot(grid, terms.sum(axis=1) + b2[0], color="k", lw=2, label="sum = output")
+    ax.set(xlabel="x", title=title)
+    ax.legend(fontsize="small")
+    plt.show()
+
+
+def report(name, run):
+    print(f"{name}: final MSE = {run.mse:.8f}")
+'''
+
+CLOSING_TEXT = """\
+## Your turn
+
+Every run above is one call to `fit`. Change the target, the number of neurons, the activation,
+the learning rate or the seed and run the cell again: how many ReLUs does `sin(3x)` need? What does
+a learning rate ten times larger do? Does `tanh` fit the parabola with fewer neurons?
+"""
+
+CLOSING_CODE = """\
+run = fit(lambda x: np.sin(3 * x), interval=(-1.0, 1.0), hidden=(8,), activation="relu",
+          steps=2000, lr=0.1, seed=0)
+report("sin(3x), 8 ReLUs", run)
+plot_fit(run, "sin(3x) with 8 ReLU neurons", history=True)
+"""
+
+
+def _intro(title: str, page_url: str) -> str:
+    return (
+        f"# {_escape_markdown(title)}\n\n"
+        f"The experiments behind the figures of [{_escape_markdown(title)}]({_escape_url(page_url)}), "
+        "to run, change and break. You need only numpy and matplotlib.\n"
+    )
+
+
+def _figure_text(number: int, spec: FigureSpec) -> str:
+    heading = f"## Figure {number}: {_code_span(spec.name)}\n\n"
+    if isinstance(spec, ActivationPlotSpec):
+        leak = f" with leak {spec.leak!r}" if spec.activation == "leaky_relu" else ""
+        return heading + f"The {spec.activation} activation{leak} and its derivative on [{_number(spec.interval[0])}, {_number(spec.interval[1])}].\n"
+    training = spec.training if isinstance(spec, NeuronsSpec) else spec
+    what = (
+        "What each hidden neuron adds to the output of a network"
+        if isinstance(spec, NeuronsSpec)
+        else "A network"
+    )
+    animated = isinstance(spec, TrainingSpec) and spec.name.endswith(".gif")
+    shown = " The article animates the training; here earlier fits are drawn faintly." if animated else ""
+    target = _code_span(f"y = {training.target}")
+    return heading + f"{what} {_network(training)} trained on {target} at {training.samples} points.{shown}\n"
+
+
+def _network(spec: TrainingSpec) -> str:
+    if not spec.hidden:
+        shape = "with no hidden layer (a straight line)"
+    else:
+        layers = " and ".join(f"{width}" for width in spec.hidden)
+        plural = "s" if len(spec.hidden) > 1 else ""
+        shape = f"with hidden layer{plural} of {layers} {spec.activation} neuron{'s' if sum(spec.hidden) > 1 else ''} and a linear output"
+    how = "full-batch gradient descent" if spec.batch_size is None else f"mini-batch SGD (batches of {spec.batch_size})"
+    return f"{shape}, {spec.steps} steps of {how} at learning rate {spec.lr!r},"
+
+
+def _figure_code(spec: FigureSpec) -> str:
+    if isinstance(spec, ActivationPlotSpec):
+        leak = f", leak={spec.leak!r}" if spec.activation == "leaky_relu" else ""
+        return f"plot_activation({spec.activation!r}, interval={_tuple(spec.interval)}{leak})\n"
+    training = spec.training if isinstance(spec, NeuronsSpec) else spec
+    if isinstance(spec, NeuronsSpec):
+        draw = f"plot_neurons(run, {spec.name!r})"
+    else:
+        draw = f"plot_fit(run, {spec.name!r}, history={spec.name.endswith('.gif')})"
+    return (
+        "def target(x):\n"
+        f"    return {numpy_source(training.target)}\n\n"
+        f"run = fit(target, {_fit_arguments(training)})\n"
+        f"report({spec.name!r}, run)\n"
+        f"{draw}\n"
+    )
+
+
+def _fit_arguments(spec: TrainingSpec) -> str:
+    """The keyword arguments of ``fit`` for ``spec``, all spelled out so readers see what to change."""
+    arguments = {
+        "interval": _tuple(spec.interval),
+        "samples": repr(spec.samples),
+        "hidden": _tuple(spec.hidden),
+        **({"activation": repr(spec.activation)} if spec.hidden else {}),  # a linear model has none
+        **({"leak": repr(spec.leak)} if spec.hidden and spec.activation == "leaky_relu" else {}),
+        "steps": repr(spec.steps),
+        "lr": repr(spec.lr),
+        "batch_size": repr(spec.batch_size),
+        "seed": repr(spec.seed),
+    }
+    lines, line = [], ""
+    for key, value in arguments.items():
+        part = f"{key}={value}, "
+        if line and len(line) + len(part) > 70:
+            lines.append(line.rstrip())
+            line = ""
+        line += part
+    lines.append(line.removesuffix(", "))
+    return "\n          ".join(lines)
+
+
+def _tuple(values: Sequence[float | int]) -> str:
+    return repr(tuple(values))
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+def _code_span(text: str) -> str:
+    fence = "``" if "`" in text else "`"
+    return f"{fence}{text}{fence}"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def _escape_markdown(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _escape_url(url: str) -> str:
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+# --- JSON ---
+
+
+def _markdown(text: str) -> Cell:
+    return {"cell_type": "markdown", "metadata": {}, "source": text}
+
+
+def _code(text: str) -> Cell:
+    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": text}
+
+
+def _to_json(cells: Sequence[Cell]) -> bytes:
+    """The notebook document: nbformat 4.5, sources as lists of lines, ids hashed from content."""
+    seen: dict[str, int] = {}
+    finished = []
+    for cell in cells:
+        text = str(cell["source"])
+        cell_id = hashlib.sha256(f"{cell['cell_type']}\0{text}".encode("utf-8")).hexdigest()[:16]
+        seen[cell_id] = seen.get(cell_id, 0) + 1
+        if seen[cell_id] > 1:  # identical cells still need distinct ids
+            cell_id = f"{cell_id}-{seen[cell_id]}"
+        finished.append({**cell, "id": cell_id, "source": text.rstrip("\n").splitlines(keepends=True)})
+    document: Mapping[str, object] = {
+        "cells": finished,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return (json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def notebook_link(slug: str, files: Mapping[str, bytes]) -> dict[str, str] | None:
+    """What the article page needs to offer the notebook, if the build made one.
+
+    ``url`` is relative to the article's page (the two sit in the same folder)
+    and ``size`` reads like "20 KB".
+    """
+    path = notebook_path(slug)
+    if path not in files:
+        return None
+    return {"url": path.rsplit("/", 1)[1], "size": f"{max(1, round(len(files[path]) / 1024))} KB"}

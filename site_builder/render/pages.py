@@ -1,0 +1,252 @@
+"""Render stage: content, figures and assets in; every output file's bytes out.
+
+Nothing here touches the output folder. Markdown becomes HTML (math by the
+given renderer), author links are resolved and checked with their lines,
+and every page goes through its Jinja template.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import jinja2
+from markupsafe import Markup
+from PIL import Image
+
+from site_builder.load.config import SiteConfig
+from site_builder.load.content import Article, Content, Page
+from site_builder.experiments.specs import poster_name
+from site_builder.render.feeds import SocialPage, feed_link, publishing_files, social_tags
+from site_builder.load.frontmatter import Document
+from site_builder.render.linkcheck import page_ids
+from site_builder.render.players import PLAYER_STILL_MEDIA, has_player, player_data
+from site_builder.render.links import LinkMap, Target, is_external, relative_url, root_prefix
+from site_builder.render.notebook import notebook_link
+from site_builder.render.markup import REDUCED_MOTION, MathRenderer, RenderedMarkdown, Still, render_markdown
+from site_builder.problems import BuildFailed, Problem
+from site_builder.render.tags import TagPage, tag_pages, tag_path
+from site_builder.render.templating import TemplateProblem, render_template
+
+
+STYLESHEET = "static/style.css"
+THEME_SCRIPT = "static/theme.js"  # inlined into every page's <head>: it must run before first paint
+
+
+@dataclass(frozen=True)
+class SiteFiles:
+    """Everything that is not a rendered page: output path -> bytes."""
+
+    figures: Mapping[str, bytes]  # made by experiments, e.g. "relu-guide/ReLU.png"
+    assets: Mapping[str, bytes]  # article files, static/, KaTeX and highlighting CSS
+
+
+@dataclass(frozen=True)
+class _Body:
+    source: Document
+    output_path: str
+    markdown: RenderedMarkdown
+
+
+def render_site(config: SiteConfig, content: Content, files: SiteFiles, environment: jinja2.Environment, math: MathRenderer) -> dict[str, bytes]:
+    """Render every page; return the whole site as output path -> bytes.
+
+    Raises :class:`BuildFailed` with every problem found: LaTeX and template
+    errors, broken links and fragments, figures declared but not shown.
+    """
+    sources = {a.document.path: a.output_path for a in content.articles}
+    sources |= {p.document.path: p.output_path for p in content.pages}
+    output = {**files.assets, **files.figures}
+    link_map = LinkMap(sources, frozenset(output) | frozenset(sources.values()) | {"index.html", "404.html"})
+    problems: list[Problem] = []
+    bodies: list[_Body] = []
+    for document, output_path in _documents(content):
+        try:
+            bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, math)))
+        except BuildFailed as failure:
+            problems.extend(failure.problems)
+            # Render again with the math left as text, so this document's links and figures are checked too.
+            bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, _TexAsText())))
+    for article in content.articles:
+        problems.extend(_unused_figures(article, link_map, bodies))
+    if problems:
+        problems.extend(_check_references(bodies, link_map, {}))
+        raise BuildFailed(problems)
+    inline = {"inline_css": Markup(files.assets.get(STYLESHEET, b"").decode("utf-8")), "inline_theme_script": Markup(files.assets.get(THEME_SCRIPT, b"").decode("utf-8"))}
+    players = {b.output_path: player_data(b.source.path, b.output_path, b.markdown.references, link_map, output) for b in bodies}
+    pages = _render_pages(config, content, {b.output_path: b.markdown for b in bodies}, output, environment, inline, players)
+    problems.extend(_check_references(bodies, link_map, pages))
+    if problems:
+        raise BuildFailed(problems)
+    return {**output, **pages, **publishing_files(config, content, tag_pages(content.articles), pages)}
+
+
+class _TexAsText:
+    """A math renderer that never fails: used only to finish checking a document that had LaTeX errors."""
+
+    def render(self, tex: str, *, display: bool) -> str:
+        return html.escape(tex)
+
+
+def _documents(content: Content) -> list[tuple[Document, str]]:
+    return [(a.document, a.output_path) for a in content.articles] + [(p.document, p.output_path) for p in content.pages]
+
+
+def _render_body(document: Document, output_path: str, link_map: LinkMap, output: Mapping[str, bytes], math: MathRenderer) -> RenderedMarkdown:
+    def image_size(src: str) -> tuple[int, int] | None:
+        target = link_map.resolve(document.path, src)
+        if isinstance(target, Target) and target.output_path in output:
+            return image_dimensions(output[target.output_path])
+        return None
+
+    def poster(src: str) -> Still | None:
+        """The poster frame the build made for an animation, if any, and when it stands in for the GIF."""
+        target = link_map.resolve(document.path, src)
+        if not (isinstance(target, Target) and target.output_path and target.output_path.endswith(".gif")):
+            return None
+        still = poster_name(target.output_path)
+        if still not in output:
+            return None
+        return Still(relative_url(output_path, still), PLAYER_STILL_MEDIA if has_player(target.output_path, output) else REDUCED_MOTION)
+
+    return render_markdown(
+        document.body,
+        path=document.path,
+        first_line=document.body_line,
+        math=math,
+        rewrite_url=lambda href: link_map.url(document.path, href),
+        image_size=image_size,
+        poster=poster,
+    )
+
+
+def image_dimensions(data: bytes) -> tuple[int, int] | None:
+    """Pixel width and height of an image file's bytes (``None`` if it is not an image)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.size
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def _unused_figures(article: Article, link_map: LinkMap, bodies: list[_Body]) -> list[Problem]:
+    body = next((b for b in bodies if b.source is article.document), None)
+    if body is None:
+        return []
+    shown = {
+        target.output_path
+        for reference in body.markdown.references
+        if reference.kind == "image" and not is_external(reference.target)
+        and isinstance(target := link_map.resolve(article.document.path, reference.target), Target)
+    }
+    return [
+        Problem(article.document.path, figure.line, f"figure '{figure.spec.name}' is declared but never shown; add ![description]({figure.spec.name} \"Caption.\") to the text or remove the declaration")
+        for figure in article.figures
+        if f"{article.slug}/{figure.spec.name}" not in shown
+    ]
+
+
+def _check_references(bodies: list[_Body], link_map: LinkMap, pages: Mapping[str, bytes]) -> list[Problem]:
+    """Every link and image an author wrote resolves, fragments included; problems carry lines."""
+    ids = {path: page_ids(data) for path, data in pages.items() if path.endswith(".html")}
+    problems = []
+    for body in bodies:
+        for reference in body.markdown.references:
+            if is_external(reference.target):
+                continue
+            target = link_map.resolve(body.source.path, reference.target)
+            if isinstance(target, str):
+                what = "image" if reference.kind == "image" else "link"
+                hint = " (declare it under 'figures:' or add the file beside the article)" if what == "image" else ""
+                problems.append(Problem(body.source.path, reference.line, f"broken {what}: {target}{hint}"))
+                continue
+            page = target.output_path or body.output_path
+            if target.fragment and page in ids and target.fragment not in ids[page]:
+                problems.append(Problem(body.source.path, reference.line, f"broken link: '{reference.target}' names '#{target.fragment}', which is not a heading or anchor on {page}"))
+    return problems
+
+
+def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, RenderedMarkdown], output: Mapping[str, bytes], environment: jinja2.Environment, inline: Mapping[str, Markup], players: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, bytes]:
+    nav = [{"title": p.title, "path": p.output_path} for p in content.pages]
+    jobs: list[tuple[str, str, dict[str, object]]] = [("index.html", "index.html", {"page_title": config.title, "description": config.description, "articles": [_article_card(a, output) for a in content.articles]})]
+    jobs += [(a.output_path, "article.html", _article_context(a, bodies[a.output_path], output)) for a in content.articles]
+    jobs += [(p.output_path, "page.html", _page_context(p, bodies[p.output_path])) for p in content.pages]
+    jobs += [(t.output_path, "tag.html", _tag_context(t, output)) for t in tag_pages(content.articles)]
+    jobs.append(("404.html", "404.html", {"page_title": "Page not found", "description": config.description, **inline}))
+    pages: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for output_path, template, context in jobs:
+        context |= _common_context(config, output_path, nav)
+        context.setdefault("player_data", (players or {}).get(output_path, {}))  # GIF -> data, for static/player.js
+        context.setdefault("inline_theme_script", inline["inline_theme_script"])  # inlined: one request less before first paint
+        context.setdefault("social", social_tags(config, _social_page(output_path, context)))
+        try:
+            pages[output_path] = render_template(environment, template, context).encode("utf-8")
+        except TemplateProblem as error:
+            problems.append(error.problem)
+    if problems:
+        raise BuildFailed(problems)
+    return pages
+
+
+def _common_context(config: SiteConfig, output_path: str, nav: list[dict[str, str]]) -> dict[str, object]:
+    if output_path == "404.html":
+        # Served at any missing URL, at any depth: relative links would break there.
+        return {"site": config, "root": "", "canonical": "", "output_path": output_path, "nav": [], "home_url": config.base_url or "index.html", "feed_url": "", "social": []}
+    canonical = ""
+    if config.base_url:
+        canonical = config.base_url + ("" if output_path == "index.html" else output_path.removesuffix("index.html"))
+    return {
+        "site": config,
+        "root": root_prefix(output_path),
+        "canonical": canonical,
+        "output_path": output_path,
+        "nav": [dict(item, url=relative_url(output_path, item["path"]), current=item["path"] == output_path) for item in nav],
+        "home_url": relative_url(output_path, "index.html"),
+        "feed_url": feed_link(config, output_path),
+    }
+
+
+def _article_card(article: Article, output: Mapping[str, bytes]) -> dict[str, object]:
+    cover = None
+    if article.cover and f"{article.slug}/{article.cover}" in output:
+        width, height = image_dimensions(output[f"{article.slug}/{article.cover}"]) or (None, None)
+        cover = {"url": f"{article.slug}/{article.cover}", "width": width, "height": height}
+    return {"title": article.title, "date": article.date, "summary": article.summary, "tags": article.tags, "tag_pages": [{"name": t, "path": tag_path(t)} for t in article.tags], "url": article.output_path, "draft": article.draft, "cover": cover}
+
+
+def _article_context(article: Article, body: RenderedMarkdown, output: Mapping[str, bytes]) -> dict[str, object]:
+    return {
+        "page_title": article.title,
+        "description": article.summary,
+        "article": _article_card(article, output),
+        "body": Markup(body.html),
+        "toc": body.toc,
+        "playground": article.playground,
+        "notebook": notebook_link(article.slug, output),  # None when the article declares no figures
+    }
+
+
+def _page_context(page: Page, body: RenderedMarkdown) -> dict[str, object]:
+    return {"page_title": page.title, "description": page.summary, "body": Markup(body.html), "toc": body.toc}
+
+
+def _tag_context(tag: TagPage, output: Mapping[str, bytes]) -> dict[str, object]:
+    return {
+        "page_title": f"Tagged \u201c{tag.name}\u201d",
+        "description": f"Articles tagged {tag.name}.",
+        "tag": {"name": tag.name},
+        "articles": [_article_card(a, output) for a in tag.articles],
+    }
+
+
+def _social_page(output_path: str, context: Mapping[str, object]) -> SocialPage:
+    """What link previews say about a page, from its template context; articles add their date, tags and cover."""
+    card = context.get("article")
+    if not isinstance(card, dict):
+        return SocialPage(output_path, str(context["page_title"]), str(context.get("description") or ""))
+    cover = card["cover"]
+    size = (cover["width"], cover["height"]) if cover and cover["width"] else None
+    return SocialPage(output_path, card["title"], card["summary"], "article", cover["url"] if cover else None, size, card["date"], card["tags"])

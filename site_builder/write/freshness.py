@@ -1,0 +1,119 @@
+"""Is the previous output still right? Answered without loading the site, matplotlib or Node.
+
+A build records a *stamp* of everything it read (every source file's bytes,
+the builder's own code, library and KaTeX versions, the options) together with
+the size and modification time of every file it wrote. The next build computes
+the stamp again; if it matches and the output folder is exactly as written,
+there is nothing to do and nothing is touched. This module uses the standard
+library only, so that answer costs a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib import metadata
+from pathlib import Path
+
+from site_builder.atomic_file import replace_file
+from site_builder.options import BuildOptions, BuildReport
+
+SOURCE_FOLDERS = ("content", "templates", "static")
+SOURCE_FILES = ("site.toml",)
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # site_builder/
+LIBRARIES = ("numpy", "matplotlib", "imageio", "pillow", "jinja2", "markdown", "pygments", "pyyaml", "fonttools", "brotli", "site-builder")
+RECORD_FILE = "last-build.json"
+
+
+def input_stamp(options: BuildOptions, out_dir: Path) -> str:
+    """A hash of every input of a build of ``options.root`` into ``out_dir``."""
+    root = options.root.resolve()
+    digest = hashlib.sha256()
+    for path in _source_files(root) + _package_files():
+        digest.update(path.as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    katex = _katex_package(root)
+    context = {
+        "katex": katex.read_text(encoding="utf-8") if katex else None,
+        "libraries": {name: _version(name) for name in LIBRARIES},
+        "drafts": options.include_drafts,
+        "base_url": options.base_url,
+        "out": str(out_dir.resolve()),
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+    }
+    digest.update(json.dumps(context, sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def reusable_build(options: BuildOptions, out_dir: Path, stamp: str, seconds: float) -> BuildReport | None:
+    """A report for the previous build if its stamp is ``stamp`` and its output is untouched, else ``None``."""
+    record = _read_record(options).get(str(out_dir.resolve()))
+    if not record or record.get("stamp") != stamp or _output_state(out_dir) != record.get("files"):
+        return None
+    return BuildReport(
+        out_dir=out_dir,
+        pages=record["pages"],
+        files=len(record["files"]),
+        seconds=seconds,
+        figures_cached=tuple(record["figures"]),
+        up_to_date=True,
+    )
+
+
+def remember_build(options: BuildOptions, out_dir: Path, stamp: str, report: BuildReport) -> None:
+    """Record what this build read and wrote, for the next build's check."""
+    records = _read_record(options)
+    records[str(out_dir.resolve())] = {
+        "stamp": stamp,
+        "files": _output_state(out_dir),
+        "pages": report.pages,
+        "figures": sorted([*report.figures_ran, *report.figures_cached]),
+    }
+    replace_file(options.cache_folder() / RECORD_FILE, json.dumps(records, sort_keys=True, indent=1).encode("utf-8"))
+
+
+def _output_state(out_dir: Path) -> dict[str, list[int]] | None:
+    """Size and modification time of every file in ``out_dir`` (``None`` if it does not exist)."""
+    if not out_dir.is_dir():
+        return None
+    state = {}
+    for path in sorted(out_dir.rglob("*")):
+        if path.is_file():
+            info = path.stat()
+            state[path.relative_to(out_dir).as_posix()] = [info.st_size, info.st_mtime_ns]
+    return state
+
+
+def _source_files(root: Path) -> list[Path]:
+    files = [root / name for name in SOURCE_FILES if (root / name).is_file()]
+    for folder in SOURCE_FOLDERS:
+        files += sorted(p for p in (root / folder).rglob("*") if p.is_file())
+    return files
+
+
+def _package_files() -> list[Path]:
+    return sorted(p for p in PACKAGE_DIR.rglob("*") if p.suffix in (".py", ".js") and p.is_file())
+
+
+def _katex_package(root: Path) -> Path | None:
+    """``node_modules/katex/package.json`` as the build would find it (project first, then beside site_builder)."""
+    for start in (root, PACKAGE_DIR):
+        for folder in (start, *start.parents):
+            candidate = folder / "node_modules" / "katex" / "package.json"
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _read_record(options: BuildOptions) -> dict:
+    try:
+        return json.loads((options.cache_folder() / RECORD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

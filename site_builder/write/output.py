@@ -1,0 +1,177 @@
+"""The only module that writes the output folder, and it does so all at once.
+
+The new site is written to a temporary folder beside the output and swapped
+in with renames only after every file is written, so a failed or interrupted
+build leaves the previous site whole. A folder is replaced only if it carries
+the marker file this module leaves in every site it creates.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from site_builder.problems import BuildFailed, Problem
+
+MARKER = ".site-builder"
+MARKER_TEXT = "This folder was written by site_builder and is replaced by each build.\n"
+PROTECTED = ("content", "templates", "static", "site_builder", "tests", ".git")
+
+
+def check_output_dir(out_dir: Path, root: Path) -> list[Problem]:
+    """Problems that forbid using ``out_dir`` as the output folder of the project at ``root``."""
+    out, project = out_dir.resolve(), root.resolve()
+    shown = str(out_dir)
+    if out == project or out in project.parents:
+        return [Problem(shown, None, "the output folder would replace the project itself; choose a folder inside it, such as _site")]
+    if any(out == project / name or (project / name) in out.parents for name in PROTECTED):
+        return [Problem(shown, None, "the output folder is inside a source folder of the project; choose another, such as _site")]
+    if out.exists() and not out.is_dir():
+        return [Problem(shown, None, "the output path exists and is not a folder; remove it or choose another --out")]
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        return [Problem(shown, None, f"refusing to replace a folder that site_builder did not create (no {MARKER} marker); empty it or choose another --out")]
+    return []
+
+
+def remove_output(out_dir: Path, root: Path) -> bool:
+    """Delete the output folder ``out_dir`` of the project at ``root``, and any leftovers of killed builds.
+
+    Only a folder this module wrote (it carries the marker) is deleted; the
+    project, a folder holding it, its source folders, a symbolic link and an
+    unmarked folder are refused with :class:`BuildFailed`. Returns whether
+    there was an output folder to delete.
+    """
+    problem = _removal_problem(out_dir, root)
+    if problem:
+        raise BuildFailed([Problem(str(out_dir), None, problem)])
+    for _, folder in _leftovers(out_dir.resolve()):
+        shutil.rmtree(folder)
+    if not out_dir.exists():
+        return False
+    shutil.rmtree(out_dir)
+    return True
+
+
+def _removal_problem(out_dir: Path, root: Path) -> str | None:
+    """Why ``clean`` must not delete ``out_dir``, or None."""
+    out, project = out_dir.resolve(), root.resolve()
+    if out_dir.is_symlink():
+        return "this is a symbolic link; clean never follows links, so remove the link yourself if you mean to"
+    if out == project:
+        return "refusing to delete the project folder itself; clean deletes only the output folder, such as _site"
+    if out in project.parents:
+        return "refusing to delete a folder that holds the project; clean deletes only the output folder, such as _site"
+    for name in PROTECTED:
+        if out == project / name or (project / name) in out.parents:
+            return f"refusing to delete {'' if out == project / name else 'a folder inside '}{name}/, a source folder of the project; clean deletes only the output folder, such as _site"
+    if not out.exists():
+        return None
+    if not out.is_dir():
+        return "this is a file, not a folder; clean deletes only an output folder the builder wrote"
+    if not (out / MARKER).is_file():
+        return f"refusing to delete a folder that site_builder did not create (no {MARKER} marker inside); delete it yourself if you are sure"
+    return None
+
+
+def write_site(out_dir: Path, files: Mapping[str, bytes]) -> None:
+    """Replace ``out_dir`` with exactly ``files`` (output path -> bytes), atomically from the reader's view.
+
+    Call :func:`check_output_dir` first; this function re-checks the marker
+    before it deletes anything.
+    """
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    recover_interrupted(out_dir)
+    staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
+    retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+    _remove_ours(staging)
+    try:
+        _write_tree(staging, files)
+        _swap_in(staging, out_dir, retired)
+    finally:
+        _remove_ours(staging)
+    _remove_ours(retired)
+
+
+def _swap_in(staging: Path, out_dir: Path, retired: Path) -> None:
+    """Move the previous site aside and the new one in; if the second move fails, put the previous one back."""
+    if out_dir.exists():
+        if any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
+            raise BuildFailed([Problem(str(out_dir), None, f"refusing to replace a folder without the {MARKER} marker")])
+        out_dir.rename(retired)
+    try:
+        staging.rename(out_dir)
+    except BaseException:  # KeyboardInterrupt too: the previous site must not stay moved aside
+        if retired.is_dir() and not out_dir.exists():
+            retired.rename(out_dir)
+        raise
+
+
+def recover_interrupted(out_dir: Path) -> None:
+    """Tidy up after builds of ``out_dir`` that were killed part-way.
+
+    A build killed while writing leaves ``.NAME.new-PID`` (a half-written
+    site); one killed between its two renames leaves ``.NAME.old-PID`` (the
+    previous site, moved aside) and maybe no ``NAME``. The previous site is
+    put back, and the rest deleted. Only folders carrying the marker, left by
+    processes that no longer run, are touched.
+    """
+    out_dir = out_dir.resolve()
+    for kind, folder in sorted(_leftovers(out_dir), key=lambda leftover: -leftover[1].stat().st_mtime):
+        if kind == "old" and not out_dir.exists():
+            folder.rename(out_dir)
+        else:
+            shutil.rmtree(folder)
+
+
+def _leftovers(out_dir: Path) -> list[tuple[str, Path]]:
+    """``("new" or "old", folder)`` for each staging or retired folder of ``out_dir`` left by a dead build."""
+    if not out_dir.parent.is_dir():
+        return []
+    pattern = re.compile(rf"\.{re.escape(out_dir.name)}\.(new|old)-(\d+)")
+    found = []
+    for folder in out_dir.parent.iterdir():
+        match = pattern.fullmatch(folder.name)
+        if match and not folder.is_symlink() and _is_ours(folder) and not _still_running(int(match[2])):
+            found.append((match[1], folder))
+    return found
+
+
+def _still_running(pid: int) -> bool:
+    """Whether process ``pid`` may still be writing (our own process never is: it has not started yet)."""
+    if pid == os.getpid():
+        return False
+    if os.name != "posix":
+        return True  # no harmless way to ask; leave the folder alone
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def _write_tree(folder: Path, files: Mapping[str, bytes]) -> None:
+    folder.mkdir()
+    (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    for relative, data in sorted(files.items()):
+        path = folder / relative
+        if path.resolve().parent != folder.resolve() and folder.resolve() not in path.resolve().parents:
+            raise ValueError(f"output path escapes the output folder: {relative}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def _remove_ours(folder: Path) -> None:
+    """Delete ``folder`` if it exists and is one of our staging or output folders."""
+    if folder.is_dir() and _is_ours(folder):
+        shutil.rmtree(folder)
+
+
+def _is_ours(folder: Path) -> bool:
+    """A folder this module wrote (it has the marker), or an empty one (a build killed before writing the marker)."""
+    return folder.is_dir() and ((folder / MARKER).is_file() or not any(folder.iterdir()))
