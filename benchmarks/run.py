@@ -280,8 +280,8 @@ class Workspace:
         env["XDG_CACHE_HOME"] = str(project.parent / f"{project.name}-xdg-cache")  # a private cache per project
         env.setdefault("MPLCONFIGDIR", MATPLOTLIB_CACHE)  # but matplotlib's font list stays the machine's
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        if fake_node:
-            env["PATH"] = f"{self.fake_bin}{os.pathsep}{env.get('PATH', '')}"
+        if fake_node:  # a wrapper that logs every start of the runtime the build would use
+            env["SITE_BUILDER_NODE"] = str(self.fake_bin / "node")
         return env
 
     def new_project(self) -> Path:
@@ -309,7 +309,9 @@ class Workspace:
         return len(self.node_log.read_text().splitlines()) if self.node_log.exists() else 0
 
     def _write_fake_node(self) -> None:
-        real = shutil.which("node")
+        from site_builder.render.markup.katex_install import node_executable
+
+        real = node_executable()
         self.fake_bin.mkdir()
         script = self.fake_bin / "node"
         script.write_text(f'#!/bin/sh\necho "$$ $*" >> "{self.node_log}"\nexec "{real}" "$@"\n')

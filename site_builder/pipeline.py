@@ -15,7 +15,8 @@ from site_builder.load.config import SiteConfig, load_config, with_base_url
 from site_builder.load.content import Content, load_content
 from site_builder.experiments.runner import FigureRun, figure_jobs, run_figures
 from site_builder.render.linkcheck import find_broken_references
-from site_builder.render.markup import KatexAssetsError, KatexRenderer, KatexUnavailable, find_katex, highlight_css, katex_assets
+from site_builder.load.theme import Theme, load_theme
+from site_builder.render.markup import KatexAssetsError, KatexDist, KatexRenderer, KatexUnavailable, bundled_katex, highlight_css, katex_assets
 from site_builder.render.markup.fonts import subset_math_fonts
 from site_builder.render.markup.math_cache import CachedMathRenderer
 from site_builder.render.notebook import article_notebooks
@@ -23,29 +24,27 @@ from site_builder.options import BuildOptions, BuildReport
 from site_builder.write.output import check_output_dir, write_site
 from site_builder.problems import BuildFailed, Problem
 from site_builder.render.pages import SiteFiles, render_site
-from site_builder.render.templating import TEMPLATES_DIR, make_environment
-
-PACKAGE_DIR = Path(__file__).resolve().parent
+from site_builder.render.templating import make_environment
 
 
 def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     """Build the site at ``options.root`` into ``out_dir``; raise :class:`BuildFailed` listing every problem."""
     started = time.perf_counter()
     root = options.root.resolve()
-    config, content, notices = load_site(root, options.include_drafts)
+    config, content, theme, notices = load_site(root, options.include_drafts)
     if options.base_url is not None:
         config = with_base_url(config, options.base_url)
     _raise_if(check_output_dir(out_dir, root))
 
     figures = _run_experiments(content, options)
 
-    katex_dir = _katex_dir(root)
-    generated = {f"static/katex/{path}": data for path, data in katex_assets(katex_dir).items()}
+    katex = _katex()
+    generated = {f"static/katex/{path}": data for path, data in katex_assets(katex).items()}
     generated["static/highlight.css"] = highlight_css().encode("utf-8")
     generated |= article_notebooks(content.articles, config.base_url)  # <slug>/<slug>.ipynb to take away
-    assets = collect_assets(root, content, generated)
+    assets = collect_assets(theme, content, generated)
     files = SiteFiles(figures.files, assets)
-    site = _render(config, content, files, root, katex_dir, options)
+    site = _render(config, content, files, theme, katex, options)
     site = _subset_fonts(site, options)
     _raise_if(find_broken_references(site))
 
@@ -56,8 +55,8 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     return BuildReport(out_dir, pages, len(site), time.perf_counter() - started, figures.ran, figures.cached, notices)
 
 
-def load_site(root: Path, include_drafts: bool) -> tuple[SiteConfig, Content, tuple[str, ...]]:
-    """Read ``site.toml`` and ``content/``; problems in both are reported together."""
+def load_site(root: Path, include_drafts: bool) -> tuple[SiteConfig, Content, Theme, tuple[str, ...]]:
+    """Read ``site.toml``, ``content/`` and the theme; problems in all three are reported together."""
     problems: list[Problem] = []
     config, notices = SiteConfig(), ()
     try:
@@ -68,8 +67,12 @@ def load_site(root: Path, include_drafts: bool) -> tuple[SiteConfig, Content, tu
         content = load_content(root, include_drafts=include_drafts)
     except BuildFailed as failure:
         problems.extend(failure.problems)
+    try:
+        theme = load_theme(root)
+    except BuildFailed as failure:
+        problems.extend(failure.problems)
     _raise_if(problems)
-    return config, content, notices
+    return config, content, theme, notices
 
 
 def _run_experiments(content: Content, options: BuildOptions) -> FigureRun:
@@ -81,16 +84,16 @@ def _run_experiments(content: Content, options: BuildOptions) -> FigureRun:
     return run
 
 
-def _render(config: SiteConfig, content: Content, files: SiteFiles, root: Path, katex_dir: Path, options: BuildOptions) -> dict[str, bytes]:
+def _render(config: SiteConfig, content: Content, files: SiteFiles, theme: Theme, katex: KatexDist, options: BuildOptions) -> dict[str, bytes]:
     """Render every page; formulas come from the math cache, and Node starts only for new ones."""
     options.progress.start("render", len(content.articles) + len(content.pages))
     try:
-        with KatexRenderer(katex_dir) as katex:
-            math = CachedMathRenderer(katex, options.cache_folder() / "math.json", katex_dir)
-            site = render_site(config, content, files, make_environment(root / TEMPLATES_DIR), math)
+        with KatexRenderer(katex) as renderer:
+            math = CachedMathRenderer(renderer, options.cache_folder() / "math.json", katex)
+            site = render_site(config, content, files, make_environment(theme), math)
             math.save()
     except KatexUnavailable as error:
-        raise BuildFailed([Problem("node_modules/katex", None, str(error))]) from None
+        raise BuildFailed([Problem("environment", None, str(error))]) from None
     options.progress.finish("render", f"{math.misses} new formulas rendered by KaTeX")
     return site
 
@@ -103,12 +106,12 @@ def _subset_fonts(site: dict[str, bytes], options: BuildOptions) -> dict[str, by
         raise BuildFailed([Problem("static/katex/fonts", None, f"cannot subset the math fonts ({error}); install the builder's dependencies: python -m pip install -e .")]) from None
 
 
-def _katex_dir(root: Path) -> Path:
-    """KaTeX's package folder: the project's ``node_modules`` first, then the one beside site_builder."""
+def _katex() -> KatexDist:
+    """The builder's own copy of KaTeX, checked against its manifest."""
     try:
-        return find_katex([root, PACKAGE_DIR])
+        return bundled_katex()
     except (KatexUnavailable, KatexAssetsError) as error:
-        raise BuildFailed([Problem("node_modules/katex", None, str(error))]) from None
+        raise BuildFailed([Problem("environment", None, str(error))]) from None
 
 
 def _raise_if(problems: list[Problem]) -> None:

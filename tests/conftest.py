@@ -13,13 +13,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def make_project(tmp_path: Path):
-    """Create a project in tmp_path with the real templates and static files, and the given content files."""
+    """Create a project in tmp_path with the given content files; it uses the default theme, as a new site does."""
 
     def make(files: dict[str, str], *, site_toml: str | None = 'title = "Test site"\n') -> Path:
         root = tmp_path / "project"
-        shutil.copytree(REPO / "templates", root / "templates")
-        shutil.copytree(REPO / "static", root / "static")
-        (root / "content").mkdir()
+        (root / "content").mkdir(parents=True)
         if site_toml is not None:
             (root / "site.toml").write_text(site_toml, encoding="utf-8")
         for relative, text in files.items():
@@ -29,6 +27,15 @@ def make_project(tmp_path: Path):
         return root
 
     return make
+
+
+def eject(root: Path, relative: str) -> Path:
+    """Copy the default theme's ``relative`` (``templates/page.html``) into the project, for a test to edit."""
+    target = root / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / relative, target)
+    return target
 
 
 def copy_example(destination: Path) -> Path:

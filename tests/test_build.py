@@ -13,7 +13,7 @@ from site_builder.build import BuildOptions, build
 from site_builder.write.output import MARKER
 from site_builder.problems import BuildFailed
 
-from conftest import REPO, copy_example
+from conftest import REPO, copy_example, eject
 
 FIGURES = [
     "linonelayer.gif", "sigmoid.png", "tanh.png", "ReLU.png", "leaky_ReLU.png",
@@ -118,7 +118,7 @@ def test_broken_links_and_images_are_reported_with_lines(make_project) -> None:
 
 def test_template_error_names_template_and_line(make_project) -> None:
     root = make_project({"content/p.md": "---\ntitle: P\n---\nHi.\n"})
-    page = root / "templates/page.html"
+    page = eject(root, "templates/page.html")
     page.write_text(page.read_text().replace("{{ page_title }}", "{{ page_titel }}"))
     with pytest.raises(BuildFailed) as failure:
         build(BuildOptions(root=root))

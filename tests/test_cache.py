@@ -12,6 +12,7 @@ import pytest
 from site_builder.experiments import cache as cache_module
 from site_builder.build import build
 from site_builder.experiments.cache import FigureCache, explain_change
+from site_builder.render.markup.katex_install import bundled_katex
 from site_builder.render.markup.math_cache import CachedMathRenderer
 from site_builder.options import BuildOptions
 
@@ -172,7 +173,7 @@ class CountingMath:
 
 
 def test_math_cache_answers_repeated_formulas_without_the_renderer(tmp_path: Path) -> None:
-    katex_dir = Path(__file__).resolve().parents[1] / "node_modules/katex"
+    katex_dir = bundled_katex()
     first = CountingMath()
     math = CachedMathRenderer(first, tmp_path / "math.json", katex_dir)
     assert math.render("x^2", display=False) == "<katex 0>x^2</katex>"

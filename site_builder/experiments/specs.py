@@ -205,7 +205,7 @@ def parse_figure(name: str, declaration: object) -> tuple[FigureSpec | None, tup
     if kind_issue is not None:
         return None, (*issues, kind_issue)
     if kind == "activation" and isinstance(name, str) and name.endswith(".gif"):
-        message = f"the name must end in .png: activation plots are stills"
+        message = "the name must end in .png: activation plots are stills"
         issues.append(SpecIssue(None, message))
     values, field_issues = _convert_fields(kind, declaration)
     issues += field_issues
@@ -223,18 +223,18 @@ def parse_figure(name: str, declaration: object) -> tuple[FigureSpec | None, tup
 def _name_issues(name: object) -> list[SpecIssue]:
     """Problems with a figure's file name: it must be a bare .png or .gif file name."""
     if not isinstance(name, str) or not name:
-        return [SpecIssue(None, f"the name must be a file name like plot.png")]
+        return [SpecIssue(None, "the name must be a file name like plot.png")]
     issues = []
     if "/" in name or "\\" in name:
-        message = f"the name must be a plain file name, without '/' or '\\'"
+        message = "the name must be a plain file name, without '/' or '\\'"
         issues.append(SpecIssue(None, message))
     if name.startswith("."):
-        issues.append(SpecIssue(None, f"the name must not start with '.'"))
+        issues.append(SpecIssue(None, "the name must not start with '.'"))
     if any(ord(char) < 32 or ord(char) == 127 for char in name):
         issues.append(SpecIssue(None, "the name must not contain control characters such as a tab, a newline or \\0"))
     if not name.endswith(EXTENSIONS):
         issues.append(
-            SpecIssue(None, f"the name must end in .png (a still) or .gif (an animation)")
+            SpecIssue(None, "the name must end in .png (a still) or .gif (an animation)")
         )
     elif name.lower().endswith(POSTER_SUFFIX):
         message = (

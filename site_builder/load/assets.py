@@ -1,37 +1,32 @@
-"""Files published as they are: ``static/``, article folders' own files, KaTeX's CSS and fonts."""
+"""Files published as they are: the theme's ``static/`` (the project's files over the default theme's),
+article folders' own files, and KaTeX's CSS and fonts."""
 
 from __future__ import annotations
 
 import posixpath
 import re
 from collections.abc import Mapping
-from pathlib import Path
 
 from site_builder.load.content import CONTENT_DIR, Content
+from site_builder.load.theme import STATIC_DIR, Theme
 from site_builder.problems import BuildFailed, Problem
 
-STATIC_DIR = "static"
 
-
-def collect_assets(root: Path, content: Content, generated: Mapping[str, bytes]) -> dict[str, bytes]:
+def collect_assets(theme: Theme, content: Content, generated: Mapping[str, bytes]) -> dict[str, bytes]:
     """Output path -> bytes for every copied file, plus ``generated`` files (KaTeX, highlighting CSS)
     and the stylesheet bundle made from them (:func:`bundle_stylesheets`).
 
     A static file that would collide with a generated one is a problem, not a silent overwrite.
     """
     assets: dict[str, bytes] = {}
-    static = root / STATIC_DIR
     problems: list[Problem] = []
-    if static.is_dir():
-        for path in sorted(static.rglob("*")):
-            relative = path.relative_to(static)
-            shown = f"{STATIC_DIR}/{relative.as_posix()}"
-            if any(part.startswith(".") for part in relative.parts):  # .DS_Store, .git/, editor folders: never published
-                continue
-            if not path.resolve().is_relative_to(root.resolve()):
-                problems.append(Problem(shown, None, f"this is a symbolic link to {path.resolve()}, outside the project; the builder never publishes files from outside it, so copy the file in instead"))
-            elif path.is_file():
-                assets[shown] = path.read_bytes()
+    root = theme.project
+    for relative, path in theme.files(STATIC_DIR).items():
+        shown = f"{STATIC_DIR}/{relative}"
+        if theme.is_project_file(path) and not path.resolve().is_relative_to(root):
+            problems.append(Problem(shown, None, f"this is a symbolic link to {path.resolve()}, outside the project; the builder never publishes files from outside it, so copy the file in instead"))
+        elif path.is_file():
+            assets[shown] = path.read_bytes()
     for article in content.articles:
         folder = root / CONTENT_DIR / article.slug
         for relative in article.assets:
@@ -40,7 +35,7 @@ def collect_assets(root: Path, content: Content, generated: Mapping[str, bytes])
     problems += [Problem(path, None, "this file would overwrite one the builder generates; rename or move it") for path in clashes]
     published = {**assets, **generated}
     missing = [part for part in BUNDLED if part not in published]
-    problems += [Problem(part, None, f"this stylesheet is missing; every page loads it as part of {BUNDLE}, so restore it (git checkout -- {part}) or create it empty") for part in missing]
+    problems += [Problem(part, None, f"this stylesheet is missing from the project and the default theme; every page loads it as part of {BUNDLE}, so restore it or create it empty") for part in missing]
     if problems:
         raise BuildFailed(problems)
     return published | {BUNDLE: bundle_stylesheets(published)}

@@ -1,8 +1,10 @@
 """The Jinja environment the site's templates render in, and its errors as problems.
 
-Autoescaping is on and undefined variables are errors, so a typo in a
-template fails the build with the template's name and line instead of
-silently printing nothing.
+Templates are looked up in the project's ``templates/`` first and then in the
+default theme's (:mod:`site_builder.load.theme`). Autoescaping is on and
+undefined variables are errors, so a typo in a template fails the build with
+the template's file and line, and whether that file is the project's or the
+theme's, instead of silently printing nothing.
 """
 
 from __future__ import annotations
@@ -14,16 +16,15 @@ from pathlib import Path
 
 import jinja2
 
-from site_builder.problems import BuildFailed, Problem
 from site_builder.load.sourcefiles import read_utf8
+from site_builder.load.theme import TEMPLATES_DIR, Theme
+from site_builder.problems import BuildFailed, Problem
 
-TEMPLATES_DIR = "templates"
 
-
-def make_environment(templates: Path) -> jinja2.Environment:
-    """A strict, autoescaping environment loading from ``templates``."""
+def make_environment(theme: Theme) -> jinja2.Environment:
+    """A strict, autoescaping environment loading templates from ``theme``."""
     environment = jinja2.Environment(
-        loader=_Utf8Loader(templates),
+        loader=ThemeLoader(theme),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -41,19 +42,23 @@ def long_date(value: dt.date) -> str:
 
 def render_template(environment: jinja2.Environment, name: str, context: dict[str, object]) -> str:
     """Render template ``name``; raise :class:`TemplateProblem` with its file and line on failure."""
+    loader = environment.loader
+    assert isinstance(loader, ThemeLoader)
     try:
         return environment.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as error:
-        raise TemplateProblem(_template_problem(error.filename or error.name or name, error.lineno, error.message or str(error))) from None
+        raise TemplateProblem(loader.problem(error.filename or error.name or name, error.lineno, error.message or str(error))) from None
     except jinja2.TemplateNotFound as error:
         filename, line = _template_frame(error, name)
-        raise TemplateProblem(Problem(f"{TEMPLATES_DIR}/{Path(filename).name}", line, f"template '{error.name}' not found in {TEMPLATES_DIR}/")) from None
+        where = loader.located(filename)
+        raise TemplateProblem(Problem(loader.theme.shown_path(where) if where else f"{TEMPLATES_DIR}/{Path(filename).name}", line,
+                                      f"template '{error.name}' not found in the project's {TEMPLATES_DIR}/ or the default theme")) from None
     except jinja2.UndefinedError as error:
         filename, line = _template_frame(error, name)
-        raise TemplateProblem(_template_problem(filename, line, f"{error.message}; check the variable name or pass it to the template")) from None
+        raise TemplateProblem(loader.problem(filename, line, f"{error.message}; check the variable name or pass it to the template")) from None
     except jinja2.TemplateError as error:
         filename, line = _template_frame(error, name)
-        raise TemplateProblem(_template_problem(filename, line, error.message or type(error).__name__)) from None
+        raise TemplateProblem(loader.problem(filename, line, error.message or type(error).__name__)) from None
     except (TemplateProblem, MemoryError):
         raise
     except Exception as error:  # noqa: BLE001 - a Python error raised by an expression in the template ({{ 1/0 }})
@@ -61,21 +66,53 @@ def render_template(environment: jinja2.Environment, name: str, context: dict[st
         if not filename:
             raise  # not the template's doing: a bug in the builder
         message = "the template recursed without end (an include or macro that calls itself?)" if isinstance(error, RecursionError) else f"{type(error).__name__}: {error}"
-        raise TemplateProblem(_template_problem(filename, line, message)) from None
+        raise TemplateProblem(loader.problem(filename, line, message)) from None
 
 
-class _Utf8Loader(jinja2.FileSystemLoader):
-    """Loads templates from a folder; a file that is not UTF-8 is a positioned problem, not a crash."""
+class ThemeLoader(jinja2.FileSystemLoader):
+    """Loads a template from the project's ``templates/``, else the theme's; knows which one a file is.
+
+    A file that is not UTF-8 is a positioned problem, not a crash.
+    """
+
+    def __init__(self, theme: Theme) -> None:
+        super().__init__([str(folder) for folder in theme.template_folders()])
+        self.theme = theme
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool]]:
         try:
             return super().get_source(environment, template)
         except UnicodeDecodeError:
+            path = self.located(template)
+            assert path is not None
             try:
-                read_utf8(Path(self.searchpath[0]) / template, f"{TEMPLATES_DIR}/{template}")
+                read_utf8(path, self.theme.shown_path(path))
             except BuildFailed as failure:
                 raise TemplateProblem(failure.problems[0]) from None
             raise
+
+    def located(self, name_or_path: str) -> Path | None:
+        """The file a template name (or a path Jinja reported) stands for, if it exists."""
+        path = Path(name_or_path)
+        if path.is_absolute():
+            return path if path.is_file() else None
+        return next((folder / name_or_path for folder in map(Path, self.searchpath) if (folder / name_or_path).is_file()), None)
+
+    def problem(self, filename: str, line: int | None, message: str) -> Problem:
+        """A template error at ``filename:line``, saying whose file it is (the project's or the theme's)."""
+        path = self.located(filename) if filename else None
+        if path is None:
+            return Problem(f"{TEMPLATES_DIR}/{Path(filename).name if filename else '?'}", line, f"template error: {message}")
+        name = Path(self.theme.shown_path(path)).name if self.theme.is_project_file(path) else path.name
+        return Problem(self.theme.shown_path(path), line, f"template error{self._whose(path, name)}: {message}")
+
+    def _whose(self, path: Path, name: str) -> str:
+        if self.theme.default.resolve() == self.theme.project:
+            return ""  # this repository: its templates are the theme
+        if not self.theme.is_project_file(path):
+            return f" in the default theme's {name} (run `site-builder theme eject {TEMPLATES_DIR}/{name}` to copy it into the project and edit it)"
+        theirs = self.theme.default / TEMPLATES_DIR / path.relative_to(self.theme.project / TEMPLATES_DIR)
+        return " in the project's copy, which replaces the theme's" if theirs.is_file() else " in the project's own template"
 
 
 class TemplateProblem(Exception):
@@ -84,11 +121,6 @@ class TemplateProblem(Exception):
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
         self.problem = problem
-
-
-def _template_problem(filename: str, line: int | None, message: str) -> Problem:
-    name = Path(filename).name if filename else "?"
-    return Problem(f"{TEMPLATES_DIR}/{name}", line, f"template error: {message}")
 
 
 def _template_frame(error: BaseException, fallback: str) -> tuple[str, int | None]:

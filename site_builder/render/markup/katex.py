@@ -4,12 +4,13 @@ Starting Node costs far more than rendering a formula, so :class:`KatexRenderer`
 starts ``node katex_server.js`` once, on the first formula, and talks to it in
 line-delimited JSON over its stdin/stdout until the build closes it::
 
-    with KatexRenderer(find_katex([project_root])) as katex:
+    with KatexRenderer(bundled_katex()) as katex:
         html = katex.render(r"\\frac{a}{b}", display=False)
 
 A formula KaTeX rejects raises :class:`KatexError` (the author's fault); a
-missing Node or KaTeX, or a server that dies, raises :class:`KatexUnavailable`
-(the machine's fault), whose message says how to fix it.
+missing runtime or a server that dies raises :class:`KatexUnavailable` (the
+machine's fault), whose message says how to fix it. Where KaTeX and Node come
+from is :mod:`.katex_install`'s business.
 """
 
 from __future__ import annotations
@@ -17,16 +18,15 @@ from __future__ import annotations
 import json
 import os
 import selectors
-import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Protocol
 
+from site_builder.render.markup.katex_install import REINSTALL, KatexDist, KatexUnavailable, node_executable
+
 SERVER_SCRIPT = Path(__file__).with_name("katex_server.js")
-INSTALL_ADVICE = "install Node.js 18+ and run `npm ci` in the project root"
 RESPONSE_TIMEOUT = 60.0  # seconds; KaTeX takes milliseconds, so this only catches a hung server
 
 
@@ -44,32 +44,10 @@ class KatexError(Exception):
         self.position = position
 
 
-class KatexUnavailable(RuntimeError):
-    """Node.js or the KaTeX package cannot be used on this machine (not the author's fault)."""
-
-
 class MathRenderer(Protocol):
     """Renders one TeX formula to HTML; raises :class:`KatexError` for bad TeX."""
 
     def render(self, tex: str, *, display: bool) -> str: ...
-
-
-def find_katex(search_roots: Sequence[Path]) -> Path:
-    """Return the ``node_modules/katex`` directory found in a root or one of its parents.
-
-    Roots are searched in order, each from itself upwards, the way Node
-    resolves packages.
-    """
-    for root in search_roots:
-        start = Path(root).resolve()
-        for folder in (start, *start.parents):
-            candidate = folder / "node_modules" / "katex"
-            if (candidate / "package.json").is_file() and (candidate / "dist" / "katex.js").is_file():
-                return candidate
-    searched = ", ".join(str(Path(root)) for root in search_roots) or "(no folders)"
-    raise KatexUnavailable(
-        f"KaTeX was not found in node_modules of {searched} or their parents; {INSTALL_ADVICE}"
-    )
 
 
 class KatexRenderer:
@@ -79,9 +57,9 @@ class KatexRenderer:
     (or when the ``with`` block ends). Not thread-safe: one request at a time.
     """
 
-    def __init__(self, katex_dir: Path, *, node: str = "node") -> None:
-        self._katex_dir = Path(katex_dir)
-        self._node = node
+    def __init__(self, katex: KatexDist, *, node: str | None = None) -> None:
+        self._katex = katex
+        self._node = node  # None: the runtime node_executable() finds, on the first formula
         self._process: subprocess.Popen[bytes] | None = None
         self._stderr: IO[bytes] | None = None
         self._pending = b""  # bytes read past the last response line
@@ -146,21 +124,19 @@ class KatexRenderer:
             process.stdout.close()
 
     def _start(self) -> subprocess.Popen[bytes]:
-        node = shutil.which(self._node)
-        if node is None:
-            raise KatexUnavailable(f"Node.js was not found on PATH (looked for {self._node!r}); {INSTALL_ADVICE}")
+        node = self._node or node_executable()
         # stderr goes to a file, not a pipe nobody drains, so a chatty server cannot block.
         self._stderr = tempfile.TemporaryFile()
         try:
             self._process = subprocess.Popen(
-                [node, str(SERVER_SCRIPT), str(self._katex_dir)],
+                [node, str(SERVER_SCRIPT), str(self._katex.script)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=self._stderr,
             )
         except OSError as error:
             self.close()
-            raise KatexUnavailable(f"could not start Node.js ({error}); {INSTALL_ADVICE}") from error
+            raise KatexUnavailable(f"could not start Node.js at {node} ({error}); {REINSTALL}") from error
         greeting = self._read_message()
         if greeting.get("ready") is not True:
             raise self._died(f"sent {greeting!r} instead of its greeting")
@@ -198,7 +174,7 @@ class KatexRenderer:
             stderr = self._stderr.read()[-2000:]
         self.close()
         detail = stderr.decode("utf-8", "replace").strip()
-        message = f"the KaTeX server ({SERVER_SCRIPT.name}, KaTeX in {self._katex_dir}) {what}"
+        message = f"the KaTeX server ({SERVER_SCRIPT.name}, KaTeX {self._katex.version} from {self._katex.folder}) {what}"
         if detail:
             message += f":\n{detail}"
-        return KatexUnavailable(f"{message}\nIf KaTeX is missing or broken, {INSTALL_ADVICE}")
+        return KatexUnavailable(f"{message}\nIf the runtime or KaTeX is broken, {REINSTALL}")

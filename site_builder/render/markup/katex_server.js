@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Renders TeX to HTML with KaTeX for site_builder, one formula per request.
 //
-// Usage: node katex_server.js /path/to/node_modules/katex
+// Usage: node katex_server.js /path/to/katex.min.js
 //
 // Protocol: line-delimited JSON. After loading KaTeX the server writes one
 // greeting line, {"ready": true, "katex": "<version>"}. Then each request line
@@ -22,12 +22,12 @@ const OPTIONS = Object.freeze({
   trust: false, // no \href, \url, \includegraphics or raw class/style from authors
 });
 
-function loadKatex(katexDir) {
-  if (!katexDir) {
-    process.stderr.write("usage: node katex_server.js /path/to/node_modules/katex\n");
+function loadKatex(script) {
+  if (!script) {
+    process.stderr.write("usage: node katex_server.js /path/to/katex.min.js\n");
     process.exit(2);
   }
-  return require(path.resolve(katexDir));
+  return require(path.resolve(script));
 }
 
 function render(katex, request) {

@@ -13,15 +13,16 @@ from pathlib import Path
 
 from site_builder.atomic_file import replace_file
 from site_builder.render.markup.katex import SERVER_SCRIPT, MathRenderer
+from site_builder.render.markup.katex_install import KatexDist
 
 
 class CachedMathRenderer:
     """A :class:`MathRenderer` that answers from ``path`` and asks ``renderer`` only on a miss."""
 
-    def __init__(self, renderer: MathRenderer, path: Path, katex_dir: Path) -> None:
+    def __init__(self, renderer: MathRenderer, path: Path, katex: KatexDist) -> None:
         self._renderer = renderer
         self._path = path
-        self._salt = _salt(katex_dir)
+        self._salt = _salt(katex)
         self._entries = _load(path)
         self._used: dict[str, str] = {}
         self.misses = 0
@@ -42,11 +43,10 @@ class CachedMathRenderer:
         replace_file(self._path, json.dumps(self._used, sort_keys=True).encode("utf-8"))
 
 
-def _salt(katex_dir: Path) -> str:
+def _salt(katex: KatexDist) -> str:
     """What decides KaTeX's output besides the formula: its version and our server's options."""
-    version = json.loads((katex_dir / "package.json").read_text(encoding="utf-8")).get("version", "?")
     script = hashlib.sha256(SERVER_SCRIPT.read_bytes()).hexdigest()
-    return f"{version}:{script}"
+    return f"{katex.version}:{script}"
 
 
 def _load(path: Path) -> dict[str, str]:
