@@ -77,7 +77,7 @@ def test_neurons_need_exactly_one_hidden_layer(hidden, got):
     )
 
 
-def test_neurons_without_hidden_say_what_the_default_is():
+def test_neurons_without_hidden_say_it_is_needed():
     declaration = neurons()
     del declaration["hidden"]
     _, issues = parse_figure("parts.gif", declaration)
@@ -85,7 +85,7 @@ def test_neurons_without_hidden_say_what_the_default_is():
         SpecIssue(
             "hidden",
             "a neurons figure draws the neurons of exactly one hidden layer, so hidden must "
-            "list one width, like hidden: [2]; got none (the default is [], a linear model)",
+            "list one width, like hidden: [2]; got none",
         ),
     )
 

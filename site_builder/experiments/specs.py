@@ -33,12 +33,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from site_builder.experiments.expressions import ExpressionError, compile_expression
+from site_builder.schema import Check, Invalid, Number, Parameter, WholeNumber, convert, is_number, is_whole, number_text, show
 
 ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu")
 
@@ -143,25 +144,6 @@ class SpecIssue:
     message: str  # one sentence that says what is wrong and what to do
 
 
-class _Invalid(ValueError):
-    """Raised by a converter for the key being converted.
-
-    ``expected`` completes "<key> must be ..."; the issue then quotes the
-    value given. A converter with more to say passes a whole ``message``.
-    """
-
-    def __init__(self, expected: str = "", message: str | None = None) -> None:
-        super().__init__(expected)
-        self.expected = expected
-        self.message = message
-
-    def for_key(self, key: str, value: object) -> str:
-        return self.message or f"{key} must be {self.expected}; got {_show(value)}"
-
-
-Converter = Callable[[object], object]
-
-
 def training_inputs(interval: tuple[float, float], samples: int) -> np.ndarray:
     """The (samples,) evenly spaced training inputs over ``interval``, ends included.
 
@@ -198,7 +180,7 @@ def parse_figure(name: str, declaration: object) -> tuple[FigureSpec | None, tup
     if not isinstance(declaration, Mapping):
         message = (
             f"the declaration of {name!r} must be a mapping of parameters, "
-            f"like {{kind: activation, activation: relu}}; got {_show(declaration)}"
+            f"like {{kind: activation, activation: relu}}; got {show(declaration)}"
         )
         return None, (*issues, SpecIssue(None, message))
     kind, kind_issue = _kind(declaration)
@@ -252,54 +234,29 @@ def _kind(declaration: Mapping) -> tuple[str | None, SpecIssue | None]:
         return None, SpecIssue("kind", f"missing 'kind'; add kind: followed by one of {known}")
     kind = declaration["kind"]
     if not isinstance(kind, str) or kind not in KINDS:
-        return None, SpecIssue("kind", f"unknown kind {_show(kind)}; known kinds: {known}")
+        return None, SpecIssue("kind", f"unknown kind {show(kind)}; known kinds: {known}")
     return kind, None
 
 
 def _convert_fields(kind: str, declaration: Mapping) -> tuple[dict[str, object], list[SpecIssue]]:
     """Every declared key but ``kind`` checked and converted to its spec field's type."""
-    converters = _converters(kind, declaration)
-    values: dict[str, object] = {}
-    issues: list[SpecIssue] = []
-    for key, raw in declaration.items():
-        if key == "kind":
-            continue
-        if key not in converters:
-            issues.append(SpecIssue(str(key), _unknown_key_message(str(key), kind, list(converters))))
-            continue
-        try:
-            values[key] = converters[key](raw)
-        except _Invalid as invalid:
-            issues.append(SpecIssue(key, invalid.for_key(key, raw)))
-    for key in _required(ActivationPlotSpec if kind == "activation" else TrainingSpec):
-        if key not in declaration:
-            issues.append(SpecIssue(key, f"missing {key!r}, which {_a(kind)} figure needs"))
+    parameters = _bound_to(declaration, PARAMETERS[kind])
+    known = [p.name for p in parameters]
+    values, found = convert(declaration, parameters, unknown=lambda key: _unknown_key_message(key, kind, known), skip=("kind",))
+    issues = [SpecIssue(issue.key, issue.message) for issue in found]
+    for parameter in parameters:
+        if parameter.required and parameter.name not in declaration:
+            issues.append(SpecIssue(parameter.name, parameter.missing or f"missing {parameter.name!r}, which {_a(kind)} figure needs"))
     return values, issues
 
 
-def _converters(kind: str, declaration: Mapping) -> dict[str, Converter]:
-    """A converter for each parameter a figure of ``kind`` accepts, in spec field order."""
-    common = {"interval": _interval, "leak": _number(0.0, 1.0, hi_open=True)}
-    if kind == "activation":
-        return {"activation": _activation, **common}
-    try:  # batch_size is bounded by samples; if samples is invalid, by its own limit
-        samples = _whole(MIN_SAMPLES, MAX_SAMPLES)(declaration.get("samples", TrainingSpec.samples))
-    except _Invalid:
+def _bound_to(declaration: Mapping, parameters: tuple[Parameter, ...]) -> tuple[Parameter, ...]:
+    """``parameters`` with batch_size bounded by this declaration's samples (by its own limit if samples is invalid)."""
+    try:
+        samples = WholeNumber(MIN_SAMPLES, MAX_SAMPLES)(declaration.get("samples", TrainingSpec.samples))
+    except Invalid:
         samples = MAX_SAMPLES
-    return {
-        "target": _target_text,
-        "interval": _interval,
-        "samples": _whole(MIN_SAMPLES, MAX_SAMPLES),
-        "hidden": _hidden,
-        "activation": _activation,
-        "leak": common["leak"],
-        "steps": _whole(MIN_STEPS, MAX_STEPS),
-        "lr": _number(0.0, MAX_LR, lo_open=True),
-        "batch_size": _batch_size(samples),
-        "seed": _whole(0, None),
-        "frames": _whole(MIN_FRAMES, MAX_FRAMES),
-        "fps": _whole(MIN_FPS, MAX_FPS),
-    }
+    return tuple(dataclasses.replace(p, check=_BatchSize(samples)) if p.name == "batch_size" else p for p in parameters)
 
 
 def _training_cross_checks(values: Mapping[str, object], declaration: Mapping) -> list[SpecIssue]:
@@ -325,18 +282,10 @@ def _training_cross_checks(values: Mapping[str, object], declaration: Mapping) -
 
 def _one_hidden_layer_issues(values: Mapping[str, object], declaration: Mapping) -> list[SpecIssue]:
     """A neurons figure draws the neurons of one hidden layer, so ``hidden`` must list one width."""
-    if "hidden" in declaration and "hidden" not in values:
-        return []  # invalid, and already reported
-    hidden = values.get("hidden", TrainingSpec.hidden)
-    assert isinstance(hidden, tuple)
-    if len(hidden) == 1:
-        return []
-    given = f"got {_show(hidden)}" if "hidden" in declaration else "got none (the default is [], a linear model)"
-    message = (
-        "a neurons figure draws the neurons of exactly one hidden layer, so hidden must "
-        f"list one width, like hidden: [2]; {given}"
-    )
-    return [SpecIssue("hidden", message)]
+    hidden = values.get("hidden")
+    if hidden is None or len(hidden) == 1:  # type: ignore[arg-type]
+        return []  # missing or invalid: already reported
+    return [SpecIssue("hidden", f"{_ONE_HIDDEN_LAYER}; got {show(hidden)}")]
 
 
 def _effective_values(values: Mapping[str, object], declaration: Mapping) -> dict[str, object]:
@@ -387,124 +336,110 @@ def _a(kind: str) -> str:
     return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
-# --- converters: each returns the field's value or raises _Invalid("must be ...") ---
+# --- checks: each returns the field's value or raises Invalid("must be ...") ---
 
 
-def _is_whole(value: object) -> bool:
-    """An int that is not a bool (YAML's true would otherwise count as 1)."""
-    return isinstance(value, int) and not isinstance(value, bool)
+class _Interval(Check):
+    accepts = f"two numbers [lo, hi] with lo < hi, both between -{number_text(MAX_INTERVAL_ABS)} and {number_text(MAX_INTERVAL_ABS)}"
+
+    def __call__(self, value: object) -> tuple[float, float]:
+        if not isinstance(value, (list, tuple)) or len(value) != 2 or not all(map(is_number, value)):
+            raise Invalid(self.accepts)
+        lo, hi = value
+        if not (-MAX_INTERVAL_ABS <= lo < hi <= MAX_INTERVAL_ABS):  # also rejects NaN and inf
+            raise Invalid(self.accepts)
+        return float(lo), float(hi)
 
 
-def _is_number(value: object) -> bool:
-    return _is_whole(value) or isinstance(value, float)
+class _Hidden(Check):
+    accepts = (
+        f"a list of at most {MAX_HIDDEN_LAYERS} layer widths, each a whole number "
+        f"from 1 to {MAX_HIDDEN_WIDTH}, like [2] or [20, 20] ([] for a linear model)"
+    )
+
+    def __call__(self, value: object) -> tuple[int, ...]:
+        if (
+            not isinstance(value, (list, tuple))
+            or len(value) > MAX_HIDDEN_LAYERS
+            or not all(is_whole(w) and 1 <= w <= MAX_HIDDEN_WIDTH for w in value)
+        ):
+            raise Invalid(self.accepts)
+        return tuple(int(w) for w in value)
 
 
-def _whole(lo: int, hi: int | None) -> Converter:
-    """A converter accepting whole numbers in [lo, hi] (no upper bound if hi is None)."""
-    expected = f"a whole number from {lo} to {hi}" if hi is not None else f"a whole number, {lo} or more"
+@dataclass(frozen=True)
+class _BatchSize(Check):
+    """Full batch, or a batch of at most ``samples`` points (``None`` in the reference: samples is not known there)."""
 
-    def convert(value: object) -> int:
-        if not _is_whole(value) or value < lo or (hi is not None and value > hi):
-            raise _Invalid(expected)
-        return int(value)
+    samples: int | None = None
 
-    return convert
+    @property
+    def accepts(self) -> str:  # type: ignore[override]
+        return "null (full batch) or a whole number from 1 to samples" + ("" if self.samples is None else f" ({self.samples})")
 
-
-def _number(lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False) -> Converter:
-    """A converter accepting ints or floats between lo and hi (open ends excluded)."""
-    lower = f"greater than {_format(lo)}" if lo_open else f"at least {_format(lo)}"
-    upper = f"less than {_format(hi)}" if hi_open else f"at most {_format(hi)}"
-
-    def convert(value: object) -> float:
-        if not _is_number(value) or not _within(value, lo, hi, lo_open, hi_open):
-            raise _Invalid(f"a number {lower} and {upper}")
-        return float(value)
-
-    return convert
+    def __call__(self, value: object) -> int | None:
+        limit = MAX_SAMPLES if self.samples is None else self.samples
+        if value is not None and not (is_whole(value) and 1 <= value <= limit):  # type: ignore[operator]
+            raise Invalid(self.accepts)
+        return value  # type: ignore[return-value]
 
 
-def _within(value: float, lo: float, hi: float, lo_open: bool, hi_open: bool) -> bool:
-    """Whether lo <(=) value <(=) hi; False for NaN."""
-    above = value > lo if lo_open else value >= lo
-    below = value < hi if hi_open else value <= hi
-    return above and below
+class _Activation(Check):
+    accepts = f"one of {', '.join(ACTIVATIONS)}"
 
-
-def _interval(value: object) -> tuple[float, float]:
-    limit = _format(MAX_INTERVAL_ABS)
-    expected = f"two numbers [lo, hi] with lo < hi, both between -{limit} and {limit}"
-    if not isinstance(value, (list, tuple)) or len(value) != 2 or not all(map(_is_number, value)):
-        raise _Invalid(expected)
-    lo, hi = value
-    if not (-MAX_INTERVAL_ABS <= lo < hi <= MAX_INTERVAL_ABS):  # also rejects NaN and inf
-        raise _Invalid(expected)
-    return float(lo), float(hi)
-
-
-def _hidden(value: object) -> tuple[int, ...]:
-    if (
-        not isinstance(value, (list, tuple))
-        or len(value) > MAX_HIDDEN_LAYERS
-        or not all(_is_whole(w) and 1 <= w <= MAX_HIDDEN_WIDTH for w in value)
-    ):
-        raise _Invalid(
-            f"a list of at most {MAX_HIDDEN_LAYERS} layer widths, each a whole number "
-            f"from 1 to {MAX_HIDDEN_WIDTH}, like [2] or [20, 20] ([] for a linear model)"
-        )
-    return tuple(int(w) for w in value)
-
-
-def _batch_size(samples: int) -> Converter:
-    def convert(value: object) -> int | None:
-        if value is not None and not (_is_whole(value) and 1 <= value <= samples):
-            raise _Invalid(f"null (full batch) or a whole number from 1 to samples ({samples})")
+    def __call__(self, value: object) -> str:
+        if not isinstance(value, str) or value not in ACTIVATIONS:
+            guess = difflib.get_close_matches(str(value).lower(), ACTIVATIONS, n=1, cutoff=0.5)
+            hint = f"; did you mean {guess[0]!r}?" if guess else "."
+            raise Invalid(message=f"unknown activation {show(value)}{hint} Known: {', '.join(ACTIVATIONS)}")
         return value
 
-    return convert
+
+class _Target(Check):
+    accepts = 'an expression of x in quotes, like "x**2" (allow-listed functions only)'
+
+    def __call__(self, value: object) -> str:
+        if not isinstance(value, str):
+            raise Invalid('an expression of x in quotes, like "x**2"')
+        return value  # the expression itself is checked with the interval, in _target_issue
 
 
-def _activation(value: object) -> str:
-    if not isinstance(value, str) or value not in ACTIVATIONS:
-        guess = difflib.get_close_matches(str(value).lower(), ACTIVATIONS, n=1, cutoff=0.5)
-        hint = f"; did you mean {guess[0]!r}?" if guess else "."
-        known = ", ".join(ACTIVATIONS)
-        raise _Invalid(message=f"unknown activation {_show(value)}{hint} Known: {known}")
-    return value
+_LEAK = Parameter("leak", Number(0.0, 1.0, hi_open=True), "slope of leaky_relu for negative inputs (ignored by the other activations)", 0.1)
 
+# What each kind accepts, in spec field order. The reference (`site-builder help figures`) is made from these.
+PARAMETERS: dict[str, tuple[Parameter, ...]] = {
+    "activation": (
+        Parameter("activation", _Activation(), "the activation function to plot, with its derivative"),
+        Parameter("interval", _Interval(), "the range of inputs z shown", ActivationPlotSpec.interval),
+        _LEAK,
+    ),
+    "training": (
+        Parameter("target", _Target(), "the function the network learns, as an expression of x such as \"x**2\" or \"abs(x)\""),
+        Parameter("interval", _Interval(), "the inputs trained on and drawn", TrainingSpec.interval),
+        Parameter("samples", WholeNumber(MIN_SAMPLES, MAX_SAMPLES), "training points, evenly spaced over the interval", TrainingSpec.samples),
+        Parameter("hidden", _Hidden(), "widths of the hidden layers; [] is a linear model", TrainingSpec.hidden),
+        Parameter("activation", _Activation(), "the hidden layers' activation", TrainingSpec.activation),
+        _LEAK,
+        Parameter("steps", WholeNumber(MIN_STEPS, MAX_STEPS), "gradient-descent updates", TrainingSpec.steps),
+        Parameter("lr", Number(0.0, MAX_LR, lo_open=True), "learning rate", TrainingSpec.lr),
+        Parameter("batch_size", _BatchSize(), "points per update; null is full-batch gradient descent", TrainingSpec.batch_size),
+        Parameter("seed", WholeNumber(0, None), "seeds the initial weights and the batches: the same seed gives the same figure", TrainingSpec.seed),
+        Parameter("frames", WholeNumber(MIN_FRAMES, MAX_FRAMES), "snapshots an animation records, evenly spaced over training (animations only)", TrainingSpec.frames),
+        Parameter("fps", WholeNumber(MIN_FPS, MAX_FPS), "frames per second of an animation (animations only)", TrainingSpec.fps),
+    ),
+}
+_ONE_HIDDEN_LAYER = "a neurons figure draws the neurons of exactly one hidden layer, so hidden must list one width, like hidden: [2]"
+# A neurons figure trains exactly as a training figure does, on a network of one hidden layer.
+PARAMETERS["neurons"] = tuple(
+    Parameter("hidden", _Hidden(), "the width of the one hidden layer whose neurons are drawn",
+              accepts="a list of one width from 1 to 256, like [2]", missing=f"{_ONE_HIDDEN_LAYER}; got none")
+    if p.name == "hidden" else p
+    for p in PARAMETERS["training"]
+)
 
-def _target_text(value: object) -> str:
-    if not isinstance(value, str):
-        raise _Invalid('an expression of x in quotes, like "x**2"')
-    return value  # the expression itself is checked with the interval, in _target_issue
-
-
-# --- helpers ---
-
-
-def _required(cls: type) -> list[str]:
-    """Fields of ``cls`` without a default, except ``name`` (which is the figure's key)."""
-    return [f.name for f in dataclasses.fields(cls) if f.name != "name" and f.default is dataclasses.MISSING]
-
-
-def _format(number: float) -> str:
-    """A limit as an author would write it: 10 rather than 10.0."""
-    return str(int(number)) if float(number).is_integer() else repr(number)
-
-
-def _show(value: object) -> str:
-    """``value`` as YAML would spell it, shortened to at most 40 characters, for messages."""
-    text = _yaml_spelling(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _yaml_spelling(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_yaml_spelling(v) for v in value) + "]"
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{k}: {_yaml_spelling(v)}" for k, v in value.items()) + "}"
-    return repr(value)
+# One line per kind, for the reference.
+SUMMARIES: dict[str, str] = {
+    "activation": "A still plot of an activation function and its derivative (.png only).",
+    "training": "A network trained on a 1-D target: its final fit (.png) or its training (.gif), with the loss.",
+    "neurons": "A one-hidden-layer network trained as `training` says, drawn as each hidden neuron's share of the output and their sum (.png or .gif).",
+}

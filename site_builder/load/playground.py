@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from site_builder.schema import Check, Invalid, Number, OneOf, Parameter, WholeNumber, convert
+
 # Short name (used in the page's address and by the JS core) -> the expression authors write.
 TARGETS: dict[str, str] = {"square": "x**2", "abs": "abs(x)", "sin": "sin(3*x)", "step": "step(x)"}
 ACTIVATIONS: tuple[str, ...] = ("relu", "leaky_relu", "sigmoid", "tanh")
@@ -21,7 +23,6 @@ MIN_HIDDEN, MAX_HIDDEN = 1, 50
 MAX_LR = 10.0
 MIN_STEPS, MAX_STEPS = 1, 100_000
 MAX_SEED = 2**32 - 1
-KEYS: tuple[str, ...] = ("target", "hidden", "activation", "lr", "steps", "seed")
 
 
 @dataclass(frozen=True)
@@ -47,59 +48,37 @@ class PlaygroundIssue:
     message: str
 
 
+class _Target(Check):
+    """One of the trainer's targets, by its expression or its short name; converted to the short name."""
+
+    accepts = f"one of {', '.join(TARGETS.values())}"
+
+    def __call__(self, value: object) -> str:
+        for name, expression in TARGETS.items():
+            if isinstance(value, str) and value.replace(" ", "") in (name, expression):
+                return name
+        raise Invalid(self.accepts)
+
+
+_DEFAULTS = PlaygroundSettings()
+# What `playground:` accepts; the reference (`site-builder help front-matter`) is made from this.
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter("target", _Target(), "the curve the reader's network starts learning", TARGETS[_DEFAULTS.target]),
+    Parameter("hidden", WholeNumber(MIN_HIDDEN, MAX_HIDDEN), "hidden neurons (one hidden layer)", _DEFAULTS.hidden),
+    Parameter("activation", OneOf(ACTIVATIONS), "the hidden neurons' activation", _DEFAULTS.activation),
+    Parameter("lr", Number(0.0, MAX_LR, lo_open=True), "learning rate", _DEFAULTS.lr),
+    Parameter("steps", WholeNumber(MIN_STEPS, MAX_STEPS), "gradient-descent updates a run makes", _DEFAULTS.steps),
+    Parameter("seed", WholeNumber(0, MAX_SEED), "seeds the initial weights", _DEFAULTS.seed),
+)
+KEYS: tuple[str, ...] = tuple(p.name for p in PARAMETERS)
+
+
 def parse_playground(value: object) -> tuple[PlaygroundSettings | None, list[PlaygroundIssue]]:
     """Front matter's ``playground`` value into settings, or every problem with it."""
     if not isinstance(value, dict):
         return None, [PlaygroundIssue(None, f"'playground' must be a mapping such as {{target: \"x**2\", hidden: 2, activation: relu}}, not {value!r}")]
-    issues = [
-        PlaygroundIssue(str(key), f"playground: unknown key '{key}'; allowed keys: {', '.join(KEYS)}")
-        for key in value if key not in KEYS
-    ]
-    fields: dict[str, object] = {}
-    for key, check in _CHECKS.items():
-        if key in value:
-            parsed, message = check(value[key])
-            if message:
-                issues.append(PlaygroundIssue(key, f"playground: {key} must be {message}; got {value[key]!r}"))
-            else:
-                fields[key] = parsed
+    fields, found = convert(value, PARAMETERS, unknown=lambda key: f"unknown key '{key}'; allowed keys: {', '.join(KEYS)}")
+    issues = [PlaygroundIssue(issue.key, f"playground: {issue.message}") for issue in found]
     if issues:
         return None, issues
     return PlaygroundSettings(**fields), []  # type: ignore[arg-type]
-
-
-def _whole(low: int, high: int):
-    def check(value: object) -> tuple[object, str]:
-        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
-            return value, ""
-        return None, f"a whole number from {low} to {high}"
-    return check
-
-
-def _target(value: object) -> tuple[object, str]:
-    for name, expression in TARGETS.items():
-        if isinstance(value, str) and value.replace(" ", "") in (name, expression):
-            return name, ""
-    return None, f"one of {', '.join(TARGETS.values())}"
-
-
-def _activation(value: object) -> tuple[object, str]:
-    if isinstance(value, str) and value in ACTIVATIONS:
-        return value, ""
-    return None, f"one of {', '.join(ACTIVATIONS)}"
-
-
-def _lr(value: object) -> tuple[object, str]:
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= MAX_LR:
-        return float(value), ""
-    return None, f"a number greater than 0 and at most {MAX_LR:g}"
-
-
-_CHECKS = {
-    "target": _target,
-    "hidden": _whole(MIN_HIDDEN, MAX_HIDDEN),
-    "activation": _activation,
-    "lr": _lr,
-    "steps": _whole(MIN_STEPS, MAX_STEPS),
-    "seed": _whole(0, MAX_SEED),
-}
