@@ -45,7 +45,7 @@ def test_deploy_commits_the_example_site_to_gh_pages_and_touches_nothing_else(tm
     (root / "site.toml").write_text((root / "site.toml").read_text() + 'cname = "learning.example.com"\n')
     make_repository(root)
     before = repository_state(root)
-    result = subprocess.run([sys.executable, "-m", "site_builder", "deploy", "--root", str(root), "--no-push"], capture_output=True, text=True, cwd=REPO, check=False)
+    result = subprocess.run([sys.executable, "-m", "site_builder", "deploy", "--root", str(root), "--no-push", "--keep-example-identity"], capture_output=True, text=True, cwd=REPO, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("committed ") and result.stdout.rstrip().endswith("not pushed (--no-push)")
     assert repository_state(root) == before
@@ -70,7 +70,10 @@ def test_a_second_deploy_of_the_same_sources_adds_no_commit_and_a_change_adds_on
     third = deploy(DeployOptions(root=root, push=False))
     assert third.changed and git(root, "rev-parse", "gh-pages^").strip() == first.commit
     assert "Hello again" in git(root, "show", "gh-pages:a/index.html")
-    assert sorted(git(root, "ls-tree", "--name-only", "gh-pages").split()) == [".nojekyll", "404.html", "CNAME", "a", "index.html", "robots.txt", "static"]
+    # base_url is unset, so it comes from the custom domain: the feed and sitemap are published too
+    assert sorted(git(root, "ls-tree", "--name-only", "gh-pages").split()) == [".nojekyll", "404.html", "CNAME", "a", "feed.xml", "index.html", "robots.txt", "sitemap.xml", "static"]
+    assert "<loc>https://docs.example.com/a/</loc>" in git(root, "show", "gh-pages:sitemap.xml")
+    assert first.notes == ("base_url is not set; publishing for https://docs.example.com/, worked out from cname docs.example.com (set base_url in site.toml to choose another)",)
 
 
 def test_deploy_refuses_uncommitted_source_changes_unless_allowed(small_repository: Path) -> None:
@@ -122,3 +125,56 @@ def test_deploy_outside_a_repository_is_refused(make_project) -> None:
     root = make_project({"content/p.md": "---\ntitle: P\n---\nHi.\n"})
     with pytest.raises(DeployRefused, match="is not inside a git repository"):
         deploy(DeployOptions(root=root, push=False))
+
+
+def test_the_example_sites_identity_is_never_published_by_accident(tmp_path: Path) -> None:
+    root = make_repository(copy_example(tmp_path / "repo"))
+    result = subprocess.run([sys.executable, "-m", "site_builder", "deploy", "--root", str(root), "--no-push"], capture_output=True, text=True, cwd=REPO, check=False)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "error: site.toml still carries the example site's identity (title 'Learning, illustrated', author 'The site_builder team', "
+        "base_url https://example.github.io/site_builder/); set your own title, author and base_url in site.toml (or remove base_url "
+        "to have it worked out from the remote), or pass --keep-example-identity to publish it as it is",
+        "nothing was published",
+    ]
+    assert git(root, "branch", "--list", "gh-pages") == ""
+
+
+def test_the_refused_identity_is_the_example_sites_own() -> None:
+    from site_builder.commands.deploy import EXAMPLE_AUTHOR, EXAMPLE_HOST, EXAMPLE_TITLE
+    from site_builder.load.config import load_config
+
+    example, _ = load_config(REPO)
+    assert (example.title, example.author) == (EXAMPLE_TITLE, EXAMPLE_AUTHOR) and EXAMPLE_HOST in example.base_url
+
+
+def test_an_unset_base_url_comes_from_a_github_remote(small_repository: Path, tmp_path: Path) -> None:
+    root = small_repository
+    (root / "site.toml").write_text('title = "T"\n')
+    git(root, "commit", "-q", "-am", "No custom domain")
+    git(root, "remote", "add", "origin", "git@github.com:Alice/notes.git")
+    result = deploy(DeployOptions(root=root, push=False))
+    assert result.notes == ("base_url is not set; publishing for https://alice.github.io/notes/, worked out from the remote 'origin' (set base_url in site.toml to choose another)",)
+    assert '<link rel="canonical" href="https://alice.github.io/notes/a/">' in git(root, "show", "gh-pages:a/index.html")
+    git(root, "remote", "set-url", "origin", "https://gitlab.com/alice/notes.git")
+    (root / "content/a/index.md").write_text("---\ntitle: A\ndate: 2026-01-01\n---\nElsewhere $x$.\n")
+    git(root, "commit", "-q", "-am", "Move")
+    result = deploy(DeployOptions(root=root, push=False))
+    assert result.notes == ("base_url is not set and the remote 'origin' (https://gitlab.com/alice/notes.git) is not on GitHub, so the feed and sitemap are left out; set base_url in site.toml or pass --base-url",)
+    assert "feed.xml" not in git(root, "ls-tree", "--name-only", "gh-pages").split()
+
+
+@pytest.mark.parametrize(("remote", "cname", "expected"), [
+    ("git@github.com:Alice/notes.git", "", "https://alice.github.io/notes/"),
+    ("https://github.com/alice/notes", "", "https://alice.github.io/notes/"),
+    ("https://token@github.com/alice/notes.git", "", "https://alice.github.io/notes/"),
+    ("ssh://git@github.com/my-org/course.site.git", "", "https://my-org.github.io/course.site/"),
+    ("git@github.com:alice/Alice.github.io.git", "", "https://alice.github.io/"),
+    ("https://gitlab.com/alice/notes.git", "", None),
+    ("", "", None),
+    ("https://gitlab.com/alice/notes.git", "notes.example.org", "https://notes.example.org/"),
+])
+def test_where_github_pages_serves_a_repository(remote: str, cname: str, expected: str | None) -> None:
+    from site_builder.commands.deploy import derived_base_url
+
+    assert derived_base_url(remote, cname) == expected

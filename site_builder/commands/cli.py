@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 import sys
 from collections.abc import Sequence
 from concurrent.futures import Executor
@@ -28,7 +30,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "command"):
         parser.print_help()
         return EXIT_OK
-    return args.command(args)
+    try:
+        return args.command(args)
+    except BrokenPipeError:  # the reader went away (site-builder help | head): not an error worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit cannot fail again
+        return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     clean_parser.add_argument("--out", type=Path, help="output folder to delete (default: output_dir from site.toml, _site)")
     clean_parser.set_defaults(command=_clean_command)
     _add_publishing_commands(commands)
+    _add_starting_commands(commands)
     return parser
 
 
@@ -99,8 +106,38 @@ def _add_publishing_commands(commands: argparse._SubParsersAction) -> None:
     deploy_parser.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
     deploy_parser.add_argument("--no-push", dest="push", action="store_false", help="commit to the branch but do not push")
     deploy_parser.add_argument("--allow-dirty", action="store_true", help="publish even with uncommitted changes to content/, templates/, static/ or site.toml")
-    deploy_parser.add_argument("--base-url", metavar="URL", help=BASE_URL_HELP)
+    deploy_parser.add_argument("--base-url", metavar="URL", help=BASE_URL_HELP + "; default: site.toml's, else worked out from the remote")
+    deploy_parser.add_argument("--keep-example-identity", action="store_true", help="publish even though site.toml still carries the example site's title, author or address")
     deploy_parser.set_defaults(command=_deploy_command)
+
+
+def _add_starting_commands(commands: argparse._SubParsersAction) -> None:
+    """``init``, ``theme`` and ``help``: a site of one's own, its look, and the reference (see init.py, theme.py, reference.py)."""
+    init_parser = commands.add_parser("init", help="create a new site in an empty or new folder",
+        description="Create a site that builds as it stands: site.toml, a starter article with a formula and a figure, "
+        "an About page, .gitignore and a GitHub Pages workflow. Never overwrites: the folder must be empty or new.")
+    init_parser.add_argument("folder", type=Path, help="where to create the site, e.g. mysite")
+    init_parser.add_argument("--title", help="the site's title (asked for when run in a terminal; else the folder's name)")
+    init_parser.set_defaults(command=_init_command)
+    theme_parser = commands.add_parser("theme", help="list the default theme's files, or copy them into the project to change them",
+        description="A project's own templates/NAME or static/PATH replaces the default theme's file of that name.")
+    theme_commands = theme_parser.add_subparsers(title="theme commands", metavar="ACTION", required=True)
+    eject_parser = theme_commands.add_parser("eject", help="copy theme files into the project (all of them without a PATH)",
+        description="Copy files of the default theme into the project's templates/ and static/ for editing; the copies then replace "
+        "the theme's. A PATH is a file (templates/article.html, or article.html) or a folder (static/playground). Never overwrites.")
+    eject_parser.add_argument("paths", nargs="*", metavar="PATH", help="theme files or folders to copy")
+    _add_root_option(eject_parser)
+    eject_parser.set_defaults(command=_theme_eject_command)
+    list_parser = theme_commands.add_parser("list", help="list the theme's files, marking those the project replaces")
+    _add_root_option(list_parser)
+    list_parser.set_defaults(command=_theme_list_command)
+    from site_builder.commands.reference import TOPIC_NAMES  # noqa: PLC0415 - the names only; cheap
+
+    help_parser = commands.add_parser("help", help="the reference: every setting, front-matter key and figure parameter",
+        description="Print one topic of the reference, generated from the schemas that check your files.")
+    help_parser.add_argument("topic", nargs="?", choices=TOPIC_NAMES, help="what to explain: " + ", ".join(TOPIC_NAMES))
+    help_parser.add_argument("--markdown", action="store_true", help="print the whole reference as Markdown (docs/reference.md)")
+    help_parser.set_defaults(command=_help_command)
 
 
 def _serve_command(args: argparse.Namespace) -> int:
@@ -126,7 +163,8 @@ def _deploy_command(args: argparse.Namespace) -> int:
     from site_builder.commands.deploy import DeployOptions, DeployRefused, deploy
 
     try:
-        result = deploy(DeployOptions(root=args.root, remote=args.remote, branch=args.branch, push=args.push, allow_dirty=args.allow_dirty, base_url=args.base_url))
+        result = deploy(DeployOptions(root=args.root, remote=args.remote, branch=args.branch, push=args.push, allow_dirty=args.allow_dirty,
+                                      base_url=args.base_url, keep_example_identity=args.keep_example_identity))
     except DeployRefused as refusal:
         print(f"error: {refusal}\nnothing was published", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -134,8 +172,79 @@ def _deploy_command(args: argparse.Namespace) -> int:
         _print_problems(failure)
         print("build failed; nothing was published", file=sys.stderr)
         return EXIT_PROBLEMS
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     what = f"committed {result.files} files to {args.branch} as {result.commit[:12]}" if result.changed else f"{args.branch} already holds this site ({result.commit[:12]})"
     print(what + (f" and pushed it to {args.remote}" if result.pushed else "; not pushed (--no-push)"))
+    return EXIT_OK
+
+
+def _init_command(args: argparse.Namespace) -> int:
+    from site_builder.commands.init import InitRefused, init_site
+
+    title = args.title
+    if title is None:
+        title = args.folder.resolve().name
+        if sys.stdin.isatty():
+            title = input(f"Title of the site [{title}]: ").strip() or title
+    try:
+        site = init_site(args.folder, title)
+    except InitRefused as refusal:
+        print(f"error: {refusal}\nnothing was created", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"created {site.folder}/ with " + ", ".join(site.files))
+    print("next, preview it (it rebuilds on every save):")
+    print(f"  cd {shlex.quote(str(args.folder))}")
+    print("  site-builder serve")
+    return EXIT_OK
+
+
+def _theme_eject_command(args: argparse.Namespace) -> int:
+    from site_builder.load.theme import load_theme
+
+    from site_builder.commands.theme import eject
+
+    result = eject(load_theme(args.root), args.paths)
+    for path in result.copied:
+        print(f"copied {path}; edit it there (delete it to use the theme's again)")
+    for path in result.kept:
+        if args.paths:
+            print(f"error: {path} is already in the project; eject never overwrites, so move yours aside first to get the theme's", file=sys.stderr)
+        else:
+            print(f"kept {path}: the project already has its own")
+    for problem in result.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    refused = bool(result.problems) or (bool(args.paths) and bool(result.kept))
+    if not result.copied and not refused:
+        print("nothing to copy: the project already has its own copy of every theme file")
+    return EXIT_PROBLEMS if refused else EXIT_OK
+
+
+def _theme_list_command(args: argparse.Namespace) -> int:
+    from site_builder.load.theme import load_theme
+
+    from site_builder.commands.theme import overridden, theme_files
+
+    theme = load_theme(args.root)
+    replaced = overridden(theme)
+    print(f"default theme in {theme.default}:")
+    for path in theme_files(theme):
+        print(f"  {path}" + ("   (replaced by the project's own)" if path in replaced else ""))
+    return EXIT_OK
+
+
+def _help_command(args: argparse.Namespace) -> int:
+    from site_builder.commands.reference import TOPIC_NAMES, reference_markdown, topic_text
+
+    if args.markdown:
+        sys.stdout.write(reference_markdown())
+    elif args.topic:
+        sys.stdout.write(topic_text(args.topic))
+    else:
+        print("site-builder help TOPIC explains one of:")
+        for name in TOPIC_NAMES:
+            print(f"  {name}")
+        print("The whole reference is docs/reference.md (site-builder help --markdown); each command has --help.")
     return EXIT_OK
 
 

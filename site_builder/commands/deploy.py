@@ -11,16 +11,26 @@ The published tree adds ``.nojekyll`` (GitHub Pages must not run Jekyll over
 the site: it would hide files starting with ``_``) and ``CNAME`` when
 ``site.toml`` sets ``cname``; it leaves out the build's ``.site-builder``
 marker, which only protects local output folders.
+
+A site is published under its author's name, never the example's: deploy
+refuses while ``site.toml`` still carries the example site's title, author or
+``example.github.io`` address (``--keep-example-identity`` overrides), and
+when ``base_url`` is unset it is worked out from the remote
+(``https://USER.github.io/REPO/`` for a GitHub remote, ``https://CNAME/``
+with a custom domain), so the feed and sitemap point where the site will be.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from site_builder.load.config import SiteConfig
 
 from site_builder.build import build
 from site_builder.load.config import load_config
@@ -28,6 +38,11 @@ from site_builder.options import BuildOptions
 from site_builder.write.output import MARKER
 
 SOURCE_PATHS = ("content", "templates", "static", "site.toml")
+# The example site's identity (this repository's site.toml; a test holds them together).
+EXAMPLE_TITLE = "Learning, illustrated"
+EXAMPLE_AUTHOR = "The site_builder team"
+EXAMPLE_HOST = "example.github.io"
+_GITHUB_REMOTE = re.compile(r"^(?:https?://(?:[^@/]+@)?github\.com/|ssh://git@github\.com/|git@github\.com:)(?P<owner>[A-Za-z0-9-]+)/(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?/?$")
 
 
 class DeployRefused(Exception):
@@ -42,6 +57,7 @@ class DeployOptions:
     push: bool = True
     allow_dirty: bool = False
     base_url: str | None = None  # overrides site.toml, as build --base-url does
+    keep_example_identity: bool = False  # publish even though site.toml still names the example site
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,7 @@ class DeployResult:
     changed: bool  # False when the site is identical to what the branch already holds
     files: int
     pushed: bool
+    notes: tuple[str, ...] = ()  # what the author should know: a base_url worked out for them, say
 
 
 def deploy(options: DeployOptions) -> DeployResult:
@@ -67,11 +84,15 @@ def deploy(options: DeployOptions) -> DeployResult:
     if dirty and not options.allow_dirty:
         listed = "\n".join(f"  {line}" for line in dirty)
         raise DeployRefused(f"uncommitted changes to the site's sources; commit them first so the published site matches a commit (or pass --allow-dirty):\n{listed}")
+    config = load_config(git.project)[0]
+    if not options.keep_example_identity:
+        _refuse_example_identity(config, options.base_url)
+    base_url, notes = _published_address(config, options, git)
     # A folder of our own (not _site, which may hold a draft build): the next deploy of unchanged sources reuses it.
     out = BuildOptions(root=git.project).cache_folder() / "deploy"
     with tempfile.TemporaryDirectory(prefix="site-builder-deploy-") as scratch:
-        build(BuildOptions(root=git.project, out=out, base_url=options.base_url))
-        files = published_files(out, load_config(git.project)[0].cname)
+        build(BuildOptions(root=git.project, out=out, base_url=base_url))
+        files = published_files(out, config.cname)
         tree = git.write_tree(files, Path(scratch) / "index")
     parent = git.branch_tip(options.branch, options.remote)
     expected = git.output("rev-parse", "--verify", "-q", ref, check=False)  # "" means: must not exist yet
@@ -82,7 +103,46 @@ def deploy(options: DeployOptions) -> DeployResult:
     git.output("update-ref", "-m", "site_builder deploy", ref, commit, expected)
     if options.push:
         git.push(options.remote, ref)
-    return DeployResult(commit, changed, len(files), options.push)
+    return DeployResult(commit, changed, len(files), options.push, notes)
+
+
+def _refuse_example_identity(config: SiteConfig, base_url: str | None) -> None:
+    """Refuse to publish a site that still calls itself the example site."""
+    found = [f"title '{config.title}'"] if config.title == EXAMPLE_TITLE else []
+    found += [f"author '{config.author}'"] if config.author == EXAMPLE_AUTHOR else []
+    address = base_url if base_url is not None else config.base_url
+    found += [f"base_url {address}"] if EXAMPLE_HOST in address else []
+    if found:
+        raise DeployRefused(
+            f"site.toml still carries the example site's identity ({', '.join(found)}); set your own title, author and "
+            "base_url in site.toml (or remove base_url to have it worked out from the remote), or pass --keep-example-identity to publish it as it is"
+        )
+
+
+def _published_address(config: SiteConfig, options: DeployOptions, git: Git) -> tuple[str | None, tuple[str, ...]]:
+    """The base_url to build with (``None``: site.toml's) and a note when it was worked out here."""
+    if options.base_url is not None or config.base_url:
+        return options.base_url, ()
+    remote = git.output("remote", "get-url", options.remote, check=False)
+    address = derived_base_url(remote, config.cname)
+    if address is None:
+        where = f"the remote '{options.remote}' ({remote})" if remote else f"there is no remote '{options.remote}'"
+        return None, (f"base_url is not set and {where} is not on GitHub, so the feed and sitemap are left out; set base_url in site.toml or pass --base-url",)
+    source = f"cname {config.cname}" if config.cname else f"the remote '{options.remote}'"
+    return address, (f"base_url is not set; publishing for {address}, worked out from {source} (set base_url in site.toml to choose another)",)
+
+
+def derived_base_url(remote_url: str, cname: str = "") -> str | None:
+    """Where GitHub Pages serves a repository: ``https://CNAME/``, ``https://USER.github.io/REPO/``, or ``None``."""
+    if cname:
+        return f"https://{cname}/"
+    match = _GITHUB_REMOTE.match(remote_url.strip())
+    if match is None:
+        return None
+    owner, repo = match["owner"], match["repo"]
+    if repo.lower() == f"{owner.lower()}.github.io":
+        return f"https://{repo.lower()}/"  # a user or organisation site is served at the root
+    return f"https://{owner.lower()}.github.io/{repo}/"
 
 
 def published_files(out: Path, cname: str) -> dict[str, Path | bytes]:

@@ -147,8 +147,23 @@ def _load_page(file: Path, relative: str) -> Page:
     return page
 
 
-ARTICLE_KEYS = ("title", "date", "summary", "draft", "tags", "cover", "figures", "playground")
-PAGE_KEYS = ("title", "summary", "draft")
+# Every front-matter key, with what it means: the allowed keys, and the reference's words for them.
+ARTICLE_FIELDS: dict[str, str] = {
+    "title": "Required. The article's title: its page, the home page, tag pages, the feed.",
+    "date": "Required, written YYYY-MM-DD. Orders the home page (newest first) and dates the feed.",
+    "summary": "One sentence for the home page, link previews and search engines.",
+    "draft": "true leaves the article out of the site unless the build is given --drafts.",
+    "tags": "A list of words, such as [relu, basics]; each tag gets a page listing its articles.",
+    "cover": "The image shown with the article in listings and link previews: a declared figure or a file beside the article. Default: the first .png figure.",
+    "figures": "Every figure the text shows, by file name, with the experiment that makes it (see Figures).",
+    "playground": "The starting settings of an in-page trainer for readers (see Playground).",
+}
+PAGE_FIELDS: dict[str, str] = {
+    "title": "Required. The page's title, in its header and in every page's navigation.",
+    "summary": "One sentence for link previews and search engines.",
+    "draft": ARTICLE_FIELDS["draft"].replace("the article", "the page"),
+}
+ARTICLE_KEYS, PAGE_KEYS = tuple(ARTICLE_FIELDS), tuple(PAGE_FIELDS)
 
 
 class _FieldReader:
