@@ -1,25 +1,14 @@
-/* Light and dark themes. Loaded synchronously in <head> so a stored choice
-   applies before the first paint. With nothing stored the page follows the
-   system (prefers-color-scheme in style.css); a stored "light" or "dark" is set
-   as data-theme on <html>. Choosing what the system already shows forgets the
-   choice, so the page follows the system again. Without JavaScript the toggle
-   stays hidden (style.css shows it only under html.js).
-
-   A choice is kept in two places, each as "dark@<time>" ("system" for no
-   choice): localStorage, shared by every tab, and the tab's window.name, which
-   survives every navigation in that tab. localStorage alone is not enough for
-   a site opened from disk: browsers define no storage for file: pages
-   (Firefox gives each file its own; Chromium sometimes hands a page an empty
-   store, or drops a write, when it moves between files). The newer record
-   wins, and a page that finds localStorage behind the tab brings it up to
-   date. */
+/* Light and dark themes, inlined in <head> so a stored choice applies before the first paint.
+   No choice: the page follows the system. A choice ("dark@<time>", "system" to forget it) is kept
+   in localStorage and in the tab's window.name, because browsers define no storage for file:
+   pages (Firefox keeps one per file; Chromium may hand a page an empty store): the newer wins. */
 (function () {
   var KEY = "theme";
   var NAME_PREFIX = "site-builder-theme:";
   var root = document.documentElement;
   var systemDark = window.matchMedia("(prefers-color-scheme: dark)");
 
-  // "dark@1764614400000" -> {theme: "dark", at: 1764614400000}; a bare "dark" (older pages) is as old as can be.
+  // "dark@1764614400000" -> {theme: "dark", at: ...}; a bare "dark" (older pages) is as old as can be.
   function parse(text) {
     var match = /^(dark|light|system)(?:@(\d+))?$/.exec(text || "");
     return match ? { theme: match[1] === "system" ? null : match[1], at: Number(match[2] || 0), text: text } : null;
