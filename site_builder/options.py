@@ -36,6 +36,9 @@ class BuildReport:
     figures_cached: tuple[str, ...] = ()
     notices: tuple[str, ...] = ()
     up_to_date: bool = False  # nothing changed since the last build; nothing was written
+    # Project files outside content/, templates/, static/ and site.toml that decided the output
+    # (a python figure's modules and inputs): path -> SHA-256 of the bytes the build used.
+    extra_inputs: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:
         figures = f"figures: {len(self.figures_ran)} run, {len(self.figures_cached)} cached"

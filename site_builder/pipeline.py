@@ -41,7 +41,7 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     katex = _katex()
     generated = {f"static/katex/{path}": data for path, data in katex_assets(katex).items()}
     generated["static/highlight.css"] = highlight_css().encode("utf-8")
-    generated |= article_notebooks(content.articles, config.base_url)  # <slug>/<slug>.ipynb to take away
+    generated |= article_notebooks(content.articles, config.base_url, figures.code)  # <slug>/<slug>.ipynb to take away
     assets = collect_assets(theme, content, generated)
     files = SiteFiles(figures.files, assets)
     site = _render(config, content, files, theme, katex, options)
@@ -52,7 +52,8 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     write_site(out_dir, site)
     options.progress.finish("write", f"{len(site)} files")
     pages = sum(1 for path in site if path.endswith(".html"))
-    return BuildReport(out_dir, pages, len(site), time.perf_counter() - started, figures.ran, figures.cached, notices)
+    return BuildReport(out_dir, pages, len(site), time.perf_counter() - started, figures.ran, figures.cached, notices,
+                       extra_inputs=figures.read_files())
 
 
 def load_site(root: Path, include_drafts: bool) -> tuple[SiteConfig, Content, Theme, tuple[str, ...]]:
@@ -76,10 +77,12 @@ def load_site(root: Path, include_drafts: bool) -> tuple[SiteConfig, Content, Th
 
 
 def _run_experiments(content: Content, options: BuildOptions) -> FigureRun:
-    jobs = figure_jobs(content.articles)
+    root = options.root.resolve()
+    jobs = figure_jobs(content.articles, root)
     options.progress.start("experiments", len(jobs))
     cache = FigureCache(options.cache_folder() / "figures")
-    run = run_figures(jobs, cache, executor=options.executor, force=options.force, on_done=lambda job: options.progress.advance("experiments"))
+    run = run_figures(jobs, cache, executor=options.executor, force=options.force, project=root,
+                      on_done=lambda job: options.progress.advance("experiments"))
     options.progress.finish("experiments", run.summary())
     return run
 

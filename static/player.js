@@ -76,17 +76,167 @@
     return loss.toFixed(4);
   }
 
+  /** An animation the player can show: frames, width, height, frame_ms, draw(ctx, index), text(index). */
   function prepare(data) {
+    if (data.kind === "raster") return prepareRaster(data);
     const frames = data.steps.length;
     const points = data.x.length;
     const animation = Object.assign({}, data, {
       frames: frames,
+      width: data.layout.width,
+      height: data.layout.height,
       predictions: decodeCurves(data.prediction, frames, points, data.quantum),
+      draw: (ctx, index) => drawFrame(ctx, animation, index),
+      text: (index) => "step " + data.steps[index] + " of " + data.steps[frames - 1] + ", MSE " + formatMse(data.losses[index]),
     });
     if (data.neurons) {
       animation.contributions = data.neurons.contributions.map((t) => decodeCurves(t, frames, points, data.quantum));
     }
     return animation;
+  }
+
+  /* --- pictures: figures drawn by an author's own code --------------------------- */
+
+  /** A GIF's frames, decoded on demand: the player can show any one of them, in any order. */
+  function prepareRaster(data) {
+    const gif = decodeGif(Uint8Array.from(atob(data.gif), (c) => c.charCodeAt(0)));
+    if (gif.frames.length !== data.labels.length) throw new Error("bad animation data");
+    const screen = new Uint8ClampedArray(gif.width * gif.height * 4);
+    const saved = new Map(); // every KEYFRAME-th composed frame, so stepping back is cheap
+    const KEYFRAME = 16;
+    let shown = -1;
+    const offscreen = document.createElement("canvas");
+    offscreen.width = gif.width;
+    offscreen.height = gif.height;
+    function compose(index) {
+      if (index < shown || shown < 0) {
+        const start = Math.floor(index / KEYFRAME) * KEYFRAME;
+        const base = saved.get(start - 1);
+        if (base) { screen.set(base); shown = start - 1; } else { screen.fill(0); shown = -1; }
+      }
+      while (shown < index) {
+        shown += 1;
+        paintFrame(screen, gif, gif.frames[shown]);
+        if ((shown + 1) % KEYFRAME === 0 && !saved.has(shown)) saved.set(shown, screen.slice());
+      }
+    }
+    return {
+      kind: "raster",
+      frames: gif.frames.length,
+      width: gif.width,
+      height: gif.height,
+      frame_ms: data.frame_ms,
+      draw(ctx, index) {
+        compose(index);
+        offscreen.getContext("2d").putImageData(new ImageData(screen, gif.width, gif.height), 0, 0);
+        ctx.imageSmoothingEnabled = true;
+        ctx.drawImage(offscreen, 0, 0);
+      },
+      text: (index) => data.labels[index],
+    };
+  }
+
+  /** Draw one decoded GIF frame over ``screen`` (RGBA), leaving transparent pixels as they were. */
+  function paintFrame(screen, gif, frame) {
+    const palette = frame.palette || gif.palette;
+    for (let y = 0; y < frame.height; y++) {
+      const row = (frame.top + y) * gif.width;
+      for (let x = 0; x < frame.width; x++) {
+        const index = frame.indices[y * frame.width + x];
+        if (index === frame.transparent || frame.left + x >= gif.width || frame.top + y >= gif.height) continue;
+        const at = (row + frame.left + x) * 4;
+        screen[at] = palette[index * 3];
+        screen[at + 1] = palette[index * 3 + 1];
+        screen[at + 2] = palette[index * 3 + 2];
+        screen[at + 3] = 255;
+      }
+    }
+  }
+
+  /** The frames of a GIF89a: each one's rectangle, palette indices, transparent index and palette. */
+  function decodeGif(bytes) {
+    let at = 0;
+    const byte = () => { if (at >= bytes.length) throw new Error("truncated GIF"); return bytes[at++]; };
+    const word = () => byte() | (byte() << 8);
+    const table = (flags) => { const size = 3 * (2 << (flags & 7)); const t = bytes.subarray(at, at + size); at += size; return t; };
+    const blocks = () => { const parts = []; for (let n = byte(); n > 0; n = byte()) { parts.push(bytes.subarray(at, at + n)); at += n; } return parts; };
+    if (String.fromCharCode(...bytes.subarray(0, 6)) !== "GIF89a" && String.fromCharCode(...bytes.subarray(0, 6)) !== "GIF87a") throw new Error("not a GIF");
+    at = 6;
+    const gif = { width: word(), height: word(), frames: [], palette: null };
+    const screenFlags = byte();
+    at += 2;
+    if (screenFlags & 0x80) gif.palette = table(screenFlags);
+    let transparent = -1;
+    for (;;) {
+      const introducer = byte();
+      if (introducer === 0x3b) break;
+      if (introducer === 0x21) {
+        const label = byte();
+        const parts = blocks();
+        if (label === 0xf9 && parts[0] && parts[0].length >= 4) transparent = parts[0][0] & 1 ? parts[0][3] : -1;
+      } else if (introducer === 0x2c) {
+        const frame = { left: word(), top: word(), width: word(), height: word(), transparent: transparent, palette: null };
+        const flags = byte();
+        if (flags & 0x80) frame.palette = table(flags);
+        if (flags & 0x40) throw new Error("interlaced GIFs are not supported");
+        const minimum = byte();
+        frame.indices = lzwDecode(minimum, blocks(), frame.width * frame.height);
+        gif.frames.push(frame);
+        transparent = -1;
+      } else {
+        throw new Error("bad GIF block");
+      }
+    }
+    return gif;
+  }
+
+  /** GIF's variable-width LZW, from the image data's sub-blocks to ``count`` palette indices. */
+  function lzwDecode(minimum, parts, count) {
+    const out = new Uint8Array(count);
+    const clear = 1 << minimum;
+    const end = clear + 1;
+    const prefix = new Int32Array(4096);
+    const suffix = new Uint8Array(4096);
+    const first = new Uint8Array(4096);
+    const stack = new Uint8Array(4097);
+    for (let i = 0; i < clear; i++) { prefix[i] = -1; suffix[i] = i; first[i] = i; }
+    let size = minimum + 1;
+    let next = end + 1;
+    let previous = -1;
+    let written = 0;
+    let bits = 0;
+    let buffer = 0;
+    for (const part of parts) {
+      for (let i = 0; i < part.length; i++) {
+        buffer |= part[i] << bits;
+        bits += 8;
+        while (bits >= size) {
+          const code = buffer & ((1 << size) - 1);
+          buffer >>>= size;
+          bits -= size;
+          if (code === clear) { size = minimum + 1; next = end + 1; previous = -1; continue; }
+          if (code === end) return out;
+          let current = code;
+          let depth = 0;
+          if (code >= next) { // the code being defined: previous string plus its own first byte
+            if (previous < 0) throw new Error("bad GIF data");
+            stack[depth++] = first[previous];
+            current = previous;
+          }
+          while (current >= 0) { stack[depth++] = suffix[current]; current = prefix[current]; }
+          while (depth > 0 && written < count) out[written++] = stack[--depth];
+          if (previous >= 0 && next < 4096) {
+            prefix[next] = previous;
+            suffix[next] = first[code < next ? code : previous];
+            first[next] = first[previous];
+            next += 1;
+            if (next === 1 << size && size < 12) size += 1;
+          }
+          previous = code;
+        }
+      }
+    }
+    return out;
   }
 
   /* --- drawing ------------------------------------------------------------------- */
@@ -307,14 +457,14 @@
     build(img) {
       const alt = img.getAttribute("alt") || "Training animation";
       this.canvas = element("canvas", { class: "player__canvas", role: "img", "aria-label": alt, tabindex: "0" });
-      this.canvas.width = this.animation.layout.width;
-      this.canvas.height = this.animation.layout.height;
+      this.canvas.width = this.animation.width;
+      this.canvas.height = this.animation.height;
       this.playButton = button("player__play", "Play", "play");
       this.backButton = button("player__back", "Step back", "back");
       this.forwardButton = button("player__forward", "Step forward", "forward");
       this.slider = element("input", {
         type: "range", class: "player__slider", min: "0", max: String(this.last), step: "1", value: "0",
-        "aria-label": "Training step",
+        "aria-label": this.animation.kind === "raster" ? "Frame" : "Training step",
       });
       this.status = element("span", { class: "player__status" });
       this.speedSelect = element("select", { class: "player__speed-select" },
@@ -355,8 +505,7 @@
     }
 
     valueText(index) {
-      const steps = this.animation.steps;
-      return "step " + steps[index] + " of " + steps[steps.length - 1] + ", MSE " + formatMse(this.animation.losses[index]);
+      return this.animation.text(index);
     }
 
     show(index) {
@@ -370,9 +519,9 @@
 
     draw() {
       const ctx = this.canvas.getContext("2d");
-      const scale = this.canvas.width / this.animation.layout.width;
+      const scale = this.canvas.width / this.animation.width;
       ctx.setTransform(scale, 0, 0, scale, 0, 0);
-      drawFrame(ctx, this.animation, this.index);
+      this.animation.draw(ctx, this.index);
     }
 
     /** Keep the backing store at CSS size × devicePixelRatio, so lines and text stay crisp. */
@@ -382,7 +531,7 @@
         if (!cssWidth) return;
         const ratio = window.devicePixelRatio || 1;
         const width = Math.round(cssWidth * ratio);
-        const height = Math.round((width * this.animation.layout.height) / this.animation.layout.width);
+        const height = Math.round((width * this.animation.height) / this.animation.width);
         if (width !== this.canvas.width || height !== this.canvas.height) {
           this.canvas.width = width;
           this.canvas.height = height;

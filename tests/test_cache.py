@@ -70,9 +70,9 @@ def test_a_changed_declaration_reruns_only_that_figure_and_says_why(project: Pat
 def test_changed_code_or_library_versions_rerun_figures(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(BuildOptions(root=project))
     code = cache_module.figure_code_hashes()
-    monkeypatch.setattr("site_builder.experiments.runner.figure_code_hashes", lambda: {**code, "experiments/figures/animation.py": "edited"})
+    monkeypatch.setattr("site_builder.experiments.runner.figure_code_hashes", lambda: {**code, "site_builder/experiments/figures/animation.py": "edited"})
     report = build(BuildOptions(root=project, force=False, out=project / "other"))
-    assert report.figures_ran["a/fit.gif"] == "code changed (experiments/figures/animation.py)"
+    assert report.figures_ran["a/fit.gif"] == "code changed (site_builder/experiments/figures/animation.py)"
     versions = cache_module.library_versions()
     monkeypatch.setattr("site_builder.experiments.runner.library_versions", lambda: {**versions, "matplotlib": "0.1"})
     report = build(BuildOptions(root=project, out=project / "third"))

@@ -176,7 +176,7 @@ CASES = [
     ]),
     # --- figures ---
     Case("unknown experiment kind", {"content/fit/index.md": figure("kind: regression")}, [
-        "content/fit/index.md:5: figure 'fit.gif': unknown kind 'regression'; known kinds: activation, training, neurons",
+        "content/fit/index.md:5: figure 'fit.gif': unknown kind 'regression'; known kinds: activation, training, neurons, python",
     ]),
     Case("unknown parameter", {"content/fit/index.md": figure("kind: training, target: 'x', learning_rate: 0.1")}, [
         "content/fit/index.md:5: figure 'fit.gif': unknown parameter 'learning_rate' for a training figure; did you mean 'lr'? "

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import json
 import re
 from pathlib import Path
@@ -273,5 +275,53 @@ def test_player_fits_a_phone(browser, example_site: Path):  # noqa: F811
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     canvas = page.evaluate("() => { const c = document.querySelector('.player canvas'); return [c.width, c.getBoundingClientRect().width]; }")
     assert canvas[0] == round(canvas[1] * 3)
+    assert errors == []
+    page.context.close()
+
+
+# --- pictures: animations drawn by an author's own code ---------------------------------
+
+RASTER_SCRIPT = """\
+from site_builder.lab import Frame, new_figure
+
+def make(params, rng):
+    for k in range(1, 8):
+        figure, axes = new_figure(f"{k} of 7")
+        axes.plot(range(k + 1), [v * v for v in range(k + 1)])
+        yield Frame(figure, f"round {k}")
+"""
+
+
+@pytest.mark.slow
+def test_a_custom_animation_plays_frame_by_frame_exactly_as_its_gif(browser, make_project) -> None:  # noqa: F811
+    """The raster player decodes the GIF itself: every frame it shows is the GIF's frame, pixel for pixel."""
+    from PIL import Image, ImageSequence
+
+    from site_builder.build import BuildOptions, build
+
+    root = make_project({
+        "content/a/index.md": "---\ntitle: A\ndate: 2026-01-01\nfigures:\n  grow.gif: {kind: python, script: grow.py}\n---\n\n![Seven rounds.](grow.gif \"Rounds.\")\n",
+        "content/a/grow.py": RASTER_SCRIPT,
+    })
+    build(BuildOptions(root=root))
+    site = root / "_site"
+    frames = [f.convert("RGB").tobytes() for f in ImageSequence.Iterator(Image.open(site / "a/grow.gif"))]
+    page, errors = open_page(browser, (site / "a/index.html").as_uri(), viewport={"width": 1000, "height": 900}, device_scale_factor=1)
+    player = page.locator(".player")
+    player.wait_for()
+    assert player.locator("input[type=range]").get_attribute("aria-label") == "Frame"
+    page.keyboard.press("Tab")  # stop the autoplay: step by hand
+    player.locator(".player__play").click()
+    for index in (0, 6, 3, 2, 5):
+        player.locator("input[type=range]").evaluate(f"e => {{ e.value = {index}; e.dispatchEvent(new Event('input')); }}")
+        assert player.locator(".player__status").inner_text() == f"round {index + 1}"
+        png = player.locator("canvas").evaluate(
+            """c => { const t = document.createElement('canvas'); t.width = 640; t.height = 480;
+                      t.getContext('2d').drawImage(c, 0, 0, 640, 480); return t.toDataURL('image/png'); }"""
+        )
+        shown = Image.open(io.BytesIO(base64.b64decode(png.split(",", 1)[1]))).convert("RGB").tobytes()
+        assert shown == frames[index], index
+    player.locator(".player__back").click()
+    assert player.locator(".player__status").inner_text() == "round 5"
     assert errors == []
     page.context.close()

@@ -127,10 +127,10 @@ def test_activation_plots_are_stills():
     [
         (
             {"activation": "relu"},
-            SpecIssue("kind", "missing 'kind'; add kind: followed by one of activation, training, neurons"),
+            SpecIssue("kind", "missing 'kind'; add kind: followed by one of activation, training, neurons, python"),
         ),
-        ({"kind": "trainin"}, SpecIssue("kind", "unknown kind 'trainin'; known kinds: activation, training, neurons")),
-        ({"kind": None}, SpecIssue("kind", "unknown kind null; known kinds: activation, training, neurons")),
+        ({"kind": "trainin"}, SpecIssue("kind", "unknown kind 'trainin'; known kinds: activation, training, neurons, python")),
+        ({"kind": None}, SpecIssue("kind", "unknown kind null; known kinds: activation, training, neurons, python")),
         (
             ["kind", "training"],
             SpecIssue(

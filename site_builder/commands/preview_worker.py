@@ -27,7 +27,8 @@ def build_once(root: str, out: str, include_drafts: bool, base_url: str) -> dict
         return {"ok": False, "problems": [problem_data(p.path, p.line, p.message) for p in failure.problems]}
     except Exception as error:  # noqa: BLE001 - shown in the overlay; the preview must survive a builder bug
         return {"ok": False, "problems": [problem_data("site_builder", None, f"internal error: {type(error).__name__}: {error}")]}
-    return {"ok": True, "wrote": not getattr(report, "up_to_date", False), "pages": report.pages, "seconds": report.seconds, "notices": list(report.notices)}
+    return {"ok": True, "wrote": not getattr(report, "up_to_date", False), "pages": report.pages, "seconds": report.seconds,
+            "notices": list(report.notices), "read": sorted(getattr(report, "extra_inputs", {}))}
 
 
 def problem_data(path: str, line: int | None, message: str) -> dict[str, object]:

@@ -48,7 +48,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]  # site_builder/
 INTERNAL_PREFIX = "/__site_builder/"
 EVENTS_PATH = INTERNAL_PREFIX + "events"
 STATUS_PATH = INTERNAL_PREFIX + "status"
-WATCHED = ("content", "templates", "static", "site.toml", "site_builder")
+WATCHED = ("content", "templates", "static", "site.toml", "experiments", "site_builder")
 POLL_SECONDS = 0.1
 SETTLE_SECONDS = 0.2  # a burst of saves (an editor writing several files) makes one rebuild
 HEARTBEAT_SECONDS = 15.0
@@ -136,6 +136,13 @@ class Watcher:
                         _stat_into(found, Path(folder) / name)
         return found
 
+    def watch(self, paths: Iterable[Path]) -> None:
+        """Watch ``paths`` too from now on (a python figure's data files, once a build has read them)."""
+        new = set(paths) - set(self.paths)
+        if new:
+            self.paths = sorted(set(self.paths) | new)
+            self.current = self.current | {p: v for p, v in self.scan().items() if p in new or any(p.is_relative_to(n) for n in new)}
+
     def wait_for_change(self, stop: threading.Event) -> list[Path] | None:
         """Block until files changed and then stayed still for ``settle`` seconds; ``None`` when stopped."""
         changed: set[Path] = set()
@@ -182,6 +189,7 @@ class Builder:
         self.request = json.dumps({"root": str(root), "out": str(out), "include_drafts": include_drafts, "base_url": base_url})
         self.state, self.log = state, log
         self._worker: subprocess.Popen[str] | None = None
+        self.read: list[str] = []  # project files the last good build read besides the usual sources
 
     def build(self, fresh_code: bool = False) -> None:
         if fresh_code:
@@ -221,6 +229,7 @@ class Builder:
             count = len(problems)
             self.log(f"build failed: {count} problem{'s' if count != 1 else ''}; still serving the last good build", True)
         self.state.record(bool(outcome["ok"]), problems, bool(outcome.get("wrote", False)))
+        self.read = [str(path) for path in outcome.get("read", [])]  # type: ignore[union-attr]
 
     def _stop_worker(self) -> None:
         worker, self._worker = self._worker, None
@@ -481,11 +490,13 @@ class Preview:
 
     def _rebuild_on_change(self, watcher: Watcher) -> None:
         self.builder.build()
+        watcher.watch(self.root / path for path in self.builder.read)
         while (changed := watcher.wait_for_change(self._stop)) is not None:
             names = ", ".join(_shown(path, self.root) for path in changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
             self.log(f"changed: {names}; rebuilding", False)
             code = any(path.is_relative_to(PACKAGE_DIR) or path.is_relative_to(self.root / "site_builder") for path in changed)
             self.builder.build(fresh_code=code)
+            watcher.watch(self.root / path for path in self.builder.read)
 
     def _spawn(self, target: Callable[[], None]) -> None:
         thread = threading.Thread(target=target, daemon=True)

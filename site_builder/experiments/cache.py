@@ -1,7 +1,9 @@
 """The figure cache: a figure is re-made only when something that decides it changed.
 
 A figure's *inputs* are its declaration, its seed, the source of the code that
-computes and draws it, and the versions of the libraries that code uses. The
+computes and draws it, and the versions of the libraries that code uses; for a
+figure of the author's own code, also that code (the script and every project
+module it imports) and the bytes of the files it declares. The
 cache key is a hash of all of them, so a hit is always safe to serve. Each entry
 is a folder holding the figure's files and a manifest with their SHA-256, written
 to a temporary name and renamed into place: a damaged or half-written entry fails
@@ -22,6 +24,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import platform
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,6 +35,7 @@ from typing import TYPE_CHECKING
 from site_builder.atomic_file import replace_file
 
 if TYPE_CHECKING:
+    from site_builder.experiments.custom.sources import CustomSources
     from site_builder.experiments.specs import FigureSpec
 
 EXPERIMENTS_DIR = Path(__file__).resolve().parent
@@ -46,9 +50,13 @@ Inputs = dict[str, object]
 
 
 def figure_code_hashes(experiments_dir: Path = EXPERIMENTS_DIR) -> dict[str, str]:
-    """SHA-256 of each source file that makes figures, by path relative to ``site_builder/``."""
+    """SHA-256 of each source file that makes figures, by path from the package: ``site_builder/experiments/...``.
+
+    The public API for the author's own figures, ``site_builder/lab.py``, is one of them.
+    """
     files = sorted(p for p in experiments_dir.rglob("*.py") if p.relative_to(experiments_dir).as_posix() not in SCHEDULING)
-    return {p.relative_to(experiments_dir.parent).as_posix(): _sha256(p.read_bytes()) for p in files}
+    files.append(experiments_dir.parent / "lab.py")
+    return {p.relative_to(experiments_dir.parent.parent).as_posix(): _sha256(p.read_bytes()) for p in files}
 
 
 def library_versions(names: tuple[str, ...] = FIGURE_LIBRARIES) -> dict[str, str]:
@@ -62,13 +70,22 @@ def library_versions(names: tuple[str, ...] = FIGURE_LIBRARIES) -> dict[str, str
     return versions
 
 
-def figure_inputs(spec: FigureSpec, code: Mapping[str, str], versions: Mapping[str, str]) -> Inputs:
-    """Everything that decides a figure's bytes, as JSON-ready data."""
+def figure_inputs(spec: FigureSpec, code: Mapping[str, str], versions: Mapping[str, str], sources: CustomSources | None = None) -> Inputs:
+    """Everything that decides a figure's bytes, as JSON-ready data.
+
+    A custom figure's ``sources`` add the author's code (the script and every
+    project module it imports) to ``code``, its declared files as ``inputs``
+    (by SHA-256), and the Python version to ``versions``.
+    """
     declaration = {"kind": type(spec).__name__, **dataclasses.asdict(spec)}
     seed = declaration.pop("seed", None)
     if seed is None and isinstance(declaration.get("training"), dict):  # a figure kind that wraps a training run
         seed = declaration["training"].pop("seed", None)
-    inputs = {"declaration": declaration, "seed": seed, "code": dict(code), "versions": dict(versions)}
+    inputs: Inputs = {"declaration": declaration, "seed": seed, "code": dict(code), "versions": dict(versions)}
+    if sources is not None:
+        inputs["code"] |= {path: _sha256(data) for path, data in sources.code.items()}
+        inputs["inputs"] = {path: _sha256(data) for path, data in sources.inputs.items()}
+        inputs["versions"] |= {"python": platform.python_version()}
     return json.loads(json.dumps(inputs, sort_keys=True))  # tuples become lists, as when read back
 
 
@@ -89,6 +106,9 @@ def explain_change(before: Inputs | None, after: Inputs) -> str:
     changed = _changed_keys(before.get("code", {}), after["code"], show_values=False)  # type: ignore[arg-type]
     if changed:
         reasons.append("code changed (" + ", ".join(changed) + ")")
+    changed = _changed_keys(before.get("inputs", {}), after.get("inputs", {}), show_values=False)  # type: ignore[arg-type]
+    if changed:
+        reasons.append("input changed (" + ", ".join(changed) + ")")
     changed = _changed_keys(before.get("versions", {}), after["versions"])  # type: ignore[arg-type]
     if changed:
         reasons.append("versions changed (" + ", ".join(changed) + ")")

@@ -7,16 +7,21 @@ local process pool sized to the machine, or a Dask cluster's executor.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from site_builder.experiments.cache import FigureCache, Inputs, cache_key, explain_change, figure_code_hashes, figure_inputs, library_versions
-from site_builder.problems import BuildFailed, Problem
-from site_builder.experiments.specs import FigureSpec
+from site_builder.experiments.custom.run import AuthorProblem, CustomFigureFailed, CustomJob, make_custom_figure
+from site_builder.experiments.custom.sources import CustomSources, SourceProblem, gather_sources
+from site_builder.experiments.specs import FigureSpec, PythonSpec
 from site_builder.experiments.training import TrainingDiverged
+from site_builder.problems import BuildFailed, Problem
 
 if TYPE_CHECKING:
     from site_builder.load.content import Article
@@ -30,6 +35,7 @@ class FigureJob:
     spec: FigureSpec
     source: str  # the article that declares it
     line: int
+    sources: CustomSources | None = None  # a python figure's code and inputs, read once
 
     @property
     def folder(self) -> str:
@@ -43,14 +49,35 @@ class FigureRun:
     files: dict[str, bytes]  # output path -> bytes, companions (posters) included
     ran: dict[str, str] = field(default_factory=dict)  # output path -> why it ran
     cached: tuple[str, ...] = ()  # output paths served from the cache
+    code: dict[str, CustomSources] = field(default_factory=dict)  # output path -> a python figure's sources (for its notebook cell)
 
     def summary(self) -> str:
         return f"figures: {len(self.ran)} run, {len(self.cached)} cached"
 
+    def read_files(self) -> dict[str, str]:
+        """Every project file the python figures' code and inputs came from, with the SHA-256 of the bytes used."""
+        return {path: hashlib.sha256(data).hexdigest() for sources in self.code.values() for path, data in [*sources.code.items(), *sources.inputs.items()]}
 
-def figure_jobs(articles: Sequence[Article]) -> list[FigureJob]:
-    """One job per figure declared by ``articles``; figures live beside their article."""
-    return [FigureJob(f"{a.slug}/{f.spec.name}", f.spec, a.document.path, f.line) for a in articles for f in a.figures]
+
+def figure_jobs(articles: Sequence[Article], root: Path) -> list[FigureJob]:
+    """One job per figure declared by ``articles``; figures live beside their article.
+
+    A python figure's code and inputs are read here, once, for its cache key
+    and its run; raises :class:`BuildFailed` for each such file that cannot be used.
+    """
+    jobs, problems = [], []
+    for article in articles:
+        for figure in article.figures:
+            job = FigureJob(f"{article.slug}/{figure.spec.name}", figure.spec, article.document.path, figure.line)
+            if isinstance(figure.spec, PythonSpec):
+                try:
+                    job = dataclasses.replace(job, sources=gather_sources(figure.spec, root))
+                except SourceProblem as problem:
+                    problems.append(Problem(problem.path, problem.line, f"{problem.message} (figure '{figure.spec.name}', declared at {job.source}:{job.line})"))
+            jobs.append(job)
+    if problems:
+        raise BuildFailed(problems)
+    return jobs
 
 
 def run_figures(
@@ -60,14 +87,17 @@ def run_figures(
     executor: Executor | None = None,
     force: bool = False,
     on_done: Callable[[FigureJob], None] | None = None,
+    project: Path = Path("."),
 ) -> FigureRun:
     """Make every figure: cache hits are loaded, misses run on ``executor`` and are stored.
+
+    ``project`` is the project folder, which a python figure's run checks reads against.
 
     Raises :class:`BuildFailed` naming each figure whose experiment failed (a
     training run that diverged, say), after all of them have finished.
     """
     code, versions = figure_code_hashes(), library_versions()
-    inputs = {job.output_path: figure_inputs(job.spec, code, versions) for job in jobs}
+    inputs = {job.output_path: figure_inputs(job.spec, code, versions, job.sources) for job in jobs}
     files: dict[str, bytes] = {}
     cached, misses = [], []
     for job in jobs:
@@ -81,13 +111,14 @@ def run_figures(
             on_done(job)
     previous = cache.previous_inputs() if cache else {}
     ran = {job.output_path: "--force" if force else explain_change(previous.get(job.output_path), inputs[job.output_path]) for job in misses}
-    files.update(_run_misses(misses, inputs, cache, executor, on_done))
+    files.update(_run_misses(misses, inputs, cache, executor, on_done, project.resolve()))
     if cache is not None:
         cache.remember_inputs({path: inputs[path] for path in ran})
-    return FigureRun(files, ran, tuple(cached))
+    return FigureRun(files, ran, tuple(cached), {job.output_path: job.sources for job in jobs if job.sources is not None})
 
 
-def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: FigureCache | None, executor: Executor | None, on_done: Callable[[FigureJob], None] | None) -> dict[str, bytes]:
+def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: FigureCache | None, executor: Executor | None,
+                on_done: Callable[[FigureJob], None] | None, project: Path) -> dict[str, bytes]:
     if not misses:
         return {}
     if executor is None:
@@ -96,9 +127,9 @@ def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: F
         from site_builder.experiments import produce  # noqa: F401
 
         with ProcessPoolExecutor(max_workers=default_workers(len(misses))) as pool:
-            return _run_misses(misses, inputs, cache, pool, on_done)
+            return _run_misses(misses, inputs, cache, pool, on_done, project)
     misses = sorted(misses, key=_expected_cost, reverse=True)  # longest first: the pool finishes together
-    futures: list[tuple[FigureJob, Future]] = [(job, executor.submit(make_figure, job.spec)) for job in misses]
+    futures: list[tuple[FigureJob, Future]] = [(job, _submit(executor, job, project)) for job in misses]
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
     for job, future in futures:
@@ -106,6 +137,9 @@ def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: F
             made = future.result()
         except TrainingDiverged as error:
             problems.append(Problem(job.source, job.line, f"figure '{job.spec.name}': {error}"))
+            continue
+        except CustomFigureFailed as failure:
+            problems += [_author_problem(job, problem) for problem in failure.problems]
             continue
         if cache is not None:
             cache.store(cache_key(inputs[job.output_path]), made)
@@ -115,6 +149,20 @@ def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: F
     if problems:
         raise BuildFailed(problems)
     return files
+
+
+def _submit(executor: Executor, job: FigureJob, project: Path) -> Future:
+    if job.sources is not None:
+        assert isinstance(job.spec, PythonSpec)
+        return executor.submit(make_custom_figure, CustomJob(job.spec, job.sources, str(project)))
+    return executor.submit(make_figure, job.spec)
+
+
+def _author_problem(job: FigureJob, problem: AuthorProblem) -> Problem:
+    """A custom figure's problem where the author fixes it: in their code, or at the declaration."""
+    if problem.path is None:
+        return Problem(job.source, job.line, f"figure '{job.spec.name}': {problem.message}")
+    return Problem(problem.path, problem.line, f"{problem.message}\n  (drawing figure '{job.spec.name}', declared at {job.source}:{job.line})")
 
 
 def make_figure(spec: FigureSpec) -> dict[str, bytes]:
@@ -129,7 +177,12 @@ def make_figure(spec: FigureSpec) -> dict[str, bytes]:
 
 
 def _expected_cost(job: FigureJob) -> int:
-    """A rough rank of how long a figure takes: animations draw many frames, stills one."""
+    """A rough rank of how long a figure takes: animations draw many frames, stills one.
+
+    The author's own code could take any time, so it goes first.
+    """
+    if isinstance(job.spec, PythonSpec):
+        return 10**9
     frames = getattr(job.spec, "frames", 1) if job.spec.name.endswith(".gif") else 1
     training = getattr(job.spec, "training", job.spec)
     return frames * 1000 + getattr(training, "steps", 0) // 100

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -99,13 +100,35 @@ class NeuronsSpec:
         return self.training.name
 
 
-FigureSpec = ActivationPlotSpec | TrainingSpec | NeuronsSpec
+@dataclass(frozen=True)
+class PythonSpec:
+    """A figure drawn by the author's own code: ``function(params, rng)`` in ``script``.
+
+    ``script`` is the path the author wrote until the article is loaded, and
+    then the file's path relative to the project (``content/a/grads.py`` or
+    ``experiments/grads.py``). ``params`` is canonical JSON (sorted keys), so
+    the spec stays a plain, hashable value; the code receives it read-only.
+    ``inputs`` are the data files the code reads, relative to the project.
+    """
+
+    name: str
+    script: str
+    function: str = "make"
+    params: str = "{}"
+    inputs: tuple[str, ...] = ()
+    seed: int = 0
+    timeout: float = 300.0  # seconds of running before the build stops it
+    fps: int = 20  # animations: frames per second
+
+
+FigureSpec = ActivationPlotSpec | TrainingSpec | NeuronsSpec | PythonSpec
 
 
 KINDS: dict[str, type[FigureSpec]] = {
     "activation": ActivationPlotSpec,
     "training": TrainingSpec,
     "neurons": NeuronsSpec,
+    "python": PythonSpec,
 }
 # The kinds that train a network: they take TrainingSpec's parameters.
 TRAINED_KINDS: frozenset[str] = frozenset({"training", "neurons"})
@@ -121,6 +144,8 @@ MAX_HIDDEN_LAYERS = 4
 MAX_HIDDEN_WIDTH = 256
 MIN_FPS, MAX_FPS = 1, 60
 MAX_INTERVAL_ABS = 1000.0  # both interval ends lie in [-MAX_INTERVAL_ABS, MAX_INTERVAL_ABS]
+MAX_TIMEOUT = 3600.0  # seconds a python figure may be given to run
+MAX_INPUTS = 100  # data files a python figure may declare
 
 # Names people reach for that difflib would not match to ours.
 SYNONYMS: dict[str, str] = {
@@ -199,7 +224,7 @@ def parse_figure(name: str, declaration: object) -> tuple[FigureSpec | None, tup
         return None, tuple(issues)
     if kind == "neurons":
         return NeuronsSpec(TrainingSpec(name=name, **values)), ()
-    return KINDS[kind](name=name, **values), ()
+    return KINDS[kind](name=name, **values), ()  # type: ignore[arg-type]
 
 
 def _name_issues(name: object) -> list[SpecIssue]:
@@ -404,6 +429,68 @@ class _Target(Check):
         return value  # the expression itself is checked with the interval, in _target_issue
 
 
+class _ScriptPath(Check):
+    accepts = "the file name of a Python script beside the article or in the project's experiments/ folder, like grads.py"
+
+    def __call__(self, value: object) -> str:
+        return _relative_path(value, self.accepts, suffix=".py")
+
+
+class _FunctionName(Check):
+    accepts = "the name of a function in the script, like make"
+
+    def __call__(self, value: object) -> str:
+        if not isinstance(value, str) or not value.isidentifier() or value.startswith("_"):
+            raise Invalid(self.accepts)
+        return value
+
+
+class _Params(Check):
+    accepts = "a mapping of names to plain values (numbers, strings, true/false, null, lists and mappings of them)"
+
+    def __call__(self, value: object) -> str:
+        if not isinstance(value, Mapping) or not _plain(value):
+            raise Invalid(self.accepts)
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+class _Inputs(Check):
+    accepts = f"a list of at most {MAX_INPUTS} data files relative to the project, like [data/points.csv]"
+
+    def __call__(self, value: object) -> tuple[str, ...]:
+        if not isinstance(value, (list, tuple)) or len(value) > MAX_INPUTS:
+            raise Invalid(self.accepts)
+        paths = tuple(_relative_path(path, self.accepts) for path in value)
+        return tuple(dict.fromkeys(paths))  # a repeated file is one input
+
+
+def _relative_path(value: object, accepts: str, *, suffix: str = "") -> str:
+    """``value`` as a clean relative path (forward slashes, no ``..``, nothing hidden), or Invalid."""
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid(accepts)
+    parts = value.strip().replace("\\", "/").split("/")
+    if value.startswith("/") or any(part in ("", ".", "..") or part.startswith(".") for part in parts):
+        raise Invalid(message=f"{value!r} must be a path inside the project, without '..', a leading '/' or hidden folders")
+    if suffix and not parts[-1].endswith(suffix):
+        raise Invalid(accepts)
+    return "/".join(parts)
+
+
+def _plain(value: object, depth: int = 0) -> bool:
+    """Whether ``value`` is JSON-like data (finite numbers only), nested at most 10 deep."""
+    if depth > 10:
+        return False
+    if value is None or isinstance(value, (bool, str, int)):
+        return True
+    if isinstance(value, float):
+        return value == value and abs(value) != float("inf")
+    if isinstance(value, (list, tuple)):
+        return all(_plain(item, depth + 1) for item in value)
+    if isinstance(value, Mapping):
+        return all(isinstance(key, str) and _plain(item, depth + 1) for key, item in value.items())
+    return False
+
+
 _LEAK = Parameter("leak", Number(0.0, 1.0, hi_open=True), "slope of leaky_relu for negative inputs (ignored by the other activations)", 0.1)
 
 # What each kind accepts, in spec field order. The reference (`site-builder help figures`) is made from these.
@@ -430,6 +517,15 @@ PARAMETERS: dict[str, tuple[Parameter, ...]] = {
 }
 _ONE_HIDDEN_LAYER = "a neurons figure draws the neurons of exactly one hidden layer, so hidden must list one width, like hidden: [2]"
 # A neurons figure trains exactly as a training figure does, on a network of one hidden layer.
+PARAMETERS["python"] = (
+    Parameter("script", _ScriptPath(), "the Python file that draws the figure; looked for beside the article, then in experiments/"),
+    Parameter("function", _FunctionName(), "the function the build calls as function(params, rng)", PythonSpec.function),
+    Parameter("params", _Params(), "passed to the function, read-only; every value is part of the cache key", {}),
+    Parameter("inputs", _Inputs(), "data files the code reads (opened by these paths, relative to the project); each file's bytes are part of the cache key", ()),
+    Parameter("seed", WholeNumber(0, None), "seeds the numpy.random.Generator the function receives as rng", PythonSpec.seed),
+    Parameter("timeout", Number(0.0, MAX_TIMEOUT, lo_open=True), "seconds the code may run before the build stops it", PythonSpec.timeout),
+    Parameter("fps", WholeNumber(MIN_FPS, MAX_FPS), "frames per second of an animation (animations only)", PythonSpec.fps),
+)
 PARAMETERS["neurons"] = tuple(
     Parameter("hidden", _Hidden(), "the width of the one hidden layer whose neurons are drawn",
               accepts="a list of one width from 1 to 256, like [2]", missing=f"{_ONE_HIDDEN_LAYER}; got none")
@@ -442,4 +538,10 @@ SUMMARIES: dict[str, str] = {
     "activation": "A still plot of an activation function and its derivative (.png only).",
     "training": "A network trained on a 1-D target: its final fit (.png) or its training (.gif), with the loss.",
     "neurons": "A one-hidden-layer network trained as `training` says, drawn as each hidden neuron's share of the output and their sum (.png or .gif).",
+    "python": (
+        "A figure drawn by your own code: the build calls `function(params, rng)` from `script` and caches the result by the script, "
+        "every project module it imports, the declared inputs, params, seed and library versions. For a .png it returns a matplotlib "
+        "Figure; for a .gif an iterable of Figures or H×W×3 uint8 arrays, one per frame (or `site_builder.lab.Frame(picture, label)`). "
+        "`site_builder.lab` has the site's look and the built-in kinds' network, trainer and plots."
+    ),
 }

@@ -13,11 +13,26 @@ import numpy as np
 from site_builder.experiments.nn import MLP, TrainingDiverged, get_activation, hidden_contributions, init_mlp, mse, train
 from site_builder.experiments.expressions import compile_expression
 from site_builder.experiments.figures.runs import Snapshot, TrainingResult
-from site_builder.experiments.specs import TrainingSpec, training_inputs
+from site_builder.experiments.specs import TrainingSpec, parse_figure, training_inputs
 
 GRID_POINTS = 256  # points of the dense grid that predictions are drawn on
 
-__all__ = ["GRID_POINTS", "TrainingDiverged", "run_training", "snapshot_steps"]
+__all__ = ["GRID_POINTS", "TrainingDiverged", "fit", "run_training", "snapshot_steps"]
+
+
+def fit(target: str, **parameters: object) -> TrainingResult:
+    """The run a ``training`` figure of ``target`` with these parameters would draw, for an author's own code.
+
+    ``fit("x**2", hidden=[2], steps=1000, lr=0.2, seed=0)`` takes the same
+    parameters, with the same defaults and limits, as the declared kind
+    (``site-builder help figures``), and returns the same arrays. Raises
+    ValueError listing every invalid parameter. Part of :mod:`site_builder.lab`.
+    """
+    spec, issues = parse_figure("fit.gif", {"kind": "training", "target": target, **parameters})
+    if issues:
+        raise ValueError("; ".join(issue.message for issue in issues))
+    assert isinstance(spec, TrainingSpec)
+    return run_training(spec)
 
 
 def run_training(spec: TrainingSpec) -> TrainingResult:

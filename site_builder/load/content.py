@@ -11,13 +11,14 @@ with its line before anything fails.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.experiments.specs import FigureSpec, frames_name, parse_figure, poster_name
+from site_builder.experiments.specs import FigureSpec, PythonSpec, SpecIssue, frames_name, parse_figure, poster_name
 from site_builder.load.frontmatter import Document, parse_document
 from site_builder.load.playground import PlaygroundSettings, parse_playground
 from site_builder.problems import BuildFailed, Problem
@@ -111,10 +112,10 @@ def _load_article(folder: Path, relative: str) -> Article:
     document = parse_document(read_utf8(index, f"{relative}/{ARTICLE_FILE}"), f"{relative}/{ARTICLE_FILE}")
     fields = _FieldReader(document, ARTICLE_KEYS)
     _check_name(folder.name, "article folder", relative, fields.problems)
-    figures = _read_figures(document, fields.problems)
+    figures = _read_figures(document, fields.problems, folder)
     entries = sorted(p for p in folder.rglob("*") if not p.name.startswith("."))
     _raise_if_any([_link_out(p, folder.parent, f"{relative}/{p.relative_to(folder).as_posix()}") for p in entries])
-    assets = tuple(p.relative_to(folder).as_posix() for p in entries if p.is_file() and p != index)
+    assets = tuple(p.relative_to(folder).as_posix() for p in entries if p.is_file() and p != index and not _is_code(p.relative_to(folder)))
     article = Article(
         slug=folder.name,
         document=document,
@@ -218,7 +219,12 @@ class _FieldReader:
             raise BuildFailed(self.problems)
 
 
-def _read_figures(document: Document, problems: list[Problem]) -> tuple[DeclaredFigure, ...]:
+def _is_code(relative: Path) -> bool:
+    """Python code beside an article (a figure's script, its helpers, their bytecode) is run, never published."""
+    return relative.suffix in (".py", ".pyc") or "__pycache__" in relative.parts
+
+
+def _read_figures(document: Document, problems: list[Problem], folder: Path) -> tuple[DeclaredFigure, ...]:
     declarations = document.meta.get("figures", {})
     if declarations is None:
         return ()
@@ -228,12 +234,45 @@ def _read_figures(document: Document, problems: list[Problem]) -> tuple[Declared
     figures = []
     for name, declaration in declarations.items():
         spec, issues = parse_figure(str(name), declaration)
+        if isinstance(spec, PythonSpec):
+            spec, issues = _locate_code(spec, folder)
         for issue in issues:
             keys = ("figures", str(name)) + ((issue.key,) if issue.key else ())
             problems.append(Problem(document.path, document.line_of(*keys), f"figure {str(name)!r}: {issue.message}"))
         if spec is not None and not issues:
             figures.append(DeclaredFigure(spec, document.line_of("figures", str(name))))
     return tuple(figures)
+
+
+EXPERIMENTS_DIR = "experiments"  # a project's shared experiment code, beside content/
+
+
+def _locate_code(spec: PythonSpec, folder: Path) -> tuple[PythonSpec | None, tuple[SpecIssue, ...]]:
+    """``spec`` with its script found (beside the article, else in ``experiments/``) and its inputs checked.
+
+    Paths become relative to the project. Nothing outside the project is
+    used: a script or input that is (or sits behind) a symbolic link out of it
+    is refused, like any other file.
+    """
+    root = folder.parent.parent
+    article = folder.relative_to(root).as_posix()
+    candidates = [f"{article}/{spec.script}", f"{EXPERIMENTS_DIR}/{spec.script}"]
+    script = next((c for c in candidates if _project_file(root, c)), None)
+    issues = []
+    if script is None:
+        issues.append(SpecIssue("script", f"script {spec.script!r} was found neither beside the article ({candidates[0]}) nor in {EXPERIMENTS_DIR}/ ({candidates[1]}); create it or correct the name"))
+    for path in spec.inputs:
+        if not _project_file(root, path):
+            issues.append(SpecIssue("inputs", f"input {path!r} is not a file in the project; inputs are paths relative to the project folder, like data/points.csv"))
+    if issues:
+        return None, tuple(issues)
+    return dataclasses.replace(spec, script=script), ()
+
+
+def _project_file(root: Path, relative: str) -> bool:
+    """Whether ``relative`` names a regular file inside the project, reached without leaving it."""
+    path = root / relative
+    return path.is_file() and path.resolve().is_relative_to(root.resolve())
 
 
 def _read_playground(document: Document, problems: list[Problem]) -> PlaygroundSettings | None:

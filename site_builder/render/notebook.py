@@ -21,9 +21,11 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import PurePosixPath
 
 from site_builder.experiments.expressions import CONSTANTS, FUNCTIONS, compile_expression
-from site_builder.experiments.specs import ActivationPlotSpec, FigureSpec, NeuronsSpec, TrainingSpec
+from site_builder.experiments.custom.sources import CustomSources
+from site_builder.experiments.specs import ActivationPlotSpec, FigureSpec, NeuronsSpec, PythonSpec, TrainingSpec
 
 NOTEBOOK_SUFFIX = ".ipynb"
 SNAPSHOTS = 5  # earlier fits drawn faintly behind the final one, for animated (.gif) figures
@@ -40,39 +42,120 @@ def notebook_path(slug: str) -> str:
     return f"{slug}/{slug}{NOTEBOOK_SUFFIX}"
 
 
-def article_notebooks(articles: Iterable[object], base_url: str = "") -> dict[str, bytes]:
+def article_notebooks(articles: Iterable[object], base_url: str = "", code: Mapping[str, CustomSources] | None = None) -> dict[str, bytes]:
     """Output path -> notebook bytes, for every article that declares figures.
 
     Each ``article`` needs ``slug``, ``title`` and ``figures`` (declared figures
     with a ``spec``), as :class:`site_builder.load.content.Article` has. The
     notebook links to the article's canonical URL when the site has a
-    ``base_url``, else to the page beside it (``index.html``).
+    ``base_url``, else to the page beside it (``index.html``). ``code`` holds
+    each python figure's sources, by the figure's output path.
     """
     notebooks = {}
     for article in articles:
         specs = [figure.spec for figure in article.figures]
         if specs:
             page_url = f"{base_url}{article.slug}/" if base_url else "index.html"
-            notebooks[notebook_path(article.slug)] = article_notebook(article.title, page_url, specs)
+            sources = {spec.name: (code or {})[f"{article.slug}/{spec.name}"] for spec in specs if isinstance(spec, PythonSpec)}
+            notebooks[notebook_path(article.slug)] = article_notebook(article.title, page_url, specs, sources)
     return notebooks
 
 
-def article_notebook(title: str, page_url: str, figures: Sequence[FigureSpec]) -> bytes:
+def article_notebook(title: str, page_url: str, figures: Sequence[FigureSpec], code: Mapping[str, CustomSources] | None = None) -> bytes:
     """The ``.ipynb`` bytes of a notebook that recreates ``figures`` in order.
 
-    Deterministic: the same arguments always give the same bytes.
-    Raises ExpressionError if a training target is not an allow-listed expression.
+    A python figure gets its author's code (``code``, by figure name) and a
+    cell that calls it with the declared params and seed. Deterministic: the
+    same arguments always give the same bytes. Raises ExpressionError if a
+    training target is not an allow-listed expression.
     """
+    needs_builder = any(b"site_builder" in data for sources in (code or {}).values() for data in sources.code.values())
     cells = [
-        _markdown(_intro(title, page_url)),
+        _markdown(_intro(title, page_url, needs_builder)),
         _code(SETUP),
         _markdown(LIBRARY_INTRO),
         _code(LIBRARY),
     ]
     for number, spec in enumerate(figures, start=1):
-        cells += [_markdown(_figure_text(number, spec)), _code(_figure_code(spec))]
+        if isinstance(spec, PythonSpec):
+            cells += custom_figure_cells(number, spec, (code or {})[spec.name])
+        else:
+            cells += [_markdown(_figure_text(number, spec)), _code(_figure_code(spec))]
     cells += [_markdown(CLOSING_TEXT), _code(CLOSING_CODE)]
     return _to_json(cells)
+
+
+MAX_EMBEDDED_INPUT = 200_000  # bytes of a text input written into the notebook; larger ones are named instead
+
+
+def custom_figure_cells(number: int, spec: PythonSpec, sources: CustomSources) -> list[Cell]:
+    """A python figure's cells: its modules and small text inputs written beside the notebook, its script, and the call.
+
+    Modules are written under the names the script imports them by (the
+    script's folder and ``experiments/`` are both on the run's import path, so
+    both become the notebook's own folder); inputs keep their project paths,
+    which is how the code opens them.
+    """
+    script_name = PurePosixPath(spec.script).name
+    folders = {PurePosixPath(spec.script).parent.as_posix(), "experiments"}
+    modules = {path: data for path, data in sources.code.items() if path != spec.script}
+    uses_builder = any(b"site_builder" in data for data in sources.code.values())
+    text = (
+        f"## Figure {number}: {_code_span(spec.name)}\n\n"
+        f"Drawn by the article's own code: {_code_span(f'{spec.function}(params, rng)')} in {_code_span(script_name)}, "
+        f"called with the figure's parameters and seed {spec.seed}."
+        + (" It uses `site_builder.lab` (`pip install site-builder`) for the site's look and network." if uses_builder else "")
+        + "\n"
+    )
+    cells = [_markdown(text)]
+    for path, data in modules.items():
+        cells += [_code(text) for text in _write_file_cells(_relative_to(path, folders), data)]
+    missing = []
+    for path, data in sources.inputs.items():
+        if _as_text(data) is not None and len(data) <= MAX_EMBEDDED_INPUT:
+            cells += [_code(text) for text in _write_file_cells(path, data)]
+        else:
+            missing.append(path)
+    if missing:
+        cells.append(_markdown("This figure also reads " + ", ".join(_code_span(p) for p in missing) + " from the article's project; copy it beside this notebook to run the next cells.\n"))
+    # The script is written as a module and imported, so its names (a `fit` of its own, say)
+    # never replace the notebook's.
+    cells += [_code(text) for text in _write_file_cells(script_name, sources.code[spec.script])]
+    cells.append(_code(_call_cell(spec, PurePosixPath(spec.script).stem)))
+    return cells
+
+
+def _write_file_cells(path: str, data: bytes) -> list[str]:
+    """Cells that write ``data`` to ``path`` beside the notebook: ``%%writefile``, after making its folder."""
+    folder = PurePosixPath(path).parent.as_posix()
+    make = [] if folder == "." else [f"import os\n\nos.makedirs({folder!r}, exist_ok=True)\n"]
+    return [*make, f"%%writefile {path}\n{data.decode('utf-8')}"]
+
+
+def _relative_to(path: str, folders: set[str]) -> str:
+    for folder in sorted(folders, key=len, reverse=True):
+        if path.startswith(folder + "/"):
+            return path[len(folder) + 1:]
+    return path
+
+
+def _as_text(data: bytes) -> str | None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text if "\0" not in text else None
+
+
+def _call_cell(spec: PythonSpec, module: str) -> str:
+    params = json.loads(spec.params)
+    call = f"{module}.{spec.function}(MappingProxyType(params), np.random.default_rng({spec.seed}))"
+    if spec.name.endswith(".gif"):
+        show = f"frames = list({call})\nprint(f\"{spec.name}: {{len(frames)}} frames; the last one:\")\nlast = frames[-1]\ngetattr(last, \"picture\", last)"
+    else:
+        show = f"figure = {call}\nfigure"
+    imports = f"import importlib\nfrom types import MappingProxyType\n\nimport {module}\n\nimportlib.reload({module})  # after an edit to the cell above\n"
+    return f"{imports}params = {params!r}\n{show}\n"
 
 
 def numpy_source(expression: str) -> str:
@@ -380,11 +463,15 @@ plot_fit(run, "sin(3x) with 8 ReLU neurons", history=True)
 """
 
 
-def _intro(title: str, page_url: str) -> str:
+def _intro(title: str, page_url: str, needs_builder: bool = False) -> str:
+    needs = (
+        "You need numpy and matplotlib, and site_builder for the figures drawn by the article's own code."
+        if needs_builder else "You need only numpy and matplotlib."
+    )
     return (
         f"# {_escape_markdown(title)}\n\n"
         f"The experiments behind the figures of [{_escape_markdown(title)}]({_escape_url(page_url)}), "
-        "to run, change and break. You need only numpy and matplotlib.\n"
+        f"to run, change and break. {needs}\n"
     )
 
 

@@ -1,6 +1,7 @@
 """Is the previous output still right? Answered without loading the site, matplotlib or Node.
 
 A build records a *stamp* of everything it read (every source file's bytes,
+the files a python figure's code and inputs came from, with their hashes,
 the builder's own files (its code, the vendored KaTeX, the default theme),
 library versions, the options) together with
 the size and modification time of every file it wrote. The next build computes
@@ -51,6 +52,8 @@ def reusable_build(options: BuildOptions, out_dir: Path, stamp: str, seconds: fl
     record = _read_record(options).get(str(out_dir.resolve()))
     if not record or record.get("stamp") != stamp or _output_state(out_dir) != record.get("files"):
         return None
+    if not _unchanged(options.root.resolve(), record.get("extra", {})):
+        return None
     return BuildReport(
         out_dir=out_dir,
         pages=record["pages"],
@@ -58,6 +61,7 @@ def reusable_build(options: BuildOptions, out_dir: Path, stamp: str, seconds: fl
         seconds=seconds,
         figures_cached=tuple(record["figures"]),
         up_to_date=True,
+        extra_inputs=dict(record.get("extra", {})),
     )
 
 
@@ -69,8 +73,20 @@ def remember_build(options: BuildOptions, out_dir: Path, stamp: str, report: Bui
         "files": _output_state(out_dir),
         "pages": report.pages,
         "figures": sorted([*report.figures_ran, *report.figures_cached]),
+        "extra": dict(sorted(report.extra_inputs.items())),
     }
     replace_file(options.cache_folder() / RECORD_FILE, json.dumps(records, sort_keys=True, indent=1).encode("utf-8"))
+
+
+def _unchanged(root: Path, files: dict[str, str]) -> bool:
+    """Whether each project file the last build read besides the usual sources still has the same bytes."""
+    for relative, digest in files.items():
+        try:
+            if hashlib.sha256((root / relative).read_bytes()).hexdigest() != digest:
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def _output_state(out_dir: Path) -> dict[str, list[int]] | None:

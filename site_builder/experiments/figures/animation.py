@@ -21,6 +21,7 @@ from typing import Protocol
 
 import numpy as np
 from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
@@ -31,8 +32,8 @@ from site_builder.experiments.figures.encode import GIF_COLOURS, GifEncoder, enc
 from site_builder.experiments.figures.textstamp import TextStamp
 
 __all__ = [
-    "GIF_COLOURS", "Animation", "Scene", "SceneBuilder", "TrainingScene", "animate", "animate_training",
-    "build_training_scene", "draw_still", "draw_training_animation", "draw_training_still", "encode_gif",
+    "GIF_COLOURS", "Animation", "FitArtists", "Scene", "SceneBuilder", "TrainingScene", "animate", "animate_training",
+    "build_training_scene", "plot_fit", "draw_still", "draw_training_animation", "draw_training_still", "encode_gif",
     "fixed_y_limits", "format_mse", "frame_durations", "iter_frames", "render_frames", "status_text", "training_y_limits",
 ]
 
@@ -172,22 +173,40 @@ def build_training_scene(canvas: FigureCanvasAgg, result: TrainingResult, title:
     figure = canvas.figure
     layout = style.LEGEND_BELOW
     axes = style.add_titled_axes(figure, title, layout)
-    axes.plot(result.grid_x, result.target_y, label="target", **style.TARGET.kwargs())
-    (prediction,) = axes.plot(
-        result.grid_x, result.snapshots[0].prediction, label="model", **style.PREDICTION.kwargs()
-    )
-    (points,) = axes.plot(
-        result.train_x, result.train_y, label="training data", **style.TRAINING_POINTS.kwargs()
-    )
-    axes.set_xlim(float(result.grid_x[0]), float(result.grid_x[-1]))
-    axes.set_ylim(*training_y_limits(result))
-    style.draw_zero_lines(axes)
+    fit = plot_fit(axes, result)
     style.add_legend(figure, axes, layout)
     status = style.add_status_text(figure)
-    scene = TrainingScene(prediction=prediction, status=status, points=points)
+    scene = TrainingScene(prediction=fit.prediction, status=status, points=fit.points)
     for artist in scene.moving_artists():
         artist.set_animated(True)
     return scene
+
+
+@dataclass(frozen=True)
+class FitArtists:
+    """What :func:`plot_fit` drew: change ``prediction``'s y data to show another moment."""
+
+    target: Line2D
+    prediction: Line2D
+    points: Line2D
+
+
+def plot_fit(axes: Axes, result: TrainingResult, snapshot: Snapshot | None = None) -> FitArtists:
+    """The target, the model's prediction at ``snapshot`` (default: the first) and the training data, on ``axes``.
+
+    The y limits hold the whole run (every snapshot's prediction, within
+    reason: see :func:`training_y_limits`), so a figure's axes do not move
+    while it animates; the frame becomes the lines x = 0 and y = 0. This is
+    the training figures' plot, and part of the public API (:mod:`site_builder.lab`).
+    """
+    shown = snapshot if snapshot is not None else result.snapshots[0]
+    (target,) = axes.plot(result.grid_x, result.target_y, label="target", **style.TARGET.kwargs())
+    (prediction,) = axes.plot(result.grid_x, shown.prediction, label="model", **style.PREDICTION.kwargs())
+    (points,) = axes.plot(result.train_x, result.train_y, label="training data", **style.TRAINING_POINTS.kwargs())
+    axes.set_xlim(float(result.grid_x[0]), float(result.grid_x[-1]))
+    axes.set_ylim(*training_y_limits(result))
+    style.draw_zero_lines(axes)
+    return FitArtists(target=target, prediction=prediction, points=points)
 
 
 def render_frames(canvas: FigureCanvasAgg, scene: Scene, snapshots: Sequence[Snapshot]) -> list[np.ndarray]:

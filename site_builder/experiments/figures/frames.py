@@ -26,10 +26,17 @@ The object is JSON (sorted keys, fixed rounding: same run, same bytes):
 * ``neurons`` (``neurons`` figures only): ``colours``, ``contributions`` (one
   encoded string per hidden unit, like ``prediction``) and ``bias`` (the
   output bias per snapshot, 4 significant digits).
+
+A figure drawn by an author's own code has no run to redraw, so its data is
+of ``kind: "raster"`` (:func:`raster_frames`): the GIF itself, base64, which
+the player decodes frame by frame, with ``labels`` (one per frame, for the
+status line), ``frame_ms`` and ``hold_ms``. A reader with scripts then
+downloads this file instead of the GIF, never both.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 
 import numpy as np
@@ -39,7 +46,7 @@ from site_builder.experiments.figures import style
 from site_builder.experiments.figures.animation import FINAL_HOLD_MS, frame_durations, training_y_limits
 from site_builder.experiments.figures.neurons import BIAS, NEURON, neuron_colours, neurons_y_limits, snapshot_parts
 
-__all__ = ["FORMAT_VERSION", "PLAYER_GRID_POINTS", "encode_curves", "neurons_frames", "training_frames"]
+__all__ = ["FORMAT_VERSION", "PLAYER_GRID_POINTS", "encode_curves", "neurons_frames", "raster_frames", "training_frames"]
 
 FORMAT_VERSION = 1
 PLAYER_GRID_POINTS = 128  # plenty for curves 640 px wide; half the training grid
@@ -67,6 +74,19 @@ def neurons_frames(result: TrainingResult, *, name: str, title: str, fps: int) -
         "bias": [_round(b) for _, b in parts],
         "colours": neuron_colours(result.grid_x, parts[-1][0]),
         "contributions": [encode_curves(contributions[:, :, i], quantum) for i in range(contributions.shape[2])],
+    }
+    return _script(name, data)
+
+
+def raster_frames(gif: bytes, *, name: str, labels: list[str], fps: int) -> bytes:
+    """The player's script for an animation it can only show as pictures: the GIF, and a label per frame."""
+    data = {
+        "kind": "raster",
+        "version": FORMAT_VERSION,
+        "gif": base64.b64encode(gif).decode("ascii"),
+        "labels": labels,
+        "frame_ms": frame_durations(2, fps)[0],
+        "hold_ms": FINAL_HOLD_MS,
     }
     return _script(name, data)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.lines import Line2D
@@ -84,29 +85,51 @@ def build_neurons_scene(canvas: FigureCanvasAgg, result: TrainingResult, title: 
     """Draw the static parts (title, target, axes, legend); return the moving ones, marked animated."""
     if not result.snapshots:
         raise ValueError("a training result needs at least one snapshot to draw")
-    first, _ = snapshot_parts(result.snapshots[0])
-    last, _ = snapshot_parts(result.snapshots[-1])
     figure = canvas.figure
     layout = style.LEGEND_BELOW
     axes = style.add_titled_axes(figure, title, layout)
+    drawn = plot_neurons(axes, result)
+    style.add_legend(figure, axes, layout)
+    status = style.add_status_text(figure)
+    scene = NeuronsScene(neurons=drawn.neurons, bias=drawn.bias, model=drawn.model, status=status)
+    for artist in scene.moving_artists():
+        artist.set_animated(True)
+    return scene
+
+
+@dataclass(frozen=True)
+class NeuronArtists:
+    """What :func:`plot_neurons` drew: one line per hidden neuron, the output bias and the model."""
+
+    neurons: tuple[Line2D, ...]
+    bias: Line2D
+    model: Line2D
+
+
+def plot_neurons(axes: Axes, result: TrainingResult, snapshot: Snapshot | None = None) -> NeuronArtists:
+    """The target, each hidden neuron's share of the output, the output bias and their sum, on ``axes``.
+
+    Shows ``snapshot`` (default: the first) of a one-hidden-layer run; the
+    neurons' shades, darkest furthest left, and the y limits come from the
+    whole run, so an animation's frames share them. This is the neurons
+    figures' plot, and part of the public API (:mod:`site_builder.lab`).
+    """
+    shown = snapshot if snapshot is not None else result.snapshots[0]
+    parts, bias_value = snapshot_parts(shown)
+    last, _ = snapshot_parts(result.snapshots[-1])
     x = result.grid_x
     axes.plot(x, result.target_y, label="target", **style.TARGET.kwargs())
     colours = neuron_colours(x, last)
     neurons = tuple(
-        axes.plot(x, first[:, i], label="neurons" if i == 0 else "_nolegend_", **NEURON.kwargs() | {"color": colour})[0]
+        axes.plot(x, parts[:, i], label="neurons" if i == 0 else "_nolegend_", **NEURON.kwargs() | {"color": colour})[0]
         for i, colour in enumerate(colours)
     )
-    bias = axes.axhline(0.0, label="bias", **BIAS.kwargs())
-    (model,) = axes.plot(x, result.snapshots[0].prediction, label="model", **style.PREDICTION.kwargs())
+    bias = axes.axhline(bias_value if snapshot is not None else 0.0, label="bias", **BIAS.kwargs())
+    (model,) = axes.plot(x, shown.prediction, label="model", **style.PREDICTION.kwargs())
     axes.set_xlim(float(x[0]), float(x[-1]))
     axes.set_ylim(*neurons_y_limits(result))
     style.draw_zero_lines(axes)
-    style.add_legend(figure, axes, layout)
-    status = style.add_status_text(figure)
-    scene = NeuronsScene(neurons=neurons, bias=bias, model=model, status=status)
-    for artist in scene.moving_artists():
-        artist.set_animated(True)
-    return scene
+    return NeuronArtists(neurons=neurons, bias=bias, model=model)
 
 
 def snapshot_parts(snapshot: Snapshot) -> tuple[np.ndarray, float]:

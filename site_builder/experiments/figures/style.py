@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+import matplotlib
 import matplotlib.style
 import numpy as np
 from matplotlib.axes import Axes
@@ -144,6 +145,8 @@ RC: MappingProxyType[str, Any] = MappingProxyType(
         "figure.facecolor": BACKGROUND,
         "figure.edgecolor": BACKGROUND,
         "savefig.facecolor": BACKGROUND,
+        # Plots that name no colour (an author's own, say) take the palette's colours in turn.
+        "axes.prop_cycle": matplotlib.cycler(color=[BLUE, VERMILLION, BLUISH_GREEN, REDDISH_PURPLE, ORANGE, INK]),
     }
 )
 
@@ -162,6 +165,44 @@ def new_canvas(dpi: int = SCREEN_DPI) -> FigureCanvasAgg:
     """
     figure = Figure(figsize=PAGE_INCHES, dpi=dpi)
     return FigureCanvasAgg(figure)
+
+
+def new_figure(title: str | None = None, *, status: str | None = None, xlabel: str | None = None, ylabel: str | None = None) -> tuple[Figure, Axes]:
+    """A figure in the site's look, for an author's own experiment: 640×480 at 1x, title top left.
+
+    With ``status`` (a line such as "step 250   MSE 0.0123") the plot sits
+    under it and the legend goes below, as in the built-in animations;
+    otherwise the legend (call ``lab.add_legend(axes)``) sits above the plot,
+    as in the built-in stills. ``xlabel`` and ``ylabel`` label the axes and
+    make room for themselves. Part of the public API (:mod:`site_builder.lab`).
+    """
+    figure = new_canvas().figure
+    layout = LEGEND_BELOW if status is not None else LEGEND_ABOVE
+    left, bottom, width, height = layout.axes_rect
+    if xlabel:
+        bottom, height = bottom + 0.07, height - 0.07
+    if ylabel:
+        left, width = left + 0.05, width - 0.05
+    axes = add_titled_axes(figure, title or "", Layout((left, bottom, width, height), layout.legend_loc, layout.legend_anchor))
+    if xlabel:
+        axes.set_xlabel(xlabel)
+    if ylabel:
+        axes.set_ylabel(ylabel)
+    if status is not None:
+        add_status_text(figure).set_text(status)
+    return figure, axes
+
+
+def figure_pixels(figure: Figure, dpi: int) -> np.ndarray:
+    """``figure`` rendered at ``dpi`` as ``(H, W, 3)`` uint8 pixels, drawn on an Agg canvas of our own.
+
+    Any figure an author made (with :func:`new_figure` or ``Figure()``) is
+    drawn the same way, whatever backend pyplot would pick.
+    """
+    canvas = FigureCanvasAgg(figure)
+    figure.set_dpi(dpi)
+    canvas.draw()
+    return rendered_rgb(canvas)
 
 
 def rendered_rgb(canvas: FigureCanvasAgg) -> np.ndarray:
