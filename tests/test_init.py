@@ -15,7 +15,7 @@ from site_builder.commands.init import InitRefused, STARTER, fill, init_site, wo
 from site_builder.load.config import load_config
 from site_builder.options import BuildOptions
 
-STARTER_FILES = ["site.toml", "content/first-explainer/index.md", "content/about.md", ".gitignore", ".github/workflows/pages.yml"]
+STARTER_FILES = ["site.toml", "content/first-explainer/index.md", "content/first-explainer/widths.py", "content/about.md", ".gitignore", ".github/workflows/pages.yml"]
 
 
 def test_init_writes_a_site_of_the_authors_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,9 +36,9 @@ def test_init_writes_a_site_of_the_authors_own(tmp_path: Path, monkeypatch: pyte
 def test_the_new_site_builds_with_math_and_its_figure(tmp_path: Path) -> None:
     site = init_site(tmp_path / "notes", "My notes")
     report = build(BuildOptions(root=site.folder))
-    assert report.figures_ran == {"first-explainer/fit.png": "not built before"}
+    assert report.figures_ran == {"first-explainer/fit.png": "not built before", "first-explainer/widths.png": "not built before"}
     page = (site.folder / "_site/first-explainer/index.html").read_text(encoding="utf-8")
-    assert page.count('class="katex-display"') == 1 and 'src="fit.png" width="1280">' in page
+    assert page.count('class="katex-display"') == 1 and 'src="fit.png" width="1280">' in page and 'src="widths.png" width="1280">' in page
     assert "<title>A first explainer · My notes</title>" in page
     assert (site.folder / "_site/about.html").is_file()
     assert not (site.folder / "_site/feed.xml").exists()  # no base_url yet: no feed

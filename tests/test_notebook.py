@@ -15,7 +15,8 @@ import pytest
 from site_builder.build import BuildOptions, build
 from site_builder.load.content import load_content
 from site_builder.experiments.expressions import ExpressionError, evaluate
-from site_builder.experiments.specs import ActivationPlotSpec, NeuronsSpec, TrainingSpec, parse_figure
+from site_builder.experiments.custom.sources import gather_sources
+from site_builder.experiments.specs import ActivationPlotSpec, NeuronsSpec, PythonSpec, TrainingSpec, parse_figure
 from site_builder.experiments.training import run_training
 from site_builder.render.notebook import article_notebook, article_notebooks, notebook_path, numpy_source
 
@@ -31,9 +32,16 @@ def flagship():
     return next(a for a in load_content(REPO).articles if a.slug == FLAGSHIP)
 
 
+def flagship_code() -> dict:
+    """The sources of the flagship's python figures, by output path, as the build reads them."""
+    article = flagship()
+    return {f"{article.slug}/{f.spec.name}": gather_sources(f.spec, REPO) for f in article.figures if isinstance(f.spec, PythonSpec)}
+
+
 def flagship_notebook() -> bytes:
     article = flagship()
-    return article_notebook(article.title, "https://example.org/relu-guide/", [f.spec for f in article.figures])
+    code = {path.split("/", 1)[1]: sources for path, sources in flagship_code().items()}
+    return article_notebook(article.title, "https://example.org/relu-guide/", [f.spec for f in article.figures], code)
 
 
 def small_specs() -> list:
@@ -76,19 +84,22 @@ def test_there_is_one_section_per_figure_in_declaration_order() -> None:
     assert all(cells[i + 1]["cell_type"] == "code" for i in sections)
 
 
-def test_the_title_links_back_and_the_code_never_imports_site_builder() -> None:
+def test_the_title_links_back_and_only_the_authors_own_code_imports_site_builder() -> None:
     cells = json.loads(flagship_notebook())["cells"]
     intro = "".join(cells[0]["source"])
     assert intro.startswith("# An illustrated guide to ReLUs\n")
     assert "(https://example.org/relu-guide/)" in intro
-    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    assert "site_builder" not in code
+    author = "%%writefile landscape.py\n" + (REPO / "content/relu-guide/landscape.py").read_text(encoding="utf-8").rstrip("\n")
+    code = "\n".join(s for c in cells if c["cell_type"] == "code" and (s := "".join(c["source"])) != author)
+    assert "import landscape" in code
+    assert "site_builder" not in code  # the notebook's own library needs numpy and matplotlib only
+    assert "`site_builder.lab` (`pip install site-builder`)" in "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     assert "import numpy as np" in code and "import matplotlib.pyplot as plt" in code
     assert "np.random.default_rng" in code
 
 
 def test_articles_without_figures_get_no_notebook() -> None:
-    notebooks = article_notebooks([flagship()], base_url="https://example.org/blog/")
+    notebooks = article_notebooks([flagship()], base_url="https://example.org/blog/", code=flagship_code())
     assert list(notebooks) == [notebook_path(FLAGSHIP)] == ["relu-guide/relu-guide.ipynb"]
     assert b"https://example.org/blog/relu-guide/" in notebooks["relu-guide/relu-guide.ipynb"]
     assert article_notebooks([]) == {}

@@ -6,7 +6,8 @@ author's, and it has no ``base_url`` until the author publishes
 (``deploy`` works one out from the git remote). It gets:
 
 - ``site.toml`` with the title,
-- a starter article with one formula and one declared figure,
+- a starter article with one formula, one declared figure, and a figure
+  drawn by its own Python script (``kind: python``),
 - an About page,
 - ``.gitignore`` for what builds write,
 - ``.github/workflows/pages.yml``, which builds and publishes it on GitHub Pages.
@@ -33,6 +34,7 @@ MAX_TITLE = 200
 STARTER_FILES: dict[str, str] = {
     "site.toml": "site.toml",
     STARTER_ARTICLE: "article.md",
+    "content/first-explainer/widths.py": "widths.py",
     "content/about.md": "about.md",
     ".gitignore": "gitignore",
     ".github/workflows/pages.yml": "pages.yml",
