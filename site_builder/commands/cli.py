@@ -80,6 +80,9 @@ def _add_root_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding site.toml and content/ (default: .)")
 
 
+# reference.TOPIC_NAMES, spelled out: importing the reference loads the figure schemas and numpy,
+# which a build with nothing to do must not pay for (tests/test_reference.py holds the two together).
+HELP_TOPICS = ("config", "front-matter", "figures", "playground")
 BASE_URL_HELP = "absolute URL the site is published at, overriding base_url in site.toml (e.g. from actions/configure-pages)"
 
 
@@ -131,11 +134,9 @@ def _add_starting_commands(commands: argparse._SubParsersAction) -> None:
     list_parser = theme_commands.add_parser("list", help="list the theme's files, marking those the project replaces")
     _add_root_option(list_parser)
     list_parser.set_defaults(command=_theme_list_command)
-    from site_builder.commands.reference import TOPIC_NAMES  # noqa: PLC0415 - the names only; cheap
-
     help_parser = commands.add_parser("help", help="the reference: every setting, front-matter key and figure parameter",
         description="Print one topic of the reference, generated from the schemas that check your files.")
-    help_parser.add_argument("topic", nargs="?", choices=TOPIC_NAMES, help="what to explain: " + ", ".join(TOPIC_NAMES))
+    help_parser.add_argument("topic", nargs="?", choices=HELP_TOPICS, help="what to explain: " + ", ".join(HELP_TOPICS))
     help_parser.add_argument("--markdown", action="store_true", help="print the whole reference as Markdown (docs/reference.md)")
     help_parser.set_defaults(command=_help_command)
 
