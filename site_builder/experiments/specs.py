@@ -192,7 +192,8 @@ def parse_figure(name: str, declaration: object) -> tuple[FigureSpec | None, tup
     values, field_issues = _convert_fields(kind, declaration)
     issues += field_issues
     if kind in TRAINED_KINDS:
-        issues += _training_cross_checks(values, declaration)
+        issues += _training_cross_checks(values, declaration, animated=isinstance(name, str) and name.endswith(".gif"))
+        _fit_default_frames(values, declaration)
     if kind == "neurons":
         issues += _one_hidden_layer_issues(values, declaration)
     if issues:
@@ -259,16 +260,19 @@ def _bound_to(declaration: Mapping, parameters: tuple[Parameter, ...]) -> tuple[
     return tuple(dataclasses.replace(p, check=_BatchSize(samples)) if p.name == "batch_size" else p for p in parameters)
 
 
-def _training_cross_checks(values: Mapping[str, object], declaration: Mapping) -> list[SpecIssue]:
+def _training_cross_checks(values: Mapping[str, object], declaration: Mapping, *, animated: bool) -> list[SpecIssue]:
     """Checks that need several fields: frames against steps, the target on the interval.
 
     A field that was declared but invalid is already reported, so checks
-    that depend on it are skipped rather than run against a default.
+    that depend on it are skipped rather than run against a default. Only what
+    the author wrote can fail: ``frames`` is checked when it is declared for an
+    animation (a still has no frames; an undeclared one fits the run, see
+    :func:`_fit_default_frames`).
     """
     field = _effective_values(values, declaration)
     issues = []
     steps, frames = field["steps"], field["frames"]
-    if isinstance(steps, int) and isinstance(frames, int) and frames > steps + 1:
+    if animated and "frames" in declaration and isinstance(steps, int) and isinstance(frames, int) and frames > steps + 1:
         message = (
             f"frames ({frames}) must be at most steps + 1 ({steps + 1}), since a run of "
             f"{steps} steps has only {steps + 1} states to record; lower frames or raise steps"
@@ -278,6 +282,15 @@ def _training_cross_checks(values: Mapping[str, object], declaration: Mapping) -
         issue = _target_issue(field["target"], field["interval"], field["samples"])
         issues += [] if issue is None else [issue]
     return issues
+
+
+def _fit_default_frames(values: dict[str, object], declaration: Mapping) -> None:
+    """An undeclared ``frames`` is the default, but never more than the run has states (``steps + 1``)."""
+    steps = values.get("steps", TrainingSpec.steps)
+    if "frames" not in declaration and isinstance(steps, int):
+        fitted = min(TrainingSpec.frames, steps + 1)
+        if fitted != TrainingSpec.frames:
+            values["frames"] = fitted
 
 
 def _one_hidden_layer_issues(values: Mapping[str, object], declaration: Mapping) -> list[SpecIssue]:
