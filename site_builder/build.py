@@ -29,8 +29,9 @@ def build(options: BuildOptions) -> BuildReport:
         source_date_epoch()  # a bad value would otherwise surface deep in the pipeline, as a crash
     except BadSourceDateEpoch as error:
         raise BuildFailed([Problem("environment", None, str(error))]) from None
-    with project_lock(options.root.resolve()):
-        return _build(options)
+    with project_lock(options.root.resolve()) as notices:
+        report = _build(options)
+    return replace(report, notices=(*notices, *report.notices)) if notices else report
 
 
 def _build(options: BuildOptions) -> BuildReport:

@@ -283,12 +283,14 @@ def _build_command(args: argparse.Namespace) -> int:
 def _clean_command(args: argparse.Namespace) -> int:
     out = output_dir(BuildOptions(root=args.root, out=args.out))
     try:
-        with project_lock(args.root.resolve()):
+        with project_lock(args.root.resolve()) as notices:
             deleted = remove_output(out, args.root)
     except BuildFailed as failure:
         _print_problems(failure)
         print("clean failed; nothing was deleted", file=sys.stderr)
         return EXIT_PROBLEMS
+    for notice in notices:
+        print(f"note: {notice}", file=sys.stderr)
     print(f"deleted {out}" if deleted else f"nothing to clean: {out} does not exist")
     return EXIT_OK
 

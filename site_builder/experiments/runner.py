@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from site_builder.experiments.cache import FigureCache, Inputs, cache_key, explain_change, figure_code_hashes, figure_inputs, library_versions
+from site_builder.parent_watch import exit_with_parent
 from site_builder.problems import BuildFailed, Problem
 from site_builder.experiments.specs import FigureSpec
 from site_builder.experiments.training import TrainingDiverged
@@ -95,7 +96,8 @@ def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: F
         # loaded (and shares its pages) instead of importing it again.
         from site_builder.experiments import produce  # noqa: F401
 
-        with ProcessPoolExecutor(max_workers=default_workers(len(misses))) as pool:
+        # Workers end with the build, even one killed with SIGKILL (see parent_watch.py).
+        with ProcessPoolExecutor(max_workers=default_workers(len(misses)), initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
             return _run_misses(misses, inputs, cache, pool, on_done)
     misses = sorted(misses, key=_expected_cost, reverse=True)  # longest first: the pool finishes together
     futures: list[tuple[FigureJob, Future]] = [(job, executor.submit(make_figure, job.spec)) for job in misses]
