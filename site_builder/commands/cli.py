@@ -16,7 +16,7 @@ from site_builder.build import build, output_dir
 from site_builder.write.lock import project_lock
 from site_builder.options import BuildOptions
 from site_builder.write.output import remove_output
-from site_builder.problems import BuildFailed, Problem
+from site_builder.problems import BuildFailed, Problem, environment_problem
 from site_builder.progress import for_stream
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INTERNAL = 0, 1, 3
@@ -35,6 +35,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (site-builder help | head): not an error worth a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit cannot fail again
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BuildFailed as failure:  # a command that reads the project (theme eject, say) found problems
+        _print_problems(failure)
+        return EXIT_PROBLEMS
+    except OSError as error:  # any command: a full disk, a read-only folder, a path that is a file
+        print(f"error: {environment_problem(error)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except Exception as error:  # noqa: BLE001 - the CLI is the one place that turns any failure into a message
+        if getattr(args, "debug", False):
+            raise
+        return _internal_error(error, debug_hint=hasattr(args, "debug"))
+
+
+def _internal_error(error: BaseException, *, debug_hint: bool) -> int:
+    print(f"internal error: {type(error).__name__}: {error}", file=sys.stderr)
+    rerun = "rerun with --debug for the traceback and " if debug_hint else ""
+    print(f"this is a bug in site_builder, not in your content; {rerun}report it", file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -268,9 +288,7 @@ def _build_command(args: argparse.Namespace) -> int:
     except Exception as error:  # noqa: BLE001 - the CLI is the one place that turns any failure into a message
         if args.debug:
             raise
-        print(f"internal error: {type(error).__name__}: {error}", file=sys.stderr)
-        print("this is a bug in site_builder, not in your content; rerun with --debug for the traceback and report it", file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal_error(error, debug_hint=True)
     for notice in report.notices:
         print(f"note: {notice}", file=sys.stderr)
     print(report.summary())

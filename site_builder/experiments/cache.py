@@ -29,7 +29,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from site_builder.atomic_file import replace_file
+from site_builder.atomic_file import replace_file, write_bytes
 
 if TYPE_CHECKING:
     from site_builder.experiments.specs import FigureSpec
@@ -131,12 +131,15 @@ class FigureCache:
         staging = self.folder / f".{key}.{os.getpid()}.tmp"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        for name, data in files.items():
-            (staging / name).write_bytes(data)
-        manifest = {"files": {name: _sha256(data) for name, data in files.items()}}
-        (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
-        shutil.rmtree(entry, ignore_errors=True)  # a damaged entry, or a race with another build
-        os.replace(staging, entry)
+        try:
+            for name, data in files.items():
+                write_bytes(staging / name, data)
+            manifest = {"files": {name: _sha256(data) for name, data in files.items()}}
+            write_bytes(staging / MANIFEST, json.dumps(manifest, sort_keys=True).encode("utf-8"))
+            shutil.rmtree(entry, ignore_errors=True)  # a damaged entry, or a race with another build
+            os.replace(staging, entry)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # a failed store leaves nothing half-written
 
     def previous_inputs(self) -> dict[str, Inputs]:
         try:
