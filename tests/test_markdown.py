@@ -290,3 +290,8 @@ def test_error_in_multi_line_display_math_points_at_its_line(katex: KatexRendere
     assert [(p.line, p.message) for p in caught.value.problems] == [
         (25, "LaTeX error: Undefined control sequence: \\foo at position 33 in $$ \\begin{aligned} a &= 1 \\\\ b &= \\foo \\end{aligned} $$")
     ]
+
+
+def test_the_seed_articles_line_is_math_followed_by_a_hard_break() -> None:
+    html = render("We look for $w,b \\in \\mathbb{R} $\\\nthat fit.\n")
+    assert html == '<p>We look for <span class="katex">[w,b \\in \\mathbb{R} ]</span><br>\nthat fit.</p>'

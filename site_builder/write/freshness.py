@@ -34,7 +34,11 @@ def input_stamp(options: BuildOptions, out_dir: Path) -> str:
     root = options.root.resolve()
     digest = hashlib.sha256()
     for path in _source_files(root) + _builder_files():
-        digest.update(path.as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+        digest.update(path.as_posix().encode("utf-8") + b"\0")
+        with path.open("rb") as file:  # in pieces: a huge file the build will refuse must not fill memory here
+            while chunk := file.read(1 << 20):
+                digest.update(chunk)
+        digest.update(b"\0")
     context = {
         "libraries": {name: _version(name) for name in LIBRARIES},
         "drafts": options.include_drafts,

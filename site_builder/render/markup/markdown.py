@@ -32,7 +32,7 @@ from markdown.inlinepatterns import SubstituteTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from site_builder.render.markup.katex import KatexError, MathRenderer
-from site_builder.render.markup.math import MathSpan, protect_math, token_pattern
+from site_builder.render.markup.math import MAX_FORMULAS, MathSpan, protect_math, token_pattern
 from site_builder.problems import BuildFailed, Problem
 
 CSS_CLASSES: dict[str, str] = {
@@ -122,6 +122,9 @@ def render_markdown(
     ``<picture>`` with that still as a source for the still's media query.
     """
     protected = protect_math(text)
+    if len(protected.spans) > MAX_FORMULAS:
+        line = first_line + protected.spans[MAX_FORMULAS].line - 1
+        raise BuildFailed([Problem(path, line, f"this is formula {MAX_FORMULAS + 1:,} of the page, and a page may hold at most {MAX_FORMULAS:,}; split it into several articles")])
     formulas = _render_formulas(protected.spans, math, path, first_line)
     tree = _ArticleTree(formulas, rewrite_url, image_size, poster)
     md = _make_markdown(tree, formulas)
@@ -190,7 +193,7 @@ def _math_slug(span: MathSpan) -> str:
 def _replace_tokens(text: str, formulas: dict[str, _RenderedMath], field: str) -> str:
     if not formulas:
         return text
-    pattern = token_pattern(tuple(f.span for f in formulas.values()))
+    pattern = token_pattern((next(iter(formulas.values())).span,))  # every token shares one prefix
     assert pattern is not None
     return pattern.sub(lambda m: getattr(formulas[m.group()], field) if m.group() in formulas else m.group(), text)
 
@@ -397,6 +400,7 @@ def _toc_entries(tokens: list[dict], formulas: dict[str, _RenderedMath]) -> Iter
 def _locate_references(written: list[tuple[str, str]], source: str, first_line: int) -> Iterator[Reference]:
     """Give each target the line where the source spells it, searching on from the previous one."""
     cursor = 0
+    counted, lines = 0, 0  # lines = source.count("\n", 0, counted), kept up as the targets move on
     for kind, target in written:
         found = _find_target(source, target, cursor)
         if found is None:
@@ -404,7 +408,11 @@ def _locate_references(written: list[tuple[str, str]], source: str, first_line: 
         if found is not None:
             cursor = found
         offset = found if found is not None else 0
-        yield Reference(kind, target, first_line + source.count("\n", 0, offset))
+        if offset < counted:
+            counted, lines = 0, 0
+        lines += source.count("\n", counted, offset)
+        counted = offset
+        yield Reference(kind, target, first_line + lines)
 
 
 def _find_target(source: str, target: str, start: int) -> int | None:
