@@ -5,7 +5,9 @@ computes and draws it, and the versions of the libraries that code uses. The
 cache key is a hash of all of them, so a hit is always safe to serve. Each entry
 is a folder holding the figure's files and a manifest with their SHA-256, written
 to a temporary name and renamed into place: a damaged or half-written entry fails
-verification and is rebuilt, never served.
+verification and is rebuilt, never served. The manifest is sealed with the cache
+key (:mod:`site_builder.cache_seal`), so figures planted by anyone without the key
+fail verification too.
 
 The cache also remembers which inputs made the figure at each output path last
 time, so a build can *explain* why a figure ran (``--explain``).
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from site_builder.atomic_file import replace_file, write_bytes
+from site_builder.cache_seal import read_sealed, seal
 
 if TYPE_CHECKING:
     from site_builder.experiments.specs import FigureSpec
@@ -40,6 +43,7 @@ EXPERIMENTS_DIR = Path(__file__).resolve().parent
 SCHEDULING = ("cache.py", "runner.py", "distributed.py")
 FIGURE_LIBRARIES = ("numpy", "matplotlib", "imageio", "pillow", "site-builder")
 MANIFEST = "manifest.json"
+SEAL_KIND = "figures"
 INPUTS_FILE = "inputs.json"
 
 Inputs = dict[str, object]
@@ -116,10 +120,15 @@ class FigureCache:
     def load(self, key: str) -> dict[str, bytes] | None:
         """The files stored under ``key``, or ``None`` if absent or failing verification."""
         entry = self.folder / key
+        sealed = read_sealed(entry / MANIFEST, SEAL_KIND, name=key)  # the manifest vouches for the files' hashes
+        if sealed is None:
+            return None
         try:
-            manifest = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
-            files = {name: (entry / name).read_bytes() for name in manifest["files"]}
+            manifest = json.loads(sealed.decode("utf-8"))
+            files = {name: (entry / name).read_bytes() for name in manifest["files"] if _plain_name(name)}
         except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if set(files) != set(manifest["files"]):
             return None
         if any(_sha256(data) != manifest["files"][name] for name, data in files.items()):
             return None
@@ -135,7 +144,7 @@ class FigureCache:
             for name, data in files.items():
                 write_bytes(staging / name, data)
             manifest = {"files": {name: _sha256(data) for name, data in files.items()}}
-            write_bytes(staging / MANIFEST, json.dumps(manifest, sort_keys=True).encode("utf-8"))
+            write_bytes(staging / MANIFEST, seal(SEAL_KIND, key, json.dumps(manifest, sort_keys=True).encode("utf-8")))
             shutil.rmtree(entry, ignore_errors=True)  # a damaged entry, or a race with another build
             os.replace(staging, entry)
         finally:
@@ -151,6 +160,11 @@ class FigureCache:
         """Record what made each figure, for the next build's explanations."""
         merged = self.previous_inputs() | dict(inputs_by_output)
         replace_file(self.folder / INPUTS_FILE, json.dumps(merged, sort_keys=True, indent=1).encode("utf-8"))
+
+
+def _plain_name(name: object) -> bool:
+    """A manifest names files inside its entry only."""
+    return isinstance(name, str) and bool(name) and "/" not in name and "\\" not in name and name not in (".", "..")
 
 
 def _sha256(data: bytes) -> str:
