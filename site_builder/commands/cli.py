@@ -285,6 +285,10 @@ def _build_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("interrupted; the previous output was left as it was", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as error:  # outside the build proper (the Dask client, say): still the environment
+        print(f"error: {environment_problem(error)}", file=sys.stderr)
+        print("build failed: 1 problem; the previous output was left as it was", file=sys.stderr)
+        return EXIT_PROBLEMS
     except Exception as error:  # noqa: BLE001 - the CLI is the one place that turns any failure into a message
         if args.debug:
             raise
