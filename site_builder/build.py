@@ -8,6 +8,7 @@ work to do.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +18,7 @@ from site_builder.load.dates import BadSourceDateEpoch, source_date_epoch
 from site_builder.write.freshness import input_stamp, remember_build, reusable_build
 from site_builder.write.lock import project_lock
 from site_builder.options import BuildOptions, BuildReport
-from site_builder.problems import BuildFailed, Problem
+from site_builder.problems import BuildFailed, Problem, environment_problem
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -29,8 +30,26 @@ def build(options: BuildOptions) -> BuildReport:
         source_date_epoch()  # a bad value would otherwise surface deep in the pipeline, as a crash
     except BadSourceDateEpoch as error:
         raise BuildFailed([Problem("environment", None, str(error))]) from None
-    with project_lock(options.root.resolve()):
-        return _build(options)
+    try:
+        with project_lock(options.root.resolve()) as notices:
+            report = _build(options)
+    except OSError as error:  # a full disk, a read-only folder, a path that is a file: the environment, not a bug
+        raise BuildFailed([environment_problem(error, _where_else(error, options))]) from None
+    return replace(report, notices=(*notices, *report.notices)) if notices else report
+
+
+def _where_else(error: OSError, options: BuildOptions) -> str:
+    """How to point the build elsewhere, for an error on a path under its output or cache folder."""
+    if error.filename is None:
+        return ""
+    path = Path(os.fsdecode(error.filename)).absolute()
+    if path.is_relative_to(options.cache_folder().absolute()):
+        return ", or pass --cache-dir to use another cache folder"
+    out = output_dir(options).absolute()
+    top = path.relative_to(out.parent).parts[:1] if path.is_relative_to(out.parent) else None
+    if path in out.parents or top in ((), (out.name,)) or (top and top[0].startswith(f".{out.name}.")):
+        return ", or pass --out to build into another folder"
+    return ""
 
 
 def _build(options: BuildOptions) -> BuildReport:

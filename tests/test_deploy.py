@@ -121,6 +121,31 @@ def test_deploy_without_a_remote_keeps_the_commit_and_says_what_to_do(small_repo
     assert git(small_repository, "ls-tree", "--name-only", "gh-pages", "index.html").strip() == "index.html"
 
 
+def test_deploy_refuses_a_branch_checked_out_in_another_worktree(small_repository: Path, tmp_path: Path) -> None:
+    git(small_repository, "branch", "gh-pages")
+    other = tmp_path / "other"
+    git(small_repository, "worktree", "add", "-q", str(other), "gh-pages")
+    before = git(small_repository, "rev-parse", "gh-pages")
+    with pytest.raises(DeployRefused) as refused:
+        deploy(DeployOptions(root=small_repository, push=False))
+    assert str(refused.value) == (f"the gh-pages branch is checked out in the worktree at {other}; deploy would move it under that worktree's files. "
+                                  f"Remove that worktree (git worktree remove {other}) or choose another --branch")
+    assert git(small_repository, "rev-parse", "gh-pages") == before
+
+
+@pytest.mark.parametrize("branch", ["HEAD", "@", "-f", "a..b", "has space", "x.lock", "refs/heads/pages", "@{-1}", ""])
+def test_deploy_refuses_names_that_are_not_plain_branches(small_repository: Path, branch: str) -> None:
+    refs = git(small_repository, "for-each-ref", "--format=%(refname)")
+    with pytest.raises(DeployRefused, match=r"is not a branch name deploy can publish to .*; choose a plain name such as gh-pages"):
+        deploy(DeployOptions(root=small_repository, branch=branch, push=False))
+    assert git(small_repository, "for-each-ref", "--format=%(refname)") == refs  # no refs/heads/HEAD, nothing at all
+
+
+def test_deploy_refuses_a_remote_that_git_would_read_as_an_option(small_repository: Path) -> None:
+    with pytest.raises(DeployRefused, match="'--receive-pack=touch x' is not a remote name"):
+        deploy(DeployOptions(root=small_repository, remote="--receive-pack=touch x"))
+
+
 def test_deploy_outside_a_repository_is_refused(make_project) -> None:
     root = make_project({"content/p.md": "---\ntitle: P\n---\nHi.\n"})
     with pytest.raises(DeployRefused, match="is not inside a git repository"):

@@ -171,6 +171,19 @@ CASES = [
     Case("control character in front matter", {"content/about.md": "---\ntitle: About\nsummary: a\x07b\n---\n"}, [
         "content/about.md:3: front matter is not valid YAML: it contains the control character U+0007, which YAML does not allow; remove it",
     ]),
+    Case("NUL bytes in an article body", {"content/guide/index.md": "---\ntitle: A\ndate: 2026-01-01\n---\nText\nwith a \x00 NUL\x00\n"}, [
+        "content/guide/index.md:6: the text contains the control character NUL, which cannot appear in a web page; remove it",
+    ]),
+    Case("control characters in a page body", {"content/about.md": "---\ntitle: About\n---\n\x1b[31mred\nfine\tline\f\r\nend\x7f\n"}, [
+        "content/about.md:4: the text contains the control character U+001B, which cannot appear in a web page; remove it",
+        "content/about.md:6: the text contains the control character U+007F, which cannot appear in a web page; remove it",
+    ]),
+    Case("an article over the size limit", {"content/guide/index.md": "---\ntitle: A\ndate: 2026-01-01\n---\n" + "x" * 1_000_000}, [
+        "content/guide/index.md: the file is 1,000,034 bytes; a source file may have at most 1,000,000 bytes (1 MB), so split it into several articles or pages",
+    ]),
+    Case("more formulas than a page may hold", {"content/guide/index.md": "---\ntitle: A\ndate: 2026-01-01\n---\n" + "$x$\n" * 5001}, [
+        "content/guide/index.md:5005: this is formula 5,001 of the page, and a page may hold at most 5,000; split it into several articles",
+    ]),
     Case("alias that contains itself", {"content/about.md": "---\ntitle: About\nsummary: &loop [*loop]\n---\n"}, [
         "content/about.md:3: front matter refers to itself: an alias (*name) here stands for a value that contains it; remove the alias",
     ]),

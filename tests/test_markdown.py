@@ -206,8 +206,11 @@ def test_tables_footnotes_attr_lists_and_raw_html() -> None:
     html = render("| a | b |\n|---|---|\n| 1 | $x$ |\n\nText[^1].\n{: .lead }\n\n<div class=\"note\">raw *html*</div>\n\n[^1]: Note.")
     assert '<td><span class="katex">[x]</span></td>' in html
     assert '<p class="lead">Text<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>.</p>' in html
-    assert '<div class="note">raw *html*</div>' in html
+    assert "<!-- raw HTML omitted -->" in html and "class=\"note\"" not in html  # the default policy (see test_raw_html.py)
     assert '<div class="footnote">' in html
+    kept = render("<div class=\"note\">raw *html*</div>\n", raw_html="keep")
+    assert kept == '<div class="note">raw *html*</div>'
+
 
 
 def test_rendering_is_deterministic() -> None:
@@ -290,3 +293,8 @@ def test_error_in_multi_line_display_math_points_at_its_line(katex: KatexRendere
     assert [(p.line, p.message) for p in caught.value.problems] == [
         (25, "LaTeX error: Undefined control sequence: \\foo at position 33 in $$ \\begin{aligned} a &= 1 \\\\ b &= \\foo \\end{aligned} $$")
     ]
+
+
+def test_the_seed_articles_line_is_math_followed_by_a_hard_break() -> None:
+    html = render("We look for $w,b \\in \\mathbb{R} $\\\nthat fit.\n")
+    assert html == '<p>We look for <span class="katex">[w,b \\in \\mathbb{R} ]</span><br>\nthat fit.</p>'

@@ -121,3 +121,57 @@ def test_token_pattern_matches_every_token() -> None:
 def test_deterministic() -> None:
     text = "$a$ and $$b$$ and \\(c\\)"
     assert protect_math(text) == protect_math(text)
+
+
+# Every neighbour a closing "$" can have, after a tight formula ($x$) and after one with a space
+# before its closing dollar ($x $), as authors write both. The seed article's own line is
+# "... with $w,b \in \mathbb{R} $\" at the end of a line: a hard-break backslash follows.
+CLOSING_NEIGHBOURS = [
+    ("end of text", "", True),
+    ("space", " then", True),
+    ("newline", "\nthen", True),
+    ("hard break", "\\\nthen", True),
+    ("hard break, CRLF", "\\\r\nthen", True),
+    ("full stop", ".", True),
+    ("comma", ", then", True),
+    ("semicolon", "; then", True),
+    ("colon", ": then", True),
+    ("question mark", "?", True),
+    ("exclamation mark", "!", True),
+    ("closing parenthesis", ") then", True),
+    ("closing bracket", "] then", True),
+    ("closing quote", "' then", True),
+    ("closing double quote", "\" then", True),
+    ("hyphen", "-wise", True),
+    ("em dash", "— then", True),
+    ("emphasis star", "* then", True),
+    ("underscore", "_ then", True),
+    ("backtick", "` then", True),
+    ("HTML tag", "<br> then", True),
+    ("letter", "s then", True),
+    ("non-ASCII letter", "é then", True),
+    ("digit", "5 then", False),  # "$x$5" is not math: a closing "$" is never followed by a digit
+]
+
+
+@pytest.mark.parametrize("before", ["", " "], ids=["tight", "space before"])
+@pytest.mark.parametrize(("follower", "expected"), [(f, e) for _, f, e in CLOSING_NEIGHBOURS], ids=[n for n, _, _ in CLOSING_NEIGHBOURS])
+def test_every_neighbour_of_a_closing_dollar(before: str, follower: str, expected: bool) -> None:
+    text = f"with $w,b \\in \\mathbb{{R}}{before}${follower}"
+    assert formulas(text) == ([(f"w,b \\in \\mathbb{{R}}{before}", False)] if expected else [])
+
+
+def test_the_seed_articles_line_renders_as_math_and_keeps_its_hard_break() -> None:
+    text = "Weights and biases, with $w,b \\in \\mathbb{R} $\\\nare learned. Later $x$ and $y$.\n"
+    assert formulas(text) == [("w,b \\in \\mathbb{R} ", False), ("x", False), ("y", False)]
+    assert "\\\n" in protect_math(text).text  # the backslash is left for Markdown's hard break
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("it costs $5 and $x$ is math", [("x", False)]),
+    ("$a $b$", [("b", False)]),  # the second "$" opens a tight formula, so the first opens none
+    ("$a $. and $b$", [("a ", False), ("b", False)]),
+    ("$a $\\\n$b$", [("a ", False), ("b", False)]),
+])
+def test_a_spaced_closing_dollar_that_opens_a_formula_of_its_own_does_not_close(text: str, expected: list) -> None:
+    assert formulas(text) == expected

@@ -61,3 +61,9 @@ def test_help_without_a_topic_lists_them(capsys: pytest.CaptureFixture[str]) -> 
     assert main(["help"]) == 0
     out = capsys.readouterr().out
     assert all(f"  {name}\n" in out for name in TOPIC_NAMES) and "docs/reference.md" in out
+
+
+def test_the_command_line_knows_the_topics_without_importing_the_reference() -> None:
+    from site_builder.commands.cli import HELP_TOPICS
+
+    assert HELP_TOPICS == TOPIC_NAMES

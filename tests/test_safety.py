@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.commands.cli import main
+from site_builder.write.lock import project_lock
 from site_builder.write.output import MARKER, MARKER_TEXT, recover_interrupted
 
 from conftest import REPO, copy_example
@@ -141,6 +142,129 @@ def test_recovery_leaves_unmarked_folders_and_live_builds_alone(tmp_path: Path) 
     recover_interrupted(out)
 
     assert siblings(out) == sorted([unmarked.name, running.name])
+
+
+# --- builds killed with SIGKILL, as the out-of-memory killer does ----------------------
+
+# Runs the real CLI with each experiment worker announcing itself (a file named by its pid
+# in SITE_BUILDER_TEST_WORKERS) and then taking its time, so a test can kill the build
+# while its workers are busy.
+SLOW_WORKERS_CLI = """
+import os, sys, time
+from pathlib import Path
+from site_builder.experiments import runner
+make_figure = runner.make_figure
+def slow_make_figure(spec):
+    (Path(os.environ["SITE_BUILDER_TEST_WORKERS"]) / str(os.getpid())).touch()
+    time.sleep(60)
+    return make_figure(spec)
+runner.make_figure = slow_make_figure
+from site_builder.commands.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+TWO_FIGURES = {**GOOD, "content/guide/index.md": (
+    "---\ntitle: A guide\ndate: 2026-01-02\nfigures:\n"
+    "  a.png: {kind: activation, activation: relu}\n  b.png: {kind: activation, activation: tanh}\n"
+    "---\n![A](a.png)\n\n![B](b.png)\n"
+)}
+
+
+def wait_for(condition, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+
+
+def is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return not Path(f"/proc/{pid}/stat").is_file() or Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0] != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="looks for processes in /proc")
+def test_a_build_killed_with_sigkill_leaves_no_worker_and_the_next_build_runs(tmp_path: Path) -> None:
+    root, out, workers = new_project(tmp_path, TWO_FIGURES), tmp_path / "_site", tmp_path / "workers"
+    workers.mkdir()
+    env = {**os.environ, "SITE_BUILDER_TEST_WORKERS": str(workers)}
+    command = [sys.executable, "-c", SLOW_WORKERS_CLI, "build", "--root", str(root), "--out", str(out)]
+    build = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(lambda: len(list(workers.iterdir())) == 2, "the workers never started")
+    pids = [int(p.name) for p in workers.iterdir()]
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    try:
+        wait_for(lambda: not any(is_running(pid) for pid in pids), "the killed build's workers live on", timeout=30)
+    finally:
+        for pid in pids:  # without the fix they would run (and hold the lock) for another minute
+            if is_running(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert main(["build", "--root", str(root), "--out", str(out)]) == 0
+    assert (out / "guide" / "a.png").is_file() and (out / "guide" / "b.png").is_file()
+
+
+def test_a_process_forked_under_the_lock_does_not_keep_it_after_its_parent_is_killed(tmp_path: Path) -> None:
+    script = (
+        "import os, signal, sys, time\nfrom site_builder.write.lock import project_lock\n"
+        f"with project_lock({str(tmp_path)!r}):\n"
+        "    child = os.fork()\n"
+        "    if child == 0:\n        os.close(1); os.close(2)  # so the test's pipes close with the parent\n"
+        "        time.sleep(60)\n        os._exit(0)\n"
+        "    print(child, flush=True)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)  # killed while holding the lock: no unlock runs\n"
+    )
+    parent = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    child = int(parent.stdout)
+    try:
+        assert is_running(child)
+        with project_lock(tmp_path) as notices:
+            assert notices == ()
+    finally:
+        os.kill(child, signal.SIGKILL)
+
+
+def test_a_lock_held_by_processes_a_dead_build_left_is_taken_over_with_a_notice(tmp_path: Path, capsys) -> None:
+    root = new_project(tmp_path)
+    dead = dead_pid()
+    # Stands for an orphaned worker of an older builder: it holds the lock, the file names its dead build.
+    orphan = subprocess.Popen(
+        [sys.executable, "-c", f"import fcntl, sys, time\nf = open({str(root / '.site-builder.lock')!r}, 'w')\n"
+         f"fcntl.flock(f, fcntl.LOCK_EX)\nf.write('{dead}\\n'); f.flush()\nprint('holding', flush=True)\ntime.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert orphan.stdout.readline() == "holding\n"
+        assert main(["build", "--root", str(root), "--out", str(tmp_path / "_site")]) == 0
+        notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+        assert notes == [f"note: .site-builder.lock: the build that held the lock (pid {dead}) is gone, but processes it "
+                         "left behind still held the lock file; took the lock over"]
+        assert sorted(p.name for p in root.iterdir() if p.name.startswith(".site-builder.lock")) == [".site-builder.lock"]
+        # The new lock works: a build holding it still stops the next one.
+        write_files(root, {"content/about.md": "---\ntitle: About us\n---\nNew text.\n"})
+        holder = start_build(root, tmp_path / "_site", pause=60)
+        try:
+            wait_for_staging(tmp_path / "_site", holder)
+            assert main(["build", "--root", str(root), "--out", str(tmp_path / "_site")]) == 1
+            assert f"another build of this project is running (pid {holder.pid})" in capsys.readouterr().err
+        finally:
+            holder.kill()
+            holder.communicate()
+    finally:
+        orphan.kill()
+        orphan.communicate()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="looks for processes in /proc")
+def test_builds_killed_at_random_moments_never_break_the_next_build(tmp_path: Path) -> None:
+    """A few rounds of scripts/kill_loop.py (run it alone for the full 20)."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import kill_loop
+    finally:
+        sys.path.remove(str(REPO / "scripts"))
+    assert kill_loop.run(kills=3, seed=11, folder=tmp_path, log=lambda line: None) == []
 
 
 # --- concurrent builds -------------------------------------------------------------

@@ -52,8 +52,25 @@ def test_new_command_exit_codes_and_messages(make_project) -> None:
     ("   ", None, "the title is empty"),
     ("Ωμέγα", None, "cannot make a URL-safe folder name from 'Ωμέγα'; pass one with --slug"),
     ("Fine", "Not OK", "'Not OK' is not a URL-safe folder name"),
+    ("x" * 5000, None, "the title is 5000 characters long; keep it to 200 or fewer"),
+    ("Two\nlines", None, "the title contains a control character"),
+    ("Fine", "a" * 61, "the folder name is 61 characters long; keep it to 60 or fewer, e.g. '" + "a" * 60 + "'"),
 ])
 def test_new_rejects_unusable_names(tmp_path: Path, title: str, slug: str | None, message: str) -> None:
     with pytest.raises(ScaffoldRefused, match=message):
         new_article(tmp_path, title, slug)
     assert not (tmp_path / "content").exists()
+
+
+def test_a_long_title_gets_a_folder_name_cut_at_a_word(tmp_path: Path) -> None:
+    title = "Why the rectified linear unit trains deep networks faster than the sigmoid, and when it does not"
+    article = new_article(tmp_path, title)
+    assert article.slug == "why-the-rectified-linear-unit-trains-deep-networks-faster"
+    assert len(article.slug) <= 60 and article.path.is_file()
+
+
+def test_a_5000_character_title_is_refused_in_words(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "site_builder", "new", "--root", str(tmp_path), "t" * 5000],
+                            capture_output=True, text=True, cwd=REPO, check=False)
+    assert result.returncode == 1
+    assert result.stderr == "error: the title is 5000 characters long; keep it to 200 or fewer (a long one reads badly in tabs and links)\n"

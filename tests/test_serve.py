@@ -205,6 +205,16 @@ def test_paths_that_escape_the_site_are_refused(served: Served) -> None:
         assert status == 403 and body == b"Forbidden: the path leads outside the site.\n", path
 
 
+def test_every_request_gets_an_answer_and_no_traceback_reaches_the_terminal(served: Served, capfd: pytest.CaptureFixture[str]) -> None:
+    EventStream(served.origin).until(lambda state: state["ok"])
+    deep = "/repo/" + "a/" * 3000  # 6 KB: the handler used to die on the file system's "File name too long"
+    assert get(served.origin, deep)[0] == 414
+    assert get(served.origin, "/repo/" + "a" * 300)[0] == 404  # one name longer than any file system allows
+    assert get(served.origin, "/repo/" + "ab/" * 600)[0] == 404
+    assert get(served.origin, "/repo/index.html")[0] == 200  # and the server still serves
+    assert "Traceback" not in capfd.readouterr().err
+
+
 def test_resolving_requests(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "dir").mkdir(parents=True)
@@ -217,6 +227,8 @@ def test_resolving_requests(tmp_path: Path) -> None:
     assert resolve_request(site, "/", "/leak").status == 403
     assert resolve_request(site, "/r/", "/dir/").status == 404
     assert resolve_request(site, "/r/", "/r/dir/").status == 200
+    assert resolve_request(site, "/", "/" + "a" * 300).status == 404
+    assert resolve_request(site, "/", "/a" * 1025).status == 414
 
 
 def test_reload_script_goes_before_the_end_of_the_body() -> None:

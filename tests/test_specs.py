@@ -262,12 +262,32 @@ def test_unknown_activation_lists_the_known_ones():
 
 
 def test_frames_cannot_outnumber_the_states_of_a_run():
-    issue = only_issue("fit.gif", training(steps=10))
+    issue = only_issue("fit.gif", training(steps=10, frames=100))
     assert issue == SpecIssue(
         "frames",
         "frames (100) must be at most steps + 1 (11), since a run of 10 steps has only 11 states "
         "to record; lower frames or raise steps",
     )
+
+
+@pytest.mark.parametrize("kind", ["training", "neurons"])
+@pytest.mark.parametrize("name", ["fit.png", "fit.gif"])
+def test_a_parameter_the_author_did_not_set_never_fails(kind: str, name: str):
+    """A short run with frames left out: the default frame count fits the run, and a still has no frames at all."""
+    declaration = {**training(steps=10), "kind": kind, **({"hidden": [3]} if kind == "neurons" else {})}
+    spec, issues = parse_figure(name, declaration)
+    assert issues == ()
+    run = spec.training if kind == "neurons" else spec
+    assert run.frames == 11
+
+
+def test_frames_declared_for_a_still_is_not_checked_against_steps():
+    assert parse_figure("fit.png", training(steps=10, frames=100))[1] == ()
+
+
+def test_the_default_frames_is_unchanged_for_runs_long_enough():
+    spec, _ = parse_figure("fit.gif", training(steps=99))
+    assert spec.frames == 100
 
 
 def test_disallowed_target_reports_the_evaluator_message_and_column():

@@ -16,7 +16,7 @@ from site_builder.build import build, output_dir
 from site_builder.write.lock import project_lock
 from site_builder.options import BuildOptions
 from site_builder.write.output import remove_output
-from site_builder.problems import BuildFailed, Problem
+from site_builder.problems import BuildFailed, Problem, environment_problem
 from site_builder.progress import for_stream
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INTERNAL = 0, 1, 3
@@ -37,6 +37,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (site-builder help | head): not an error worth a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit cannot fail again
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BuildFailed as failure:  # a command that reads the project (theme eject, say) found problems
+        _print_problems(failure)
+        return EXIT_PROBLEMS
+    except OSError as error:  # any command: a full disk, a read-only folder, a path that is a file
+        print(f"error: {environment_problem(error)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except Exception as error:  # noqa: BLE001 - the CLI is the one place that turns any failure into a message
+        if getattr(args, "debug", False):
+            raise
+        return _internal_error(error, debug_hint=hasattr(args, "debug"))
+
+
+def _internal_error(error: BaseException, *, debug_hint: bool) -> int:
+    print(f"internal error: {type(error).__name__}: {error}", file=sys.stderr)
+    rerun = "rerun with --debug for the traceback and " if debug_hint else ""
+    print(f"this is a bug in site_builder, not in your content; {rerun}report it", file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -82,6 +102,9 @@ def _add_root_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, default=Path("."), help="project folder holding site.toml and content/ (default: .)")
 
 
+# reference.TOPIC_NAMES, spelled out: importing the reference loads the figure schemas and numpy,
+# which a build with nothing to do must not pay for (tests/test_reference.py holds the two together).
+HELP_TOPICS = ("config", "front-matter", "figures", "playground")
 BASE_URL_HELP = "absolute URL the site is published at, overriding base_url in site.toml (e.g. from actions/configure-pages)"
 
 
@@ -264,12 +287,14 @@ def _build_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("interrupted; the previous output was left as it was", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as error:  # outside the build proper (the Dask client, say): still the environment
+        print(f"error: {environment_problem(error)}", file=sys.stderr)
+        print("build failed: 1 problem; the previous output was left as it was", file=sys.stderr)
+        return EXIT_PROBLEMS
     except Exception as error:  # noqa: BLE001 - the CLI is the one place that turns any failure into a message
         if args.debug:
             raise
-        print(f"internal error: {type(error).__name__}: {error}", file=sys.stderr)
-        print("this is a bug in site_builder, not in your content; rerun with --debug for the traceback and report it", file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal_error(error, debug_hint=True)
     for notice in report.notices:
         print(f"note: {notice}", file=sys.stderr)
     print(report.summary())
@@ -282,12 +307,14 @@ def _build_command(args: argparse.Namespace) -> int:
 def _clean_command(args: argparse.Namespace) -> int:
     out = output_dir(BuildOptions(root=args.root, out=args.out))
     try:
-        with project_lock(args.root.resolve()):
+        with project_lock(args.root.resolve()) as notices:
             deleted = remove_output(out, args.root)
     except BuildFailed as failure:
         _print_problems(failure)
         print("clean failed; nothing was deleted", file=sys.stderr)
         return EXIT_PROBLEMS
+    for notice in notices:
+        print(f"note: {notice}", file=sys.stderr)
     print(f"deleted {out}" if deleted else f"nothing to clean: {out} does not exist")
     return EXIT_OK
 

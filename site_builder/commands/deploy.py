@@ -77,9 +77,14 @@ def deploy(options: DeployOptions) -> DeployResult:
     """
     git = Git(options.root.resolve())
     git.require_repository()
+    _check_names(git, options)
     ref = f"refs/heads/{options.branch}"
     if git.output("symbolic-ref", "-q", "HEAD", check=False) == ref:
         raise DeployRefused(f"the {options.branch} branch is checked out here; switch to your source branch before deploying")
+    elsewhere = git.worktree_with(ref)
+    if elsewhere is not None:
+        raise DeployRefused(f"the {options.branch} branch is checked out in the worktree at {elsewhere}; deploy would move it under that "
+                            f"worktree's files. Remove that worktree (git worktree remove {elsewhere}) or choose another --branch")
     dirty = git.changed_sources()
     if dirty and not options.allow_dirty:
         listed = "\n".join(f"  {line}" for line in dirty)
@@ -104,6 +109,18 @@ def deploy(options: DeployOptions) -> DeployResult:
     if options.push:
         git.push(options.remote, ref)
     return DeployResult(commit, changed, len(files), options.push, notes)
+
+
+def _check_names(git: Git, options: DeployOptions) -> None:
+    """Refuse a branch or remote name git would take for something else (an option, HEAD, a full ref)."""
+    branch = options.branch
+    checked = git.run("check-ref-format", "--branch", branch, check=False) if not branch.startswith("-") else None
+    valid = checked is not None and checked.returncode == 0 and checked.stdout.decode("utf-8", "replace").strip() == branch
+    if not valid or branch in ("HEAD", "@") or branch.startswith("refs/"):
+        raise DeployRefused(f"'{branch}' is not a branch name deploy can publish to (git check-ref-format --branch refuses it, or git would read it as "
+                            "HEAD or a full ref); choose a plain name such as gh-pages")
+    if not options.remote or options.remote.startswith("-") or any(character.isspace() for character in options.remote):
+        raise DeployRefused(f"'{options.remote}' is not a remote name; pass the name of one from git remote, such as origin")
 
 
 def _refuse_example_identity(config: SiteConfig, base_url: str | None) -> None:
@@ -187,6 +204,16 @@ class Git:
     def require_repository(self) -> None:
         if self.run("rev-parse", "--is-inside-work-tree", check=False).returncode != 0:
             raise DeployRefused(f"{self.project} is not inside a git repository; deploy publishes to a branch of the project's repository")
+
+    def worktree_with(self, ref: str) -> str | None:
+        """The folder of a worktree of this repository that has ``ref`` checked out, if any."""
+        folder = None
+        for line in self.output("worktree", "list", "--porcelain", check=False).splitlines():
+            if line.startswith("worktree "):
+                folder = line.removeprefix("worktree ")
+            elif line == f"branch {ref}":
+                return folder
+        return None
 
     def changed_sources(self) -> list[str]:
         """``git status --porcelain`` lines for uncommitted changes (untracked files too) to the site's sources."""

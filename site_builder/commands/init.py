@@ -83,7 +83,14 @@ def starter_files(title: str) -> dict[str, str]:
         "date": today().isoformat(),
         **workflow_values(f'python -m pip install "site-builder=={__version__}"'),
     }
-    return {target: fill((STARTER / source).read_text(encoding="utf-8"), values) for target, source in STARTER_FILES.items()}
+    files = {}
+    for target, source in STARTER_FILES.items():
+        try:
+            files[target] = fill((STARTER / source).read_text(encoding="utf-8"), values)
+        except (OSError, UnicodeDecodeError):
+            raise InitRefused(f"the builder's starter file {STARTER / source} is missing or damaged; reinstall the builder "
+                              "(python -m pip install --force-reinstall site-builder, or pip install -e . in a checkout)") from None
+    return files
 
 
 def workflow_values(install: str, *, dependency_file: str = ".github/workflows/pages.yml",

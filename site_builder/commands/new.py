@@ -36,6 +36,18 @@ Remove `draft: true` when the article is ready to publish.
 """
 
 
+MAX_TITLE = 200  # characters; as init's
+MAX_SLUG = 60  # characters of a folder name made from a title (or given with --slug): a URL people read
+
+
+def _shortened(slug: str) -> str:
+    """``slug`` cut to MAX_SLUG characters, at a hyphen when there is one."""
+    if len(slug) <= MAX_SLUG:
+        return slug
+    cut = slug[:MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG + 1] else slug[:MAX_SLUG]
+    return cut[:MAX_SLUG].strip("-")
+
+
 class ScaffoldRefused(Exception):
     """The article cannot be created; the message says why and what to do."""
 
@@ -51,11 +63,17 @@ def new_article(root: Path, title: str, slug: str | None = None) -> NewArticle:
     title = title.strip()
     if not title:
         raise ScaffoldRefused("the title is empty; write it in quotes, e.g. new \"How sigmoids saturate\"")
-    slug = slug or slugify(title)
+    if len(title) > MAX_TITLE:
+        raise ScaffoldRefused(f"the title is {len(title)} characters long; keep it to {MAX_TITLE} or fewer (a long one reads badly in tabs and links)")
+    if any(ord(character) < 32 or ord(character) == 127 for character in title):
+        raise ScaffoldRefused("the title contains a control character (a newline or a tab, say); write it on one line")
+    slug = slug or _shortened(slugify(title))
     if not slug:
         raise ScaffoldRefused(f"cannot make a URL-safe folder name from '{title}'; pass one with --slug")
     if slugify(slug) != slug:
-        raise ScaffoldRefused(f"'{slug}' is not a URL-safe folder name; use lower-case letters, digits and '-', e.g. '{slugify(slug) or 'my-article'}'")
+        raise ScaffoldRefused(f"'{slug}' is not a URL-safe folder name; use lower-case letters, digits and '-', e.g. '{_shortened(slugify(slug)) or 'my-article'}'")
+    if len(slug) > MAX_SLUG:
+        raise ScaffoldRefused(f"the folder name is {len(slug)} characters long; keep it to {MAX_SLUG} or fewer, e.g. '{_shortened(slug)}'")
     folder = root / CONTENT_DIR / slug
     if folder.exists():
         raise ScaffoldRefused(f"{CONTENT_DIR}/{slug}/ already exists; nothing was written. Choose another title or pass --slug")

@@ -36,6 +36,9 @@ def problem_data(path: str, line: int | None, message: str) -> dict[str, object]
 
 
 def main() -> None:
+    from site_builder.parent_watch import exit_with_parent
+
+    exit_with_parent(os.getppid())  # a server killed outright must not leave a build running on its own
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's; it closes our stdin to stop us
     # Anything the build or its child processes print goes to stderr; stdout carries only the answers.
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")

@@ -52,6 +52,7 @@ WATCHED = ("content", "templates", "static", "site.toml", "experiments", "site_b
 POLL_SECONDS = 0.1
 SETTLE_SECONDS = 0.2  # a burst of saves (an editor writing several files) makes one rebuild
 HEARTBEAT_SECONDS = 15.0
+MAX_URL_PATH = 2048  # characters of a request path; longer ones get 414 (browsers and CDNs stop near here too)
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,7 @@ class Builder:
 
 @dataclass(frozen=True)
 class Resolved:
-    status: int  # 200, 301, 403 or 404
+    status: int  # 200, 301, 403, 404 or 414
     file: Path | None = None
     location: str = ""
 
@@ -265,6 +266,8 @@ def resolve_request(site: Path, base_path: str, url_path: str) -> Resolved:
     Nothing outside ``base_path`` exists; ``dir/`` serves ``dir/index.html`` and
     ``dir`` redirects to ``dir/``. ``url_path`` is still percent-encoded.
     """
+    if len(url_path) > MAX_URL_PATH:
+        return Resolved(HTTPStatus.REQUEST_URI_TOO_LONG)
     path = unquote(url_path)
     if "\0" in path or "\\" in path:
         return Resolved(HTTPStatus.FORBIDDEN)
@@ -275,15 +278,18 @@ def resolve_request(site: Path, base_path: str, url_path: str) -> Resolved:
     relative = path[len(base_path):]
     if ".." in relative.split("/"):
         return Resolved(HTTPStatus.FORBIDDEN)
-    top = site.resolve()
-    target = (top / relative).resolve()
-    if target != top and top not in target.parents:  # a symbolic link leading out of the site
-        return Resolved(HTTPStatus.FORBIDDEN)
-    if target.is_dir():
-        if relative and not relative.endswith("/"):
-            return Resolved(HTTPStatus.MOVED_PERMANENTLY, location=url_path + "/")
-        target = target / "index.html"
-    return Resolved(HTTPStatus.OK, target) if target.is_file() else Resolved(HTTPStatus.NOT_FOUND)
+    try:
+        top = site.resolve()
+        target = (top / relative).resolve()
+        if target != top and top not in target.parents:  # a symbolic link leading out of the site
+            return Resolved(HTTPStatus.FORBIDDEN)
+        if target.is_dir():
+            if relative and not relative.endswith("/"):
+                return Resolved(HTTPStatus.MOVED_PERMANENTLY, location=url_path + "/")
+            target = target / "index.html"
+        return Resolved(HTTPStatus.OK, target) if target.is_file() else Resolved(HTTPStatus.NOT_FOUND)
+    except OSError:  # a name too long for the file system, a loop of links: no such page
+        return Resolved(HTTPStatus.NOT_FOUND)
 
 
 RELOAD_SCRIPT = """\
@@ -382,6 +388,18 @@ class _PreviewHandler(BaseHTTPRequestHandler):
         pass
 
     def _respond(self, head: bool) -> None:
+        try:
+            self._answer(head)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser went away
+        except Exception as error:  # noqa: BLE001 - every request gets an answer, and the terminal no traceback
+            _print_log(f"preview server: internal error answering {self.path[:200]!r}: {type(error).__name__}: {error}", True)
+            try:
+                self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", b"Internal error in the preview server.\n", head)
+            except OSError:
+                pass
+
+    def _answer(self, head: bool) -> None:
         path = urlsplit(self.path).path
         if path == EVENTS_PATH:
             self._events()
@@ -392,7 +410,9 @@ class _PreviewHandler(BaseHTTPRequestHandler):
 
     def _site_file(self, path: str, head: bool) -> None:
         resolved = resolve_request(self.server.site, self.server.base_path, path)
-        if resolved.status == HTTPStatus.FORBIDDEN:
+        if resolved.status == HTTPStatus.REQUEST_URI_TOO_LONG:
+            self._send(HTTPStatus.REQUEST_URI_TOO_LONG, "text/plain; charset=utf-8", b"The address is too long.\n", head)
+        elif resolved.status == HTTPStatus.FORBIDDEN:
             self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", b"Forbidden: the path leads outside the site.\n", head)
         elif resolved.status == HTTPStatus.MOVED_PERMANENTLY:
             self._send(HTTPStatus.MOVED_PERMANENTLY, "text/plain; charset=utf-8", b"Moved.\n", head, {"Location": resolved.location})

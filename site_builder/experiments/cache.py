@@ -7,7 +7,9 @@ module it imports) and the bytes of the files it declares. The
 cache key is a hash of all of them, so a hit is always safe to serve. Each entry
 is a folder holding the figure's files and a manifest with their SHA-256, written
 to a temporary name and renamed into place: a damaged or half-written entry fails
-verification and is rebuilt, never served.
+verification and is rebuilt, never served. The manifest is sealed with the cache
+key (:mod:`site_builder.cache_seal`), so figures planted by anyone without the key
+fail verification too.
 
 The cache also remembers which inputs made the figure at each output path last
 time, so a build can *explain* why a figure ran (``--explain``).
@@ -32,7 +34,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from site_builder.atomic_file import replace_file
+from site_builder.atomic_file import replace_file, write_bytes
+from site_builder.cache_seal import read_sealed, seal
 
 if TYPE_CHECKING:
     from site_builder.experiments.custom.sources import CustomSources
@@ -44,6 +47,7 @@ EXPERIMENTS_DIR = Path(__file__).resolve().parent
 SCHEDULING = ("cache.py", "runner.py", "distributed.py")
 FIGURE_LIBRARIES = ("numpy", "matplotlib", "imageio", "pillow", "site-builder")
 MANIFEST = "manifest.json"
+SEAL_KIND = "figures"
 INPUTS_FILE = "inputs.json"
 
 Inputs = dict[str, object]
@@ -136,10 +140,15 @@ class FigureCache:
     def load(self, key: str) -> dict[str, bytes] | None:
         """The files stored under ``key``, or ``None`` if absent or failing verification."""
         entry = self.folder / key
+        sealed = read_sealed(entry / MANIFEST, SEAL_KIND, name=key)  # the manifest vouches for the files' hashes
+        if sealed is None:
+            return None
         try:
-            manifest = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
-            files = {name: (entry / name).read_bytes() for name in manifest["files"]}
+            manifest = json.loads(sealed.decode("utf-8"))
+            files = {name: (entry / name).read_bytes() for name in manifest["files"] if _plain_name(name)}
         except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if set(files) != set(manifest["files"]):
             return None
         if any(_sha256(data) != manifest["files"][name] for name, data in files.items()):
             return None
@@ -151,12 +160,15 @@ class FigureCache:
         staging = self.folder / f".{key}.{os.getpid()}.tmp"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        for name, data in files.items():
-            (staging / name).write_bytes(data)
-        manifest = {"files": {name: _sha256(data) for name, data in files.items()}}
-        (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
-        shutil.rmtree(entry, ignore_errors=True)  # a damaged entry, or a race with another build
-        os.replace(staging, entry)
+        try:
+            for name, data in files.items():
+                write_bytes(staging / name, data)
+            manifest = {"files": {name: _sha256(data) for name, data in files.items()}}
+            write_bytes(staging / MANIFEST, seal(SEAL_KIND, key, json.dumps(manifest, sort_keys=True).encode("utf-8")))
+            shutil.rmtree(entry, ignore_errors=True)  # a damaged entry, or a race with another build
+            os.replace(staging, entry)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # a failed store leaves nothing half-written
 
     def previous_inputs(self) -> dict[str, Inputs]:
         try:
@@ -168,6 +180,11 @@ class FigureCache:
         """Record what made each figure, for the next build's explanations."""
         merged = self.previous_inputs() | dict(inputs_by_output)
         replace_file(self.folder / INPUTS_FILE, json.dumps(merged, sort_keys=True, indent=1).encode("utf-8"))
+
+
+def _plain_name(name: object) -> bool:
+    """A manifest names files inside its entry only."""
+    return isinstance(name, str) and bool(name) and "/" not in name and "\\" not in name and name not in (".", "..")
 
 
 def _sha256(data: bytes) -> str:

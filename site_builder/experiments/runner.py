@@ -20,6 +20,7 @@ from site_builder.experiments.cache import FigureCache, Inputs, cache_key, expla
 from site_builder.experiments.custom.run import AuthorProblem, CustomFigureFailed, CustomJob, make_custom_figure
 from site_builder.experiments.custom.sources import CustomSources, SourceProblem, gather_sources
 from site_builder.experiments.specs import FigureSpec, PythonSpec
+from site_builder.parent_watch import exit_with_parent
 from site_builder.experiments.training import TrainingDiverged
 from site_builder.problems import BuildFailed, Problem
 
@@ -126,7 +127,8 @@ def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: F
         # loaded (and shares its pages) instead of importing it again.
         from site_builder.experiments import produce  # noqa: F401
 
-        with ProcessPoolExecutor(max_workers=default_workers(len(misses))) as pool:
+        # Workers end with the build, even one killed with SIGKILL (see parent_watch.py).
+        with ProcessPoolExecutor(max_workers=default_workers(len(misses)), initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
             return _run_misses(misses, inputs, cache, pool, on_done, project)
     misses = sorted(misses, key=_expected_cost, reverse=True)  # longest first: the pool finishes together
     futures: list[tuple[FigureJob, Future]] = [(job, _submit(executor, job, project)) for job in misses]

@@ -217,7 +217,8 @@ def parse_figure(name: str, declaration: object) -> tuple[FigureSpec | None, tup
     values, field_issues = _convert_fields(kind, declaration)
     issues += field_issues
     if kind in TRAINED_KINDS:
-        issues += _training_cross_checks(values, declaration)
+        issues += _training_cross_checks(values, declaration, animated=isinstance(name, str) and name.endswith(".gif"))
+        _fit_default_frames(values, declaration)
     if kind == "neurons":
         issues += _one_hidden_layer_issues(values, declaration)
     if issues:
@@ -284,16 +285,19 @@ def _bound_to(declaration: Mapping, parameters: tuple[Parameter, ...]) -> tuple[
     return tuple(dataclasses.replace(p, check=_BatchSize(samples)) if p.name == "batch_size" else p for p in parameters)
 
 
-def _training_cross_checks(values: Mapping[str, object], declaration: Mapping) -> list[SpecIssue]:
+def _training_cross_checks(values: Mapping[str, object], declaration: Mapping, *, animated: bool) -> list[SpecIssue]:
     """Checks that need several fields: frames against steps, the target on the interval.
 
     A field that was declared but invalid is already reported, so checks
-    that depend on it are skipped rather than run against a default.
+    that depend on it are skipped rather than run against a default. Only what
+    the author wrote can fail: ``frames`` is checked when it is declared for an
+    animation (a still has no frames; an undeclared one fits the run, see
+    :func:`_fit_default_frames`).
     """
     field = _effective_values(values, declaration)
     issues = []
     steps, frames = field["steps"], field["frames"]
-    if isinstance(steps, int) and isinstance(frames, int) and frames > steps + 1:
+    if animated and "frames" in declaration and isinstance(steps, int) and isinstance(frames, int) and frames > steps + 1:
         message = (
             f"frames ({frames}) must be at most steps + 1 ({steps + 1}), since a run of "
             f"{steps} steps has only {steps + 1} states to record; lower frames or raise steps"
@@ -303,6 +307,15 @@ def _training_cross_checks(values: Mapping[str, object], declaration: Mapping) -
         issue = _target_issue(field["target"], field["interval"], field["samples"])
         issues += [] if issue is None else [issue]
     return issues
+
+
+def _fit_default_frames(values: dict[str, object], declaration: Mapping) -> None:
+    """An undeclared ``frames`` is the default, but never more than the run has states (``steps + 1``)."""
+    steps = values.get("steps", TrainingSpec.steps)
+    if "frames" not in declaration and isinstance(steps, int):
+        fitted = min(TrainingSpec.frames, steps + 1)
+        if fitted != TrainingSpec.frames:
+            values["frames"] = fitted
 
 
 def _one_hidden_layer_issues(values: Mapping[str, object], declaration: Mapping) -> list[SpecIssue]:
@@ -511,7 +524,7 @@ PARAMETERS: dict[str, tuple[Parameter, ...]] = {
         Parameter("lr", Number(0.0, MAX_LR, lo_open=True), "learning rate", TrainingSpec.lr),
         Parameter("batch_size", _BatchSize(), "points per update; null is full-batch gradient descent", TrainingSpec.batch_size),
         Parameter("seed", WholeNumber(0, None), "seeds the initial weights and the batches: the same seed gives the same figure", TrainingSpec.seed),
-        Parameter("frames", WholeNumber(MIN_FRAMES, MAX_FRAMES), "snapshots an animation records, evenly spaced over training (animations only)", TrainingSpec.frames),
+        Parameter("frames", WholeNumber(MIN_FRAMES, MAX_FRAMES), "snapshots an animation records, evenly spaced over training (animations only; at most steps + 1, and left out it is 100 or steps + 1 for a shorter run)", TrainingSpec.frames),
         Parameter("fps", WholeNumber(MIN_FPS, MAX_FPS), "frames per second of an animation (animations only)", TrainingSpec.fps),
     ),
 }

@@ -18,6 +18,7 @@ from site_builder.problems import BuildFailed, Problem
 from site_builder.load.sourcefiles import read_utf8
 
 CONFIG_FILE = "site.toml"
+RAW_HTML_POLICIES = ("omit", "keep")  # as render/markup/raw_html.py knows them (a test holds the two together)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,12 @@ class SiteConfig:
     cname: str = ""
     """Custom domain the site is served at on GitHub Pages, e.g. ``docs.example.com``.
     ``deploy`` writes it to the ``CNAME`` file of the published branch; empty means none."""
+    raw_html: str = "omit"
+    """What becomes of HTML written in the Markdown of articles and pages: ``omit`` (the default,
+    as Hugo does) replaces each tag or block with ``<!-- raw HTML omitted -->``, drops ``on...=``
+    handlers and ``style`` from ``{...}`` attributes and empties ``javascript:`` and ``data:`` links,
+    so no text can run a script in readers' browsers; ``keep`` publishes it as written, for a site
+    whose every author is trusted."""
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(SiteConfig)}
@@ -112,6 +119,8 @@ def _check_value(key: str, value: str) -> str | None:
         return f"'language' must be a language tag such as 'en' or 'en-GB', not '{value}'"
     if key == "cname" and value and not _DOMAIN.match(value):
         return f"'cname' must be a domain name such as docs.example.com, without https:// or a path, not '{value}'"
+    if key == "raw_html" and value not in RAW_HTML_POLICIES:
+        return f"'raw_html' must be 'omit' (drop HTML written in Markdown) or 'keep' (publish it as written), not '{value}'"
     if key == "output_dir":
         if not value or Path(value).is_absolute() or ".." in Path(value).parts:
             return f"'output_dir' must be a folder inside the project, such as '_site', not '{value}'"

@@ -22,7 +22,7 @@ from site_builder.experiments.specs import FigureSpec, PythonSpec, SpecIssue, fr
 from site_builder.load.frontmatter import Document, parse_document
 from site_builder.load.playground import PlaygroundSettings, parse_playground
 from site_builder.problems import BuildFailed, Problem
-from site_builder.load.sourcefiles import read_utf8
+from site_builder.load.sourcefiles import control_character_problems, read_utf8
 
 CONTENT_DIR = "content"
 ARTICLE_FILE = "index.md"
@@ -111,6 +111,7 @@ def _load_article(folder: Path, relative: str) -> Article:
         raise BuildFailed([Problem(relative, None, f"folder has no {ARTICLE_FILE}; an article is {relative}/{ARTICLE_FILE} (shared files belong in static/)")])
     document = parse_document(read_utf8(index, f"{relative}/{ARTICLE_FILE}"), f"{relative}/{ARTICLE_FILE}")
     fields = _FieldReader(document, ARTICLE_KEYS)
+    fields.problems += control_character_problems(document.body, document.path, document.body_line)
     _check_name(folder.name, "article folder", relative, fields.problems)
     figures = _read_figures(document, fields.problems, folder)
     entries = sorted(p for p in folder.rglob("*") if not p.name.startswith("."))
@@ -136,6 +137,7 @@ def _load_article(folder: Path, relative: str) -> Article:
 def _load_page(file: Path, relative: str) -> Page:
     document = parse_document(read_utf8(file, relative), relative)
     fields = _FieldReader(document, PAGE_KEYS)
+    fields.problems += control_character_problems(document.body, document.path, document.body_line)
     _check_name(file.stem, "page file name", relative, fields.problems)
     page = Page(
         name=file.stem,

@@ -27,6 +27,7 @@ from site_builder.problems import BuildFailed, Problem
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # site_builder/
 THEME_FOLDERS = ("templates", "static")
+REINSTALL = "reinstall the builder (python -m pip install --force-reinstall site-builder, or pip install -e . in a checkout)"
 TEMPLATES_DIR, STATIC_DIR = THEME_FOLDERS
 
 
@@ -63,9 +64,21 @@ class Theme:
         return Path(path).as_posix()
 
 
+# The templates every build renders: a theme without one of them cannot make a site.
+PAGE_TEMPLATES = ("base.html", "index.html", "article.html", "page.html", "tag.html", "404.html")
+
+
 def load_theme(root: Path) -> Theme:
-    """The theme of the project at ``root``; :class:`BuildFailed` if the builder's default theme is missing."""
-    return Theme(root.resolve(), default_theme_dir())
+    """The theme of the project at ``root``; :class:`BuildFailed` if the builder's default theme is missing
+    or lacks a template that the project does not supply either (a damaged install)."""
+    theme = Theme(root.resolve(), default_theme_dir())
+    missing = [name for name in PAGE_TEMPLATES if not any((folder / name).is_file() for folder in theme.template_folders())]
+    if missing:
+        raise BuildFailed([
+            Problem(str(theme.default / TEMPLATES_DIR / name), None, f"the builder's default theme is incomplete: this template is missing; {REINSTALL}")
+            for name in missing
+        ])
+    return theme
 
 
 def default_theme_dir() -> Path:
@@ -75,7 +88,7 @@ def default_theme_dir() -> Path:
             return candidate
     message = (
         f"the builder's default theme is missing (looked in {PACKAGE_DIR / 'theme'} and {PACKAGE_DIR.parent}); "
-        "reinstall the builder (python -m pip install --force-reinstall site-builder, or pip install -e . in a checkout)"
+        f"{REINSTALL}"
     )
     raise BuildFailed([Problem("site_builder", None, message)])
 

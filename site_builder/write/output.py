@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+from site_builder.atomic_file import write_bytes
 from site_builder.problems import BuildFailed, Problem
 
 MARKER = ".site-builder"
@@ -31,6 +32,9 @@ def check_output_dir(out_dir: Path, root: Path) -> list[Problem]:
         return [Problem(shown, None, "the output folder is inside a source folder of the project; choose another, such as _site")]
     if out.exists() and not out.is_dir():
         return [Problem(shown, None, "the output path exists and is not a folder; remove it or choose another --out")]
+    blocking = next((parent for parent in out.parents if parent.exists() and not parent.is_dir()), None)
+    if blocking is not None:
+        return [Problem(shown, None, f"{blocking} is a file, so the output folder cannot be made inside it; choose another --out")]
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         return [Problem(shown, None, f"refusing to replace a folder that site_builder did not create (no {MARKER} marker); empty it or choose another --out")]
     return []
@@ -157,13 +161,13 @@ def _still_running(pid: int) -> bool:
 
 def _write_tree(folder: Path, files: Mapping[str, bytes]) -> None:
     folder.mkdir()
-    (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    write_bytes(folder / MARKER, MARKER_TEXT.encode("utf-8"))
     for relative, data in sorted(files.items()):
         path = folder / relative
         if path.resolve().parent != folder.resolve() and folder.resolve() not in path.resolve().parents:
             raise ValueError(f"output path escapes the output folder: {relative}")
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        write_bytes(path, data)
 
 
 def _remove_ours(folder: Path) -> None:

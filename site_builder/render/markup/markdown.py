@@ -32,7 +32,8 @@ from markdown.inlinepatterns import SubstituteTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from site_builder.render.markup.katex import KatexError, MathRenderer
-from site_builder.render.markup.math import MathSpan, protect_math, token_pattern
+from site_builder.render.markup.raw_html import OmitRawHtml, strip_unsafe_attributes
+from site_builder.render.markup.math import MAX_FORMULAS, MathSpan, protect_math, token_pattern
 from site_builder.problems import BuildFailed, Problem
 
 CSS_CLASSES: dict[str, str] = {
@@ -109,6 +110,7 @@ def render_markdown(
     rewrite_url: Callable[[str], str] | None = None,
     image_size: Callable[[str], tuple[int, int] | None] | None = None,
     poster: Callable[[str], Still | None] | None = None,
+    raw_html: str = "omit",
 ) -> RenderedMarkdown:
     """Render an article body to HTML; raise :class:`BuildFailed` with every LaTeX error.
 
@@ -120,10 +122,15 @@ def render_markdown(
     and returns the :class:`Still` to show instead of it (to readers who prefer
     reduced motion, say), or ``None``; the image then goes into a
     ``<picture>`` with that still as a source for the still's media query.
+    ``raw_html`` is the site's policy for HTML in the source, ``"omit"`` or
+    ``"keep"`` (see :mod:`site_builder.render.markup.raw_html`).
     """
     protected = protect_math(text)
+    if len(protected.spans) > MAX_FORMULAS:
+        line = first_line + protected.spans[MAX_FORMULAS].line - 1
+        raise BuildFailed([Problem(path, line, f"this is formula {MAX_FORMULAS + 1:,} of the page, and a page may hold at most {MAX_FORMULAS:,}; split it into several articles")])
     formulas = _render_formulas(protected.spans, math, path, first_line)
-    tree = _ArticleTree(formulas, rewrite_url, image_size, poster)
+    tree = _ArticleTree(formulas, rewrite_url, image_size, poster, keep_raw_html=raw_html == "keep")
     md = _make_markdown(tree, formulas)
     body = md.convert(protected.text)
     return RenderedMarkdown(
@@ -190,7 +197,7 @@ def _math_slug(span: MathSpan) -> str:
 def _replace_tokens(text: str, formulas: dict[str, _RenderedMath], field: str) -> str:
     if not formulas:
         return text
-    pattern = token_pattern(tuple(f.span for f in formulas.values()))
+    pattern = token_pattern((next(iter(formulas.values())).span,))  # every token shares one prefix
     assert pattern is not None
     return pattern.sub(lambda m: getattr(formulas[m.group()], field) if m.group() in formulas else m.group(), text)
 
@@ -235,7 +242,8 @@ def _make_markdown(tree: _ArticleTree, formulas: dict[str, _RenderedMath]) -> ma
 
     return markdown.Markdown(
         output_format="html",
-        extensions=["tables", "fenced_code", "codehilite", "footnotes", "toc", "attr_list", _ArticleExtension(tree)],
+        extensions=["tables", "fenced_code", "codehilite", "footnotes", "toc", "attr_list", _ArticleExtension(tree),
+                    *([] if tree.keep_raw_html else [OmitRawHtml()])],
         extension_configs={
             "codehilite": {"css_class": "codehilite", "guess_lang": False, "use_pygments": True},
             "toc": {"permalink": PERMALINK_TEXT, "permalink_class": "headerlink", "marker": "", "slugify": heading_slug},
@@ -274,7 +282,10 @@ class _ArticleTree:
         rewrite_url: Callable[[str], str] | None,
         image_size: Callable[[str], tuple[int, int] | None] | None,
         poster: Callable[[str], Still | None] | None = None,
+        *,
+        keep_raw_html: bool = False,
     ) -> None:
+        self.keep_raw_html = keep_raw_html
         self._formulas = formulas
         self._rewrite_url = rewrite_url
         self._image_size = image_size
@@ -283,6 +294,9 @@ class _ArticleTree:
         self.written: list[tuple[str, str]] = []  # (kind, target) in document order
 
     def process(self, root: etree.Element, headings: dict[str, str]) -> None:
+        if not self.keep_raw_html:
+            for element in root.iter():
+                strip_unsafe_attributes(element)
         for element in root.iter():
             if element.tag == "a":
                 self._link(element, headings)
@@ -397,6 +411,7 @@ def _toc_entries(tokens: list[dict], formulas: dict[str, _RenderedMath]) -> Iter
 def _locate_references(written: list[tuple[str, str]], source: str, first_line: int) -> Iterator[Reference]:
     """Give each target the line where the source spells it, searching on from the previous one."""
     cursor = 0
+    counted, lines = 0, 0  # lines = source.count("\n", 0, counted), kept up as the targets move on
     for kind, target in written:
         found = _find_target(source, target, cursor)
         if found is None:
@@ -404,7 +419,11 @@ def _locate_references(written: list[tuple[str, str]], source: str, first_line: 
         if found is not None:
             cursor = found
         offset = found if found is not None else 0
-        yield Reference(kind, target, first_line + source.count("\n", 0, offset))
+        if offset < counted:
+            counted, lines = 0, 0
+        lines += source.count("\n", counted, offset)
+        counted = offset
+        yield Reference(kind, target, first_line + lines)
 
 
 def _find_target(source: str, target: str, start: int) -> int | None:

@@ -17,8 +17,10 @@ The delimiters (pandoc's rules, with one relaxation):
   ``$`` after the opening one decides: if it cannot close, the opening ``$``
   is literal. So ``it costs $5 and $10`` has no math.
 * Unlike pandoc, a space *before* the closing ``$`` is allowed
-  (``$w,b \in \mathbb{R} $``) unless that ``$`` looks like an opening one
-  (space before, non-space after): in ``$5 and $x$`` only ``$x$`` is math.
+  (``$w,b \in \mathbb{R} $``, also before punctuation or a hard-break
+  backslash: ``$w,b \in \mathbb{R} $\``) unless that ``$`` opens a formula of
+  its own (a non-space after it and a tight closing ``$`` later in the
+  paragraph): in ``$5 and $x$`` only ``$x$`` is math.
 * ``\$`` is a literal dollar sign.
 * Nothing inside code is touched: fenced code blocks (as Python-Markdown's
   ``fenced_code`` finds them: fences at the start of a line), inline code
@@ -28,9 +30,13 @@ The delimiters (pandoc's rules, with one relaxation):
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
+MAX_FORMULAS = 5_000
+"""Most formulas one article or page may hold (the example article has 14). Each becomes about 1 KB of
+KaTeX markup, and placeholder tokens are numbered with five digits, so past this a page is refused."""
 LITERAL_DOLLAR = "&#36;"  # what ``\$`` becomes: an entity Markdown keeps and browsers show as "$"
 
 # Like Python-Markdown's FENCED_BLOCK_RE: a fence at the start of a line, closed by the same fence.
@@ -70,14 +76,15 @@ class ProtectedText:
 def protect_math(text: str) -> ProtectedText:
     """Replace every formula in Markdown ``text`` by a placeholder token (see module docs)."""
     prefix = _token_prefix(text)
+    layout = _Layout.of(text)
     pieces: list[str] = []
     spans: list[MathSpan] = []
     position = 0
     for code in _FENCED_BLOCK.finditer(text):
-        _protect_prose(text, position, code.start(), prefix, pieces, spans)
+        _protect_prose(text, position, code.start(), prefix, pieces, spans, layout)
         pieces.append(code.group())
         position = code.end()
-    _protect_prose(text, position, len(text), prefix, pieces, spans)
+    _protect_prose(text, position, len(text), prefix, pieces, spans, layout)
     return ProtectedText("".join(pieces), tuple(spans))
 
 
@@ -89,21 +96,43 @@ def _token_prefix(text: str) -> str:
     return prefix
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Where the text's lines and paragraphs break, found once: looking them up by bisection keeps
+    the scan linear in the text's length (searching forward from every ``$`` was quadratic)."""
+
+    newlines: list[int]  # offset of every "\n"
+    blank_lines: list[int]  # offset where each blank line (a paragraph break) starts
+
+    @classmethod
+    def of(cls, text: str) -> _Layout:
+        return cls([m.start() for m in re.finditer("\n", text)], [m.start() for m in _BLANK_LINE.finditer(text)])
+
+    def paragraph_end(self, i: int, end: int) -> int:
+        """Index of the blank line after ``i`` (math and code spans never cross one), or ``end``."""
+        k = bisect.bisect_left(self.blank_lines, i)
+        return min(end, self.blank_lines[k]) if k < len(self.blank_lines) else end
+
+    def line_of(self, offset: int) -> int:
+        """1-based line of ``offset``."""
+        return bisect.bisect_left(self.newlines, offset) + 1
+
+
 def _protect_prose(
-    text: str, start: int, end: int, prefix: str, pieces: list[str], spans: list[MathSpan]
+    text: str, start: int, end: int, prefix: str, pieces: list[str], spans: list[MathSpan], layout: _Layout
 ) -> None:
     """Scan ``text[start:end]`` (no fenced code in it), appending output pieces and spans."""
     i = start
     copied = start  # text[copied:i] is waiting to be appended verbatim
     while i < end:
-        found = _match_at(text, i, end)
+        found = _match_at(text, i, end, layout)
         if found is None:
             i += 1
             continue
         kind, stop, delimiters = found
         if kind == "math":
             pieces.append(text[copied:i])
-            spans.append(_make_span(text, i, stop, delimiters, prefix, len(spans)))
+            spans.append(_make_span(text, i, stop, delimiters, prefix, len(spans), layout.line_of(i)))
             pieces.append(spans[-1].token)
             copied = stop
         elif kind == "dollar":
@@ -122,12 +151,12 @@ _OPENERS: tuple[tuple[str, str, bool], ...] = (
 )
 
 
-def _match_at(text: str, i: int, end: int) -> tuple[str, int, tuple[str, str, bool]] | None:
+def _match_at(text: str, i: int, end: int, layout: _Layout) -> tuple[str, int, tuple[str, str, bool]] | None:
     """What starts at ``text[i]``: ("math" | "dollar" | "verbatim", end of it, delimiters)."""
     char = text[i]
     if char not in "$\\`<":
         return None
-    limit = _paragraph_end(text, i, end)
+    limit = layout.paragraph_end(i, end)
     for opener, closer, display in _OPENERS:
         if text.startswith(opener, i):
             close = _find_closer(text, i + len(opener), limit, closer)
@@ -150,12 +179,6 @@ def _match_at(text: str, i: int, end: int) -> tuple[str, int, tuple[str, str, bo
     return None
 
 
-def _paragraph_end(text: str, i: int, end: int) -> int:
-    """Index of the blank line after ``i`` (math and code spans never cross one), or ``end``."""
-    blank = _BLANK_LINE.search(text, i, end)
-    return end if blank is None else blank.start()
-
-
 def _find_closer(text: str, i: int, limit: int, closer: str) -> int | None:
     """Index of the first ``closer`` at or after ``i`` and before ``limit``, skipping ``\\x`` escapes."""
     while i < limit:
@@ -176,8 +199,26 @@ def _inline_dollar_close(text: str, opening: int, limit: int) -> int | None:
     follower = text[close + 1] if close + 1 < limit else ""
     if follower.isdigit():
         return None
-    looks_like_opening = text[close - 1].isspace() and follower != "" and not follower.isspace()
-    return None if looks_like_opening else close
+    if text[close - 1].isspace() and _opens_tight_math(text, close, limit):
+        return None  # "$5 and $x$": this "$" opens the next formula, so the first one opened none
+    return close
+
+
+def _opens_tight_math(text: str, dollar: int, limit: int) -> bool:
+    """Whether the ``$`` at ``dollar`` opens a formula as pandoc reads one: a non-space after it, and a
+    closing ``$`` with a non-space before it and no digit after it, in the same paragraph.
+
+    A ``$`` that cannot open anything (followed by punctuation and then no such
+    closer, or by a hard-break backslash at the end of a line) closes the formula
+    before it, whatever its other neighbours are.
+    """
+    after = dollar + 1
+    if after >= limit or text[after].isspace() or text.startswith("\\\n", after) or text.startswith("\\\r\n", after):
+        return False
+    close = _find_closer(text, after, limit, "$")
+    if close is None or text[close - 1].isspace():
+        return False
+    return not (close + 1 < limit and text[close + 1].isdigit())
 
 
 def _code_span_end(text: str, i: int, limit: int) -> int:
@@ -191,14 +232,14 @@ def _code_span_end(text: str, i: int, limit: int) -> int:
 
 
 def _make_span(
-    text: str, start: int, stop: int, delimiters: tuple[str, str, bool], prefix: str, index: int
+    text: str, start: int, stop: int, delimiters: tuple[str, str, bool], prefix: str, index: int, line: int
 ) -> MathSpan:
     opener, closer, display = delimiters
     return MathSpan(
         tex=text[start + len(opener) : stop - len(closer)],
         display=display,
         source=text[start:stop],
-        line=text.count("\n", 0, start) + 1,
+        line=line,
         token=f"{prefix}{index:05d}",
     )
 

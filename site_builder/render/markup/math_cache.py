@@ -3,6 +3,8 @@
 The cache is one JSON file mapping a hash of (KaTeX version, server script,
 display mode, TeX) to KaTeX's HTML. Only successful renders are stored: a
 formula with an error is sent to KaTeX every time, so its message is current.
+The file is sealed (:mod:`site_builder.cache_seal`): HTML put into it by anyone
+without the cache key fails the seal, and every formula is rendered afresh.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ import hashlib
 import json
 from pathlib import Path
 
-from site_builder.atomic_file import replace_file
+from site_builder.cache_seal import read_sealed, write_sealed
 from site_builder.render.markup.katex import SERVER_SCRIPT, MathRenderer
 from site_builder.render.markup.katex_install import KatexDist
+
+
+SEAL_KIND = "math"
 
 
 class CachedMathRenderer:
@@ -40,7 +45,7 @@ class CachedMathRenderer:
         """Write the formulas this build used (dropping stale ones), if anything changed."""
         if self._used == self._entries:
             return
-        replace_file(self._path, json.dumps(self._used, sort_keys=True).encode("utf-8"))
+        write_sealed(self._path, SEAL_KIND, json.dumps(self._used, sort_keys=True).encode("utf-8"))
 
 
 def _salt(katex: KatexDist) -> str:
@@ -50,10 +55,13 @@ def _salt(katex: KatexDist) -> str:
 
 
 def _load(path: Path) -> dict[str, str]:
+    data = read_sealed(path, SEAL_KIND)
+    if data is None:
+        return {}  # absent, damaged or not sealed with our key: start empty, it is rebuilt as formulas render
     try:
-        entries = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}  # absent or damaged: start empty, it is rebuilt as formulas render
+        entries = json.loads(data.decode("utf-8"))
+    except ValueError:
+        return {}
     if not isinstance(entries, dict) or not all(isinstance(v, str) for v in entries.values()):
         return {}
     return entries
