@@ -49,6 +49,7 @@ import numpy as np
 from site_builder.experiments.custom.results import WrongResult, figure_files
 from site_builder.experiments.custom.sources import EXPERIMENTS_DIR, CustomSources
 from site_builder.experiments.specs import PythonSpec
+from site_builder.parent_watch import exit_with_parent
 
 TRACEBACK_FRAMES = 6  # the author's innermost frames shown with an error
 
@@ -134,13 +135,14 @@ def _can_fork() -> bool:
 
 def _run_forked(job: CustomJob, sandbox: Path) -> _Outcome:
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: never returns into the worker's code
         os.close(read_end)
         code = 0
         try:
             with os.fdopen(write_end, "wb") as channel:
-                pickle.dump(_child_outcome(job, sandbox), channel)
+                pickle.dump(_child_outcome(job, sandbox, parent), channel)
         except BaseException:  # noqa: BLE001 - nothing may escape a forked child
             code = 70
         os._exit(code)
@@ -157,7 +159,7 @@ def _run_spawned(job: CustomJob, sandbox: Path) -> _Outcome:
     command = [sys.executable, "-c", "from site_builder.experiments.custom.run import spawned_child; spawned_child()"]
     child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
-        data, _ = child.communicate(pickle.dumps((job, str(sandbox))), timeout=job.spec.timeout)
+        data, _ = child.communicate(pickle.dumps((job, str(sandbox), os.getpid())), timeout=job.spec.timeout)
     except subprocess.TimeoutExpired:
         child.kill()
         child.communicate()
@@ -212,14 +214,14 @@ def _death_message(job: CustomJob, code: int | None) -> str:
 
 def spawned_child() -> None:
     """A spawned child's entry point: the job on stdin, the outcome on stdout."""
-    job, sandbox = pickle.load(sys.stdin.buffer)
+    job, sandbox, parent = pickle.load(sys.stdin.buffer)
     with os.fdopen(os.dup(sys.stdout.fileno()), "wb") as answer:  # kept before the author's prints move to stderr
-        answer.write(pickle.dumps(_child_outcome(job, Path(sandbox))))
+        answer.write(pickle.dumps(_child_outcome(job, Path(sandbox), parent)))
 
 
-def _child_outcome(job: CustomJob, sandbox: Path) -> _Outcome:
+def _child_outcome(job: CustomJob, sandbox: Path, parent: int) -> _Outcome:
     """The child's whole work: run the figure and say how it went, with the reads it made."""
-    _die_with_parent()
+    exit_with_parent(parent)  # a worker killed mid-figure takes its figure's process with it
     sys.dont_write_bytecode = True
     sys.stdout.flush()
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # the author's print() is a diagnostic: stderr, never the build's stdout
@@ -232,17 +234,6 @@ def _child_outcome(job: CustomJob, sandbox: Path) -> _Outcome:
     except BaseException as error:  # noqa: BLE001 - anything the author's code raises is the author's to see
         outcome = _Outcome(problems=(_problem_from(error, job, sandbox),))
     return _Outcome(outcome.files, outcome.problems, tuple(sorted(watch.missing)), tuple(sorted(watch.direct)))
-
-
-def _die_with_parent() -> None:
-    """On Linux, have the kernel kill this process when the worker that started it dies."""
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
 
 
 class _AuthorError(Exception):
