@@ -29,6 +29,7 @@ from site_builder.render.notebook import notebook_link
 from site_builder.render.markup.citations import AUTHOR_YEAR
 from site_builder.render.markup import REDUCED_MOTION, MathRenderer, RenderedMarkdown, Still, render_markdown
 from site_builder.problems import BuildFailed, Problem
+from site_builder.render.search import INDEX_FILE, SEARCH_PAGE, SearchDocument, search_index
 from site_builder.render.tags import TagPage, tag_pages, tag_path
 from site_builder.render.templating import TemplateProblem, render_template
 
@@ -83,7 +84,15 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
     problems.extend(_check_references(bodies, link_map, pages))
     if problems:
         raise BuildFailed(problems)
+    if config.search:
+        pages[INDEX_FILE] = search_index(_search_documents(content, {b.output_path: b.markdown for b in bodies}))
     return {**output, **pages, **publishing_files(config, content, tag_pages(content.articles), pages)}
+
+
+def _search_documents(content: Content, bodies: Mapping[str, RenderedMarkdown]) -> list[SearchDocument]:
+    """What search finds: every article (newest first), then every page."""
+    documents = [SearchDocument(a.title, a.output_path, a.summary, bodies[a.output_path].html) for a in content.articles]
+    return documents + [SearchDocument(p.title, p.output_path, p.summary, bodies[p.output_path].html) for p in content.pages]
 
 
 class _TexAsText:
@@ -192,6 +201,8 @@ def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, Ren
     jobs += [(p.output_path, "page.html", _page_context(p, bodies[p.output_path])) for p in content.pages]
     jobs += [(t.output_path, "tag.html", _tag_context(t, output)) for t in tag_pages(content.articles)]
     jobs.append(("404.html", "404.html", {"page_title": "Page not found", "description": config.description, **inline}))
+    if config.search:
+        jobs.append((SEARCH_PAGE, "search.html", {"page_title": "Search", "description": f"Search the articles of {config.title}.", "index_file": INDEX_FILE}))
     pages: dict[str, bytes] = {}
     problems: list[Problem] = []
     for output_path, template, context in jobs:
