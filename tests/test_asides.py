@@ -49,7 +49,8 @@ def test_every_kind() -> None:
 
 def test_an_unknown_kind_is_a_problem_at_its_line() -> None:
     with pytest.raises(BuildFailed) as caught:
-        render_markdown("Intro.\n\n> [!DANGER]\n> Text.", path="a.md", first_line=4, math=FakeMath())
+        render_markdown("Intro.\n\n> [!DANGER]\n> Text.\n\nMore.\n\n> [!DANGER]\n> Again.", path="a.md", first_line=4, math=FakeMath())
     assert [str(p) for p in caught.value.problems] == [
         "a.md:6: unknown callout [!DANGER]; use one of [!NOTE], [!TIP], [!IMPORTANT], [!WARNING], [!CAUTION]",
+        "a.md:11: unknown callout [!DANGER]; use one of [!NOTE], [!TIP], [!IMPORTANT], [!WARNING], [!CAUTION]",
     ]

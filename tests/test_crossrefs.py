@@ -71,5 +71,5 @@ def test_problems_name_their_line(text: str, expected: str) -> None:
 
 def test_figure_label_used_twice() -> None:
     assert problems_of("![A.](a.png){#fig-a}\n\n![B.](b.png){#fig-a}") == [
-        "a.md:1: label 'fig-a' is used twice on this page; give each figure its own",
+        "a.md:3: label 'fig-a' is used twice on this page; give each figure its own",
     ]

@@ -33,7 +33,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from site_builder.load.bibliography import EMPTY, Bibliography
 from site_builder.render.markup import crossrefs
-from site_builder.render.markup.asides import SidenoteProcessor, make_callouts, number_sidenotes
+from site_builder.render.markup.asides import CALLOUT_KINDS, SidenoteProcessor, make_callouts, number_sidenotes
 from site_builder.render.markup.citations import AUTHOR_YEAR, Citations, cited_works, citation_html, citation_text, reference_list_html
 from site_builder.render.markup.katex import KatexError, MathRenderer
 from site_builder.render.markup.math import MathSpan, protect_math, token_pattern
@@ -156,8 +156,7 @@ def render_markdown(
     tree = _ArticleTree(formulas, rewrite_url, image_size, poster)
     md = _make_markdown(tree, formulas)
     body = md.convert(mentioned.text)
-    problems += [Problem(path, _line_of(text, marker, first_line), f"unknown callout {marker}; use one of {', '.join(f'[!{k}]' for k in CALLOUT_NAMES)}") for marker in tree.unknown_callouts]
-    problems += [Problem(path, _line_of(text, "{#" + label, first_line), message) for label, message in tree.label_problems]
+    problems += _tree_problems(tree, text, path, first_line)
     targets = _targets(equations.numbers, tree.figure_numbers, md.toc_tokens, formulas)
     problems += [
         Problem(path, lines.line(m.offset), message)
@@ -191,12 +190,27 @@ class _LineFinder:
         return self._first_line + self._text.count("\n", 0, offset) + hidden
 
 
-def _line_of(source: str, needle: str, first_line: int) -> int:
-    found = source.find(needle)
-    return first_line + (source.count("\n", 0, found) if found >= 0 else 0)
+def _tree_problems(tree: _ArticleTree, source: str, path: str, first_line: int) -> list[Problem]:
+    """Unknown callouts and misplaced figure labels, at the line of the n-th time the source spells them."""
+    kinds = ", ".join(f"[!{kind}]" for kind in CALLOUT_KINDS)
+    seen: dict[str, int] = {}
+    problems = []
+    for marker in tree.unknown_callouts:
+        seen[marker] = seen.get(marker, 0) + 1
+        problems.append(Problem(path, _line_of(source, marker, first_line, seen[marker]), f"unknown callout {marker}; use one of {kinds}"))
+    for label, occurrence, message in tree.label_problems:
+        problems.append(Problem(path, _line_of(source, "{#" + label + "}", first_line, occurrence), message))
+    return problems
 
 
-CALLOUT_NAMES = ("NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION")
+def _line_of(source: str, needle: str, first_line: int, occurrence: int = 1) -> int:
+    """File line of the ``occurrence``-th ``needle`` in ``source`` (the first line if it is not there)."""
+    found = -1
+    for _ in range(occurrence):
+        found = source.find(needle, found + 1)
+        if found < 0:
+            return first_line
+    return first_line + source.count("\n", 0, found)
 
 
 def _cite(mentions: tuple[Mention, ...], bibliography: Bibliography, style: str, path: str, lines: _LineFinder) -> tuple[Citations, list[Problem]]:
@@ -447,7 +461,7 @@ class _ArticleTree:
         self._posters: dict[etree.Element, Still] = {}  # <img> -> the still shown instead of it
         self.written: list[tuple[str, str]] = []  # (kind, target) in document order
         self.figure_numbers: dict[str, int] = {}  # label -> number, for labelled figures
-        self.label_problems: list[tuple[str, str]] = []  # (label, message)
+        self.label_problems: list[tuple[str, int, str]] = []  # (label, which use of it: 1, 2..., message)
         self.unknown_callouts: list[str] = []
 
     def process(self, root: etree.Element, headings: dict[str, str]) -> None:
@@ -470,12 +484,14 @@ class _ArticleTree:
     def _number_figures(self, root: etree.Element) -> None:
         """Labelled figures (``{#fig-...}`` on the image) get the label as id and "Figure N." in the caption."""
         figures = {img: figure for figure in root.iter("figure") for img in figure.iter("img")}
+        seen: dict[str, int] = {}
         for img in [element for element in root.iter("img") if element.get("id", "").startswith(crossrefs.FIGURE)]:
             label = img.attrib.pop("id")
+            seen[label] = seen.get(label, 0) + 1
             if img not in figures:
-                self.label_problems.append((label, f"figure label '{label}' is on an image inside text; put the image alone in its paragraph to make it a figure"))
+                self.label_problems.append((label, seen[label], f"figure label '{label}' is on an image inside text; put the image alone in its paragraph to make it a figure"))
             elif label in self.figure_numbers:
-                self.label_problems.append((label, f"label '{label}' is used twice on this page; give each figure its own"))
+                self.label_problems.append((label, seen[label], f"label '{label}' is used twice on this page; give each figure its own"))
             else:
                 self.figure_numbers[label] = len(self.figure_numbers) + 1
                 _number_caption(figures[img], label, self.figure_numbers[label])
