@@ -25,9 +25,11 @@ def problems_of(text: str, *, first_line: int = 1) -> list[str]:
 def test_labelled_equations_are_numbered_in_order_and_referenced() -> None:
     fake = FakeMath()
     html = render_markdown("See @eq-b, then @eq-a.\n\n$$\na\n$$ {#eq-a}\n\n$$c$$\n\n$$b$$ {#eq-b}\n", path="a.md", math=fake).html
-    assert fake.calls == [("\na\n \\tag{1}", True), ("c", True), ("b \\tag{2}", True)]  # unlabelled: no number
+    assert fake.calls == [("\na\n", True), ("c", True), ("b", True)]  # the formulas as written: their numbers are HTML
     assert '<p>See <a class="crossref" href="#eq-b">Equation (2)</a>, then <a class="crossref" href="#eq-a">Equation (1)</a>.</p>' in html
-    assert '<div class="math-display" id="eq-a">' in html and '<div class="math-display" id="eq-b">' in html
+    assert '<div class="math-display math-display--numbered" id="eq-a"><span class="katex">[[\na\n]]</span><span class="equation-number">(1)</span></div>' in html
+    assert '<div class="math-display"><span class="katex">[[c]]</span></div>' in html  # unlabelled: no number
+    assert '<div class="math-display math-display--numbered" id="eq-b"><span class="katex">[[b]]</span><span class="equation-number">(2)</span></div>' in html
     assert "{#eq" not in html
 
 

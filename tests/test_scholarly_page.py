@@ -32,8 +32,13 @@ def test_a_citation_leads_to_its_reference_and_back(browser, example_site: Path)
 
 def test_equations_show_their_numbers_and_references_name_them(browser, example_site: Path) -> None:  # noqa: F811
     page, errors = open_page(browser, (example_site / ARTICLE).as_uri(), viewport=PHONE)
-    numbers = page.evaluate("[...document.querySelectorAll('.math-display[id^=eq-] .katex-html .katex-tag')].map(t => t.textContent)")
-    assert numbers == ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"]
+    numbers = page.evaluate(
+        """[...document.querySelectorAll('.math-display[id^=eq-]')].map(d => {
+            const formula = d.querySelector('.katex-display').getBoundingClientRect(), number = d.querySelector('.equation-number').getBoundingClientRect();
+            return [d.querySelector('.equation-number').textContent, number.left >= formula.right - 1, Math.abs(number.top + number.height / 2 - (formula.top + formula.height / 2)) < formula.height / 2];
+        })"""
+    )
+    assert numbers == [[f"({n})", True, True] for n in range(1, 7)]  # at the right of its formula, level with it
     link = page.get_by_role("link", name="Equation (1)").first
     assert link.get_attribute("href") == "#eq-collapse"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -3,9 +3,9 @@ r"""Numbered equations and figures, labelled sections, and the cross-references 
 Labels are ids written with ``{#...}`` after the thing they name:
 
 * an equation: ``$$ ... $$ {#eq-collapse}`` (display math only). Labelled
-  equations are numbered 1, 2, ... in page order; the number is drawn by
-  KaTeX (``\tag``), so it sits at the right margin and screen readers get it
-  in the MathML;
+  equations are numbered 1, 2, ... in page order; the number, "(1)", is text
+  beside the formula at the right margin (not KaTeX's ``\tag``, whose
+  MathML is not valid HTML), so screen readers read it after the formula;
 * a figure: ``![Alt](fit.gif "Caption."){#fig-fit}``. Labelled figures are
   numbered in page order and their caption starts "Figure N.";
 * a section: ``## Activation functions {#sec-activations}``.
@@ -79,9 +79,9 @@ def label_equations(text: str, spans: tuple[MathSpan, ...]) -> LabelledEquations
     return LabelledEquations(pattern.sub(take, text), labels, numbers, tuple(problems))
 
 
-def tagged_tex(tex: str, number: int) -> str:
-    r"""The formula with its number drawn at the right: KaTeX's ``\tag``."""
-    return f"{tex} \\tag{{{number}}}"
+def equation_number_html(number: int) -> str:
+    """The number shown at the right of a labelled formula (read after it by screen readers)."""
+    return f'<span class="equation-number">({number})</span>'
 
 
 def equation_target(label: str, number: int) -> Target:

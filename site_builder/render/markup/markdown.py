@@ -112,6 +112,7 @@ class _RenderedMath:
     text: str
     slug: str
     anchor: str | None = None  # the label of a numbered equation: the id of its wrapper
+    number: int | None = None  # its number, shown at the right of the formula
 
 
 def render_markdown(
@@ -314,7 +315,7 @@ def _render_formulas(
 ) -> tuple[dict[str, _RenderedMath], list[Problem]]:
     """Render every span (each distinct formula once); a formula KaTeX rejects is a problem, and stays as its source.
 
-    A labelled equation gets its number drawn by KaTeX (``\\tag``) and its label as the id.
+    A labelled equation keeps its label and number, for its wrapper (see :func:`_math_html`).
     """
     cache: dict[tuple[str, bool], str | KatexError] = {}
     rendered: dict[str, _RenderedMath] = {}
@@ -322,18 +323,18 @@ def _render_formulas(
     labels = equations.labels if equations is not None else {}
     for span in spans:
         anchor = labels.get(span.token)
-        tex = crossrefs.tagged_tex(span.tex, equations.numbers[anchor]) if anchor and equations else span.tex
-        key = (tex, span.display)
+        key = (span.tex, span.display)
         if key not in cache:
             try:
-                cache[key] = math.render(tex, display=span.display)
+                cache[key] = math.render(span.tex, display=span.display)
             except KatexError as error:
                 cache[key] = error
         result = cache[key]
         if isinstance(result, KatexError):
             problems.append(latex_problem(span, result, path, first_line))
             result = html_lib.escape(span.source, quote=False)
-        rendered[span.token] = _RenderedMath(span, result, _math_text(result, span), _math_slug(span), anchor)
+        number = equations.numbers[anchor] if anchor and equations else None
+        rendered[span.token] = _RenderedMath(span, result, _math_text(result, span), _math_slug(span), anchor, number)
     return rendered, problems
 
 
@@ -399,8 +400,10 @@ def _math_html(formula: _RenderedMath, *, own_paragraph: bool) -> str:
     if not formula.span.display:
         return f"<p>{formula.html}</p>" if own_paragraph else formula.html
     tag = "div" if own_paragraph else "span"  # a <div> may not sit inside a <p>
-    anchor = f' id="{html_lib.escape(formula.anchor)}"' if formula.anchor else ""
-    return f'<{tag} class="math-display"{anchor}>{formula.html}</{tag}>'
+    if formula.anchor is None or formula.number is None:
+        return f'<{tag} class="math-display">{formula.html}</{tag}>'
+    number = crossrefs.equation_number_html(formula.number)
+    return f'<{tag} class="math-display math-display--numbered" id="{html_lib.escape(formula.anchor)}">{formula.html}{number}</{tag}>'
 
 
 # --- Markdown -------------------------------------------------------------------
