@@ -26,6 +26,8 @@ def test_a_citation_leads_to_its_reference_and_back(browser, example_site: Path)
     page.wait_for_url("**#cite-maas2013-1")
     assert 0 <= page.locator("#cite-maas2013-1").bounding_box()["y"] < DESKTOP["height"]
     assert page.get_by_role("link", name="References").count() == 1  # listed in the contents
+    tip = page.get_by_role("note").filter(has_text="Experiments to try")
+    assert tip.locator(".callout__title").inner_text() == "Experiments to try" and tip.locator("li").count() == 4
     assert errors == []
     page.context.close()
 
