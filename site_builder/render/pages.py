@@ -71,7 +71,7 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
             bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, math, cites)))
         except BuildFailed as failure:
             problems.extend(failure.problems)
-            # Render again with the math left as text and every citation known, so this document's links and figures are checked too.
+            # Render again with the math as text and citations as written, so this document's links and figures are checked too.
             bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, _TexAsText(), None)))
     for article in content.articles:
         problems.extend(_unused_figures(article, link_map, bodies))
