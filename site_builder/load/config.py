@@ -42,7 +42,7 @@ class SiteConfig:
     ``deploy`` writes it to the ``CNAME`` file of the published branch; empty means none."""
     bibliography: str = ""
     """A BibTeX file every article and page may cite from, relative to the project root, e.g.
-    ``references.bib``; empty means none. An article can add its own file beside it with the
+    ``content/references.bib`` (under ``content/``, ``serve`` rebuilds when it changes); empty means none. An article can add its own file beside it with the
     front matter key ``bibliography``; a key defined in both is an error."""
     citation_style: str = "author-year"
     """How citations read: ``author-year`` ("Cybenko (1989)", "(Nair and Hinton 2010)", references
