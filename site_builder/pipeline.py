@@ -7,10 +7,12 @@ its problems at once through :class:`BuildFailed`.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from site_builder.load.assets import collect_assets
 from site_builder.experiments.cache import FigureCache
+from site_builder.load.bibliography import EMPTY, Bibliography, clashes, load_bibliography
 from site_builder.load.config import SiteConfig, load_config, with_base_url
 from site_builder.load.content import Content, load_content
 from site_builder.experiments.runner import FigureRun, figure_jobs, run_figures
@@ -72,8 +74,21 @@ def load_site(root: Path, include_drafts: bool) -> tuple[SiteConfig, Content, Th
         theme = load_theme(root)
     except BuildFailed as failure:
         problems.extend(failure.problems)
+    bibliography = _site_bibliography(root, config, problems)
     _raise_if(problems)
-    return config, content, theme, notices
+    _raise_if([p for article in content.articles for p in clashes(bibliography, article.bibliography)])
+    return config, replace(content, bibliography=bibliography), theme, notices
+
+
+def _site_bibliography(root: Path, config: SiteConfig, problems: list[Problem]) -> Bibliography:
+    """The .bib file ``site.toml`` names, or none; its problems are added to ``problems``."""
+    if not config.bibliography:
+        return EMPTY
+    try:
+        return load_bibliography(root, config.bibliography)
+    except BuildFailed as failure:
+        problems.extend(failure.problems)
+        return EMPTY
 
 
 def _run_experiments(content: Content, options: BuildOptions) -> FigureRun:

@@ -131,7 +131,7 @@ def test_cli_builds_and_fails_with_exit_codes(make_project) -> None:
     root = make_project({"content/p.md": "---\ntitle: P\n---\nHi $x$.\n"})
     ok = subprocess.run([sys.executable, "-m", "site_builder", "build", "--root", str(root), "--out", str(root / "out")], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
-    assert ok.stdout.startswith("built 3 pages into ") and ok.stdout.rstrip().endswith("figures: 0 run, 0 cached")
+    assert ok.stdout.startswith("built 4 pages into ")  # page, home, 404, search and ok.stdout.rstrip().endswith("figures: 0 run, 0 cached")
     (root / "content/p.md").write_text("---\ntitle: P\n---\nHi $\\frac{$.\n")
     bad = subprocess.run([sys.executable, "-m", "site_builder", "build", "--root", str(root), "--out", str(root / "out")], capture_output=True, text=True)
     assert bad.returncode == 1

@@ -27,7 +27,7 @@ def test_config_is_frozen() -> None:
 def test_reports_unknown_keys_and_wrong_types_together_with_lines() -> None:
     assert messages('title = 3\n\nfoo = "x"\n') == [
         "site.toml:1: 'title' must be a string, not an integer",
-        "site.toml:3: unknown setting 'foo'; known settings: title, description, author, language, base_url, output_dir, cname, raw_html",
+        "site.toml:3: unknown setting 'foo'; known settings: title, description, author, language, base_url, output_dir, cname, raw_html, bibliography, citation_style, search",
     ]
 
 

@@ -71,7 +71,7 @@ def test_a_second_deploy_of_the_same_sources_adds_no_commit_and_a_change_adds_on
     assert third.changed and git(root, "rev-parse", "gh-pages^").strip() == first.commit
     assert "Hello again" in git(root, "show", "gh-pages:a/index.html")
     # base_url is unset, so it comes from the custom domain: the feed and sitemap are published too
-    assert sorted(git(root, "ls-tree", "--name-only", "gh-pages").split()) == [".nojekyll", "404.html", "CNAME", "a", "feed.xml", "index.html", "robots.txt", "sitemap.xml", "static"]
+    assert sorted(git(root, "ls-tree", "--name-only", "gh-pages").split()) == [".nojekyll", "404.html", "CNAME", "a", "feed.xml", "index.html", "robots.txt", "search-index.js", "search.html", "sitemap.xml", "static"]
     assert "<loc>https://docs.example.com/a/</loc>" in git(root, "show", "gh-pages:sitemap.xml")
     assert first.notes == ("base_url is not set; publishing for https://docs.example.com/, worked out from cname docs.example.com (set base_url in site.toml to choose another)",)
 

@@ -160,7 +160,7 @@ CASES = [
         "content/guide/index.md:3: '2026-02-30' is not a real date (day is out of range for month); write an existing date as YYYY-MM-DD",
     ]),
     Case("unknown keys and wrong types", {"content/guide/index.md": "---\ntitle: A\ndate: 2026-01-01\ncolour: blue\ndraft: maybe\ntags: relu\n---\n"}, [
-        "content/guide/index.md:4: unknown front matter key 'colour'; allowed keys: title, date, summary, draft, tags, cover, figures, playground",
+        "content/guide/index.md:4: unknown front matter key 'colour'; allowed keys: title, date, summary, draft, tags, cover, figures, playground, bibliography",
         "content/guide/index.md:5: 'draft' must be true or false, not 'maybe'",
         "content/guide/index.md:6: 'tags' must be a list of words, such as [relu, basics], not 'relu'",
     ]),
@@ -258,6 +258,24 @@ CASES = [
     Case("template includes a missing template", {}, [
         f"templates/page.html:{template_line('page.html', '{{ page_title }}')}: template 'missing.html' not found in the project's templates/ or the default theme",
     ], setup=templated("page.html", "{{ page_title }}", "{% include 'missing.html' %}")),
+    # --- citations and cross-references ---
+    Case("citation without a bibliography", {"content/about.md": "---\ntitle: About\n---\nAs @cybenko1989 showed.\n"}, [
+        "content/about.md:4: '@cybenko1989' cites 'cybenko1989', but this page has no bibliography; set 'bibliography' in site.toml or the front matter, or write \\@ for a literal @",
+    ]),
+    Case("a .bib file that is not BibTeX", {
+        "content/guide/index.md": "---\ntitle: A guide\ndate: 2026-01-02\nbibliography: refs.bib\n---\nSome text.\n",
+        "content/guide/refs.bib": "@article{a,\n  title = {T},\n  year = {2000}\n",
+    }, [
+        "content/guide/refs.bib:4: not valid BibTeX: syntax error: premature end of file",
+    ]),
+    Case("unknown key and unknown label, in two files", {
+        "content/guide/index.md": "---\ntitle: A guide\ndate: 2026-01-02\n---\nSee @eq-one.\n",
+        "content/about.md": "---\ntitle: About\n---\nAs [@nobody].\n",
+        "references.bib": "@misc{site, author = {A, B}, title = {T}, year = {2000}}\n",
+    }, [
+        "content/about.md:4: '[@nobody]' cites 'nobody', which is not in the bibliography; add it to the .bib file or correct the key (write \\@ for a literal @)",
+        "content/guide/index.md:5: no equation labelled 'eq-one' on this page; label a display formula with $$ ... $$ {#eq-name}",
+    ], site_toml='title = "ok"\nbibliography = "references.bib"\n'),
     # --- files and names ---
     Case("content file is not UTF-8", {"content/about.md": b"---\ntitle: About\n---\nCaf\xe9 au lait.\n"}, [
         "content/about.md:4: not valid UTF-8 (byte 0xe9); save the file with UTF-8 encoding",

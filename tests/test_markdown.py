@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from site_builder.load.bibliography import EMPTY, parse_bibliography
 from site_builder.render.markup.katex import KatexError, KatexRenderer
 from site_builder.render.markup.katex_install import bundled_katex
 from site_builder.render.markup.markdown import Reference, Still, TocEntry, render_markdown
@@ -255,6 +256,9 @@ def _golden_poster(src: str) -> Still | None:
 
 @pytest.mark.parametrize("source", sorted(GOLDEN_DIR.glob("*.md")), ids=lambda path: path.stem)
 def test_golden(source: Path, katex: KatexRenderer) -> None:
+    """NAME.md renders to NAME.html; a NAME.bib beside them is its bibliography (and the list it cites goes at the end)."""
+    bib = source.with_suffix(".bib")
+    bibliography = parse_bibliography(bib.read_text(encoding="utf-8"), f"golden/{bib.name}") if bib.is_file() else EMPTY
     result = render_markdown(
         source.read_text(encoding="utf-8"),
         path=f"golden/{source.name}",
@@ -262,9 +266,10 @@ def test_golden(source: Path, katex: KatexRenderer) -> None:
         rewrite_url=lambda url: re.sub(r"\.md(?=$|#)", ".html", url),
         image_size=_golden_image_size,
         poster=_golden_poster,
+        bibliography=bibliography,
     )
     expected_path = source.with_suffix(".html")
-    actual = result.html + "\n"
+    actual = result.html + "\n" + (result.references_html + "\n" if result.references_html else "")
     if os.environ.get("UPDATE_GOLDEN"):
         expected_path.write_text(actual, encoding="utf-8")
     assert expected_path.is_file(), f"no golden file {expected_path.name}; run with UPDATE_GOLDEN=1"

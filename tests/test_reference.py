@@ -24,7 +24,8 @@ def test_the_checked_in_reference_is_what_the_schemas_say() -> None:
 def test_every_setting_key_kind_and_parameter_is_explained() -> None:
     text = reference_markdown()
     for field in dataclasses.fields(SiteConfig):
-        row = next(line for line in text.splitlines() if line.startswith(f"| `{field.name}` | a string |"))
+        accepts = "true or false" if isinstance(field.default, bool) else "a string"
+        row = next(line for line in text.splitlines() if line.startswith(f"| `{field.name}` | {accepts} |"))
         assert row.rstrip(" |").split("| ")[-1].strip(), f"site.toml key {field.name} has no docstring"
     for key in (*content.ARTICLE_FIELDS, *content.PAGE_FIELDS, *playground.KEYS):
         assert f"| `{key}` |" in text, key

@@ -402,11 +402,11 @@ def parse_html(text: str) -> _Collector:
     return collector
 
 
-SITE_SCRIPT = re.compile(r'<script src="(?:\.\./)*static/(?:theme|toc)\.js"(?: defer)?></script>')
+SITE_SCRIPT = re.compile(r'<script(?: defer)? src="(?:\.\./)*(?:static/(?:theme|toc|search)\.js|search-index\.js)"(?: defer)?></script>')
 
 
 def without_site_scripts(text: str, theme_js: str) -> str:
-    """``text`` without the site's own scripts: the theme and contents scripts, and the theme script inlined into 404.html."""
+    """``text`` without the site's own scripts: the theme, contents and search scripts, the search index, and the theme script inlined into 404.html."""
     return SITE_SCRIPT.sub("", text).replace(f"<script>{theme_js}</script>", "")
 
 
@@ -418,7 +418,7 @@ def is_injected(tag: str, attrs: dict[str, str | None]) -> bool:
     """
     if tag == "script":
         src = attrs.get("src")
-        return src is not None and not src.endswith(("static/theme.js", "static/toc.js"))
+        return src is not None and not src.endswith(("static/theme.js", "static/toc.js", "static/search.js", "search-index.js"))
     return tag == "b"
 
 

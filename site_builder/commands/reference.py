@@ -52,7 +52,7 @@ def topics() -> tuple[Topic, ...]:
 def config_topic() -> Topic:
     docs = _attribute_docstrings(config.SiteConfig)
     entries = tuple(
-        Entry(f.name, "a string", _quoted(f.default), docs.get(f.name, ""))
+        Entry(f.name, "true or false" if isinstance(f.default, bool) else "a string", _quoted(f.default), docs.get(f.name, ""))
         for f in dataclasses.fields(config.SiteConfig)
     )
     intro = "Settings for the whole site, in `site.toml` at the project's root (TOML). Every key is optional; unknown keys are errors."

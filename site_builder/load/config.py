@@ -47,8 +47,19 @@ class SiteConfig:
     handlers and ``style`` from ``{...}`` attributes and empties ``javascript:`` and ``data:`` links,
     so no text can run a script in readers' browsers; ``keep`` publishes it as written, for a site
     whose every author is trusted."""
+    bibliography: str = ""
+    """A BibTeX file every article and page may cite from, relative to the project root, e.g.
+    ``content/references.bib`` (under ``content/``, ``serve`` rebuilds when it changes); empty means none. An article can add its own file beside it with the
+    front matter key ``bibliography``; a key defined in both is an error."""
+    citation_style: str = "author-year"
+    """How citations read: ``author-year`` ("Cybenko (1989)", "(Nair and Hinton 2010)", references
+    sorted by author) or ``numeric`` ("Cybenko [1]", "[1, 2]", references in order of first citation)."""
+    search: bool = True
+    """Write a search page (``search.html``) and its index, and link it from every page's header.
+    The index is built at build time and loaded with a ``<script>`` tag, so search works from disk."""
 
 
+CITATION_STYLES = ("author-year", "numeric")
 _FIELDS = {f.name: f for f in dataclasses.fields(SiteConfig)}
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
@@ -72,12 +83,17 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     except tomllib.TOMLDecodeError as error:
         raise BuildFailed([_toml_problem(path, error)]) from None
     problems: list[Problem] = []
-    values: dict[str, str] = {}
+    values: dict[str, str | bool] = {}
     for key, value in raw.items():
         line = _key_line(text, key)
         if key not in _FIELDS:
             known = ", ".join(_FIELDS)
             problems.append(Problem(path, line, f"unknown setting '{key}'; known settings: {known}"))
+        elif isinstance(_FIELDS[key].default, bool):
+            if isinstance(value, bool):
+                values[key] = value
+            else:
+                problems.append(Problem(path, line, f"'{key}' must be true or false, not {_toml_type(value)}"))
         elif not isinstance(value, str):
             problems.append(
                 Problem(path, line, f"'{key}' must be a string, not {_toml_type(value)}")
@@ -90,8 +106,8 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     if problems:
         raise BuildFailed(problems)
     if "base_url" in values:
-        values["base_url"] = _with_trailing_slash(values["base_url"])
-    return SiteConfig(**values)
+        values["base_url"] = _with_trailing_slash(str(values["base_url"]))
+    return SiteConfig(**values)  # type: ignore[arg-type]
 
 
 def with_base_url(config: SiteConfig, base_url: str) -> SiteConfig:
@@ -121,6 +137,10 @@ def _check_value(key: str, value: str) -> str | None:
         return f"'cname' must be a domain name such as docs.example.com, without https:// or a path, not '{value}'"
     if key == "raw_html" and value not in RAW_HTML_POLICIES:
         return f"'raw_html' must be 'omit' (drop HTML written in Markdown) or 'keep' (publish it as written), not '{value}'"
+    if key == "citation_style" and value not in CITATION_STYLES:
+        return f"'citation_style' must be one of {', '.join(repr(s) for s in CITATION_STYLES)}, not '{value}'"
+    if key == "bibliography" and value and (Path(value).is_absolute() or ".." in Path(value).parts or not value.endswith(".bib")):
+        return f"'bibliography' must be a .bib file inside the project, such as 'references.bib', not '{value}'"
     if key == "output_dir":
         if not value or Path(value).is_absolute() or ".." in Path(value).parts:
             return f"'output_dir' must be a folder inside the project, such as '_site', not '{value}'"
@@ -146,5 +166,7 @@ def _toml_problem(path: str, error: tomllib.TOMLDecodeError) -> Problem:
 
 
 def _toml_type(value: object) -> str:
+    if isinstance(value, str):
+        return "a string"
     names = {bool: "a boolean", int: "an integer", float: "a number", list: "a list", dict: "a table"}
     return names.get(type(value), type(value).__name__)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_builder.load.bibliography import EMPTY, Bibliography, parse_bibliography
 from site_builder.experiments.specs import FigureSpec, PythonSpec, SpecIssue, frames_name, parse_figure, poster_name
 from site_builder.load.frontmatter import Document, parse_document
 from site_builder.load.playground import PlaygroundSettings, parse_playground
@@ -50,6 +51,7 @@ class Article:
     assets: tuple[str, ...]  # other files in the article's folder, relative to it
     cover: str | None  # image shown with the article in listings: a figure or asset name
     playground: PlaygroundSettings | None = None  # the in-page trainer's starting settings, if the article has one
+    bibliography: Bibliography = EMPTY  # entries of the article's own .bib file (front matter 'bibliography')
 
     @property
     def output_path(self) -> str:
@@ -73,6 +75,7 @@ class Page:
 class Content:
     articles: tuple[Article, ...]  # newest first
     pages: tuple[Page, ...]  # by name
+    bibliography: Bibliography = EMPTY  # the site-wide .bib file (site.toml 'bibliography'), citable everywhere
 
 
 def load_content(root: Path, *, include_drafts: bool = False) -> Content:
@@ -129,6 +132,7 @@ def _load_article(folder: Path, relative: str) -> Article:
         assets=assets,
         cover=_cover(fields, figures, assets),
         playground=_read_playground(document, fields.problems),
+        bibliography=_read_bibliography(fields, folder, relative, assets),
     )
     fields.raise_if_any()
     return article
@@ -160,6 +164,7 @@ ARTICLE_FIELDS: dict[str, str] = {
     "cover": "The image shown with the article in listings and link previews: a declared figure or a file beside the article. Default: the first .png figure.",
     "figures": "Every figure the text shows, by file name, with the experiment that makes it (see Figures).",
     "playground": "The starting settings of an in-page trainer for readers (see Playground).",
+    "bibliography": "A BibTeX file beside the article whose entries it may cite, such as references.bib (see Citations); the site-wide one from site.toml is citable too.",
 }
 PAGE_FIELDS: dict[str, str] = {
     "title": "Required. The page's title, in its header and in every page's navigation.",
@@ -285,6 +290,23 @@ def _read_playground(document: Document, problems: list[Problem]) -> PlaygroundS
         keys = ("playground",) + ((issue.key,) if issue.key else ())
         problems.append(Problem(document.path, document.line_of(*keys), issue.message))
     return settings
+
+
+def _read_bibliography(fields: _FieldReader, folder: Path, relative: str, assets: tuple[str, ...]) -> Bibliography:
+    """The entries of the .bib file the front matter names (a file beside the article), or none."""
+    name = fields.text("bibliography")
+    if not name:
+        return EMPTY
+    if name not in assets or not name.endswith(".bib"):
+        line = fields.document.line_of("bibliography")
+        fields.problems.append(Problem(fields.document.path, line, f"'bibliography' must name a .bib file beside the article, such as 'references.bib', not '{name}'"))
+        return EMPTY
+    shown = f"{relative}/{name}"
+    try:
+        return parse_bibliography(read_utf8(folder / name, shown), shown)
+    except BuildFailed as failure:
+        fields.problems.extend(failure.problems)
+        return EMPTY
 
 
 def _cover(fields: _FieldReader, figures: tuple[DeclaredFigure, ...], assets: tuple[str, ...]) -> str | None:

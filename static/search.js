@@ -1,0 +1,155 @@
+/* The search page: scores the sections of window.SITE_SEARCH_INDEX (written at build time by
+   site_builder/render/search.py) against the words typed, and lists the best with a snippet.
+
+   Scoring is BM25 over each section's words, plus a bonus for words in its heading or its page's
+   title. A query word also matches the words it begins ("neuron" finds "neurons") at half weight,
+   so results come while typing. A section must hold every query word; when none does, sections
+   holding any of them are listed. Results are built with textContent only, never innerHTML. The
+   address keeps the query (?q=...), so a search can be shared and the back button returns to it. */
+(function () {
+  var index = window.SITE_SEARCH_INDEX;
+  var form = document.querySelector(".search__form");
+  if (!index || !form) return;
+  var input = form.querySelector(".search__input");
+  var status = document.querySelector(".search__status");
+  var list = document.querySelector(".search__results");
+  var terms = Object.keys(index.terms).sort();  // sorted already; sorting again keeps the code honest
+  var averageLength = index.lengths.reduce(function (a, b) { return a + b; }, 0) / Math.max(index.lengths.length, 1);
+  var MAX_RESULTS = 20, K1 = 1.2, B = 0.75, PREFIX_WEIGHT = 0.5, HEADING_BONUS = 2, TITLE_BONUS = 1;
+
+  // The same words as words() in search.py: accents removed, lower case, letters and digits.
+  function words(text) {
+    var bare = String(text).normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+    return bare.match(/[\p{L}\p{N}]+/gu) || [];
+  }
+
+  // Index terms that equal `word` (weight 1) or start with it (PREFIX_WEIGHT), by binary search.
+  function matchingTerms(word) {
+    var low = 0, high = terms.length;
+    while (low < high) {
+      var middle = (low + high) >> 1;
+      if (terms[middle] < word) low = middle + 1; else high = middle;
+    }
+    var found = [];
+    for (var i = low; i < terms.length && terms[i].lastIndexOf(word, 0) === 0; i++) {
+      found.push({ term: terms[i], weight: terms[i] === word ? 1 : PREFIX_WEIGHT });
+    }
+    return found;
+  }
+
+  // Section -> score for one query word, BM25 summed over the terms it matches.
+  function scoresFor(word) {
+    var scores = {};
+    var count = index.sections.length;
+    matchingTerms(word).forEach(function (match) {
+      var postings = index.terms[match.term];
+      var sections = postings.length / 2;
+      var idf = Math.log(1 + (count - sections + 0.5) / (sections + 0.5));
+      for (var i = 0; i < postings.length; i += 2) {
+        var section = postings[i], tf = postings[i + 1];
+        var norm = tf + K1 * (1 - B + B * index.lengths[section] / averageLength);
+        scores[section] = (scores[section] || 0) + match.weight * idf * tf * (K1 + 1) / norm;
+      }
+    });
+    return scores;
+  }
+
+  function bonus(section, queryWords) {
+    var row = index.sections[section];
+    var heading = words(row[2]), title = words(index.pages[row[0]][0]);
+    var extra = 0;
+    queryWords.forEach(function (word) {
+      if (heading.some(function (w) { return w.lastIndexOf(word, 0) === 0; })) extra += HEADING_BONUS;
+      if (title.some(function (w) { return w.lastIndexOf(word, 0) === 0; })) extra += TITLE_BONUS;
+    });
+    return extra;
+  }
+
+  function search(query) {
+    var queryWords = words(query).filter(function (w, i, all) { return all.indexOf(w) === i; });
+    if (!queryWords.length) return [];
+    var perWord = queryWords.map(scoresFor);
+    var total = {}, hits = {};
+    perWord.forEach(function (scores) {
+      Object.keys(scores).forEach(function (section) {
+        total[section] = (total[section] || 0) + scores[section];
+        hits[section] = (hits[section] || 0) + 1;
+      });
+    });
+    var sections = Object.keys(total);
+    var all = sections.filter(function (s) { return hits[s] === queryWords.length; });
+    if (all.length) sections = all;
+    return sections
+      .map(function (s) { return { section: Number(s), score: total[s] + bonus(Number(s), queryWords) }; })
+      .sort(function (a, b) { return b.score - a.score || a.section - b.section; })
+      .slice(0, MAX_RESULTS);
+  }
+
+  // About 160 characters of the section's text around the first query word found in it.
+  function snippet(text, queryWords) {
+    var lower = text.toLowerCase(), at = -1, length = 0;
+    queryWords.forEach(function (word) {
+      var found = lower.indexOf(word);
+      if (found >= 0 && (at < 0 || found < at)) { at = found; length = word.length; }
+    });
+    var start = Math.max(0, at - 60), end = Math.min(text.length, (at < 0 ? 0 : at) + 100);
+    if (at < 0) { start = 0; end = Math.min(text.length, 160); }
+    var paragraph = document.createElement("p");
+    paragraph.className = "search__snippet";
+    paragraph.appendChild(document.createTextNode((start > 0 ? "…" : "") + text.slice(start, at < 0 ? end : at)));
+    if (at >= 0) {
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(at, at + length);
+      paragraph.appendChild(mark);
+      paragraph.appendChild(document.createTextNode(text.slice(at + length, end)));
+    }
+    if (end < text.length) paragraph.appendChild(document.createTextNode("…"));
+    return paragraph;
+  }
+
+  function show(query) {
+    var results = search(query);
+    var queryWords = words(query);
+    list.textContent = "";
+    results.forEach(function (result) {
+      var row = index.sections[result.section], page = index.pages[row[0]];
+      var item = document.createElement("li");
+      item.className = "search__result";
+      var link = document.createElement("a");
+      link.href = page[1] + (row[1] ? "#" + encodeURIComponent(row[1]) : "");
+      link.textContent = row[1] ? page[0] + " › " + row[2] : page[0];
+      var heading = document.createElement("h2");
+      heading.className = "search__result-title";
+      heading.appendChild(link);
+      item.appendChild(heading);
+      item.appendChild(snippet(row[3], queryWords));
+      list.appendChild(item);
+    });
+    if (!words(query).length) status.textContent = "";
+    else if (!results.length) status.textContent = "Nothing found for \u201c" + query.trim() + "\u201d.";
+    else status.textContent = results.length + (results.length === 1 ? " result" : " results") + " for \u201c" + query.trim() + "\u201d.";
+  }
+
+  function remember(query) {
+    try {
+      var url = new URL(window.location.href);
+      if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
+      window.history.replaceState(null, "", url.href);
+    } catch (error) { /* some browsers refuse to change a file: address; the search still works */ }
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    remember(input.value);
+    show(input.value);
+  });
+  input.addEventListener("input", function () {
+    remember(input.value);
+    show(input.value);
+  });
+  var initial = new URLSearchParams(window.location.search).get("q") || "";
+  if (initial) {
+    input.value = initial;
+    show(initial);
+  }
+})();
