@@ -37,6 +37,7 @@ TRAINING_DEFAULTS = {
     "interval": (-1.0, 1.0), "samples": 64, "hidden": (), "activation": "relu", "leak": 0.1,
     "steps": 1000, "lr": 0.1, "batch_size": None, "seed": 0, "frames": 100, "fps": 20,
 }
+BASELINE_KINDS = ("activation", "training", "neurons")  # the kinds this script makes as plain pyplot would
 ACTIVATION_DEFAULTS = {"interval": (-5.0, 5.0), "leak": 0.1}
 
 
@@ -48,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, declaration in read_figures(args.article).items():
+        if declaration["kind"] not in BASELINE_KINDS:
+            continue  # an author's own code (kind: python) has no plain-pyplot equivalent: compared elsewhere
         if declaration["kind"] == "activation":
             draw_activation(name, {**ACTIVATION_DEFAULTS, **declaration}, args.out / name, args.still_dpi)
         else:

@@ -577,7 +577,8 @@ class FigureFile:
 def compare_figures(res: Results) -> list[FigureFile]:
     """The declared figures (not companions such as posters), ours beside the baseline's."""
     text = res.article.read_text(encoding="utf-8")
-    names = list(yaml.safe_load(text.split("---\n", 2)[1])["figures"])
+    figures = yaml.safe_load(text.split("---\n", 2)[1])["figures"]
+    names = [name for name, declaration in figures.items() if declaration.get("kind") != "python"]  # the baseline has no custom figures
     ours_dir = res.cold_out / ARTICLE.parent.relative_to("content")
     return [
         FigureFile(name, (ours_dir / name).stat().st_size, (res.baseline_out / name).stat().st_size,

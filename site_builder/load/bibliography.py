@@ -15,6 +15,8 @@ the file's reading, as it does for BibTeX).
 
 from __future__ import annotations
 
+import functools
+
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -186,7 +188,16 @@ def _plain(latex: str) -> str:
     """A BibTeX value as plain text: LaTeX accents and dashes decoded, protective braces dropped, spaces collapsed."""
     from pybtex.richtext import Text
 
-    return " ".join(str(Text.from_latex(latex).render_as("text")).split())
+    return " ".join(str(Text.from_latex(latex).render(_text_backend())).split())
+
+
+@functools.lru_cache(maxsize=1)
+def _text_backend() -> object:
+    """pybtex's plain-text backend, looked up once: ``render_as`` searches the installed
+    packages' entry points on every call (17 ms each, 1.4 s for the example's references)."""
+    from pybtex.plugin import find_plugin
+
+    return find_plugin("pybtex.backends", "text")()
 
 
 def _person(person: object) -> Person:
