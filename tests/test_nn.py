@@ -211,3 +211,158 @@ def test_divergence_message_and_pickling():
     )
     copy = pickle.loads(pickle.dumps(error))  # figures run in a process pool
     assert (type(copy), copy.step, copy.lr, str(copy)) == (TrainingDiverged, 812, 5.0, str(error))
+
+
+# --- per-layer activations, losses, initialisations, optimisers, weight decay ------------------
+
+from site_builder.experiments.nn import (  # noqa: E402 - grouped with the tests that use them
+    Adam,
+    Momentum,
+    SGD,
+    binary_cross_entropy_and_grad,
+    get_loss,
+    get_optimizer,
+    softmax_cross_entropy_and_grad,
+)
+
+
+def _with_biases(model: MLP, rng: np.random.Generator) -> MLP:
+    return MLP(tuple(Dense(layer.weight, rng.normal(0, 0.5, layer.bias.shape)) for layer in model.layers), model.activations)
+
+
+def test_backward_with_a_different_activation_per_layer_matches_finite_differences():
+    rng = np.random.default_rng(7)
+    activations = [get_activation(name) for name in ("tanh", "relu", "gelu", "elu", "sigmoid")]
+    model = _with_biases(init_mlp((3, 4, 5, 4, 3, 2, 1), activations, rng), rng)
+    x, y = rng.normal(size=(8, 3)), rng.normal(size=(8, 1))
+    prediction, trace = model.forward(x)
+    grads = model.backward(trace, mse_and_grad(prediction, y)[1])
+    for layer, grad in zip(model.layers, grads):
+        np.testing.assert_allclose(grad.weight, numerical_gradient(lambda: mse(model(x), y), layer.weight), rtol=1e-5, atol=1e-8)
+        np.testing.assert_allclose(grad.bias, numerical_gradient(lambda: mse(model(x), y), layer.bias), rtol=1e-5, atol=1e-8)
+
+
+def test_elu_and_gelu_have_their_textbook_values():
+    z = np.array([-2.0, 0.0, 1.5])
+    np.testing.assert_allclose(get_activation("elu")(z), [np.exp(-2.0) - 1, 0.0, 1.5])
+    gelu = 0.5 * z * (1 + np.tanh(np.sqrt(2 / np.pi) * (z + 0.044715 * z**3)))
+    np.testing.assert_allclose(get_activation("gelu")(z), gelu)
+    with np.errstate(over="raise", invalid="raise"):
+        assert np.isfinite(get_activation("elu")(np.array([-1e6, 1e6]))).all()
+
+
+@pytest.mark.parametrize("classes", [2, 3, 5])
+def test_cross_entropies_and_their_gradients_match_finite_differences(classes):
+    rng = np.random.default_rng(classes)
+    outputs = 1 if classes == 2 else classes
+    logits = rng.normal(0, 3, size=(11, outputs))
+    labels = rng.integers(0, classes, size=(11, 1)).astype(float)
+    loss = get_loss("cross_entropy", outputs)
+    value, grad = loss.value_and_grad(logits, labels)
+    np.testing.assert_allclose(grad, numerical_gradient(lambda: loss(logits, labels), logits), rtol=1e-5, atol=1e-9)
+    if outputs == 1:  # the textbook formula, where it does not overflow
+        p = 1 / (1 + np.exp(-logits))
+        assert value == pytest.approx(float(np.mean(-(labels * np.log(p) + (1 - labels) * np.log(1 - p)))))
+    else:
+        p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        assert value == pytest.approx(float(np.mean(-np.log(p[np.arange(11), labels[:, 0].astype(int)]))))
+
+
+def test_cross_entropies_never_overflow():
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        value, grad = binary_cross_entropy_and_grad(np.array([[1000.0], [-1000.0]]), np.array([[0.0], [1.0]]))
+        assert value == pytest.approx(1000.0) and np.isfinite(grad).all()
+        value, grad = softmax_cross_entropy_and_grad(np.array([[1000.0, -1000.0, 0.0]]), np.array([[1.0]]))
+        assert value == pytest.approx(2000.0) and np.isfinite(grad).all()
+
+
+def test_backward_through_a_classifier_matches_finite_differences():
+    rng = np.random.default_rng(3)
+    model = _with_biases(init_mlp((2, 5, 3), get_activation("tanh"), rng, init="xavier"), rng)
+    x = rng.normal(size=(10, 2))
+    labels = rng.integers(0, 3, size=(10, 1)).astype(float)
+    loss = get_loss("cross_entropy", 3)
+    prediction, trace = model.forward(x)
+    grads = model.backward(trace, loss.value_and_grad(prediction, labels)[1])
+    for layer, grad in zip(model.layers, grads):
+        np.testing.assert_allclose(grad.weight, numerical_gradient(lambda: loss(model(x), labels), layer.weight), rtol=1e-5, atol=1e-8)
+
+
+@pytest.mark.parametrize(("init", "expected"), [
+    ("he", lambda fan_in, fan_out, out: np.sqrt((1.0 if out else 2.0) / fan_in)),
+    ("xavier", lambda fan_in, fan_out, out: np.sqrt(2.0 / (fan_in + fan_out))),
+    ("normal", lambda fan_in, fan_out, out: 0.3),
+])
+def test_initialisations_draw_weights_at_their_scale(init, expected):
+    scale = 0.3 if init == "normal" else 1.0
+    model = init_mlp((200, 300, 100), get_activation("relu"), np.random.default_rng(0), init=init, scale=scale)
+    for i, layer in enumerate(model.layers):
+        fan_in, fan_out = layer.weight.shape
+        assert layer.weight.std() == pytest.approx(expected(fan_in, fan_out, i == 1), rel=0.02)
+        np.testing.assert_array_equal(layer.bias, 0.0)
+    doubled = init_mlp((200, 300, 100), get_activation("relu"), np.random.default_rng(0), init="he", scale=2.0)
+    np.testing.assert_allclose(doubled.layers[0].weight, 2 * init_mlp((200, 300, 100), get_activation("relu"), np.random.default_rng(0), init="he").layers[0].weight)
+
+
+def _tiny() -> tuple[MLP, tuple[Dense, ...]]:
+    model = MLP((Dense(np.array([[1.0, -2.0]]), np.array([0.5, 0.0])), Dense(np.array([[3.0], [1.0]]), np.array([-1.0]))), get_activation("relu"))
+    grads = (Dense(np.array([[0.2, -0.4]]), np.array([0.1, 0.3])), Dense(np.array([[1.0], [-1.0]]), np.array([0.5])))
+    return model, grads
+
+
+def test_sgd_momentum_and_adam_make_their_textbook_first_and_second_steps():
+    model, grads = _tiny()
+    w = model.layers[0].weight
+    g = grads[0].weight
+    stepped, _ = SGD(0.1, weight_decay=0.5).step(model, grads, None)
+    np.testing.assert_allclose(stepped.layers[0].weight, w - 0.1 * (g + 0.5 * w))
+    np.testing.assert_allclose(stepped.layers[0].bias, model.layers[0].bias - 0.1 * grads[0].bias)  # biases are not decayed
+    momentum = Momentum(0.1, beta=0.9)
+    once, state = momentum.step(model, grads, momentum.start(model))
+    twice, _ = momentum.step(once, grads, state)
+    np.testing.assert_allclose(once.layers[0].weight, w - 0.1 * g)
+    np.testing.assert_allclose(twice.layers[0].weight, w - 0.1 * g - 0.1 * (0.9 * g + g))
+    adam = Adam(0.01)
+    once, state = adam.step(model, grads, adam.start(model))
+    np.testing.assert_allclose(once.layers[0].weight, w - 0.01 * g / (np.abs(g) + 1e-8))  # the first step is lr * sign(g)
+    twice, state = adam.step(once, grads, state)
+    m = (0.9 * 0.1 * g + 0.1 * g) / (1 - 0.9**2)
+    v = (0.999 * 0.001 * g**2 + 0.001 * g**2) / (1 - 0.999**2)
+    np.testing.assert_allclose(twice.layers[0].weight, once.layers[0].weight - 0.01 * m / (np.sqrt(v) + 1e-8))
+    assert state.steps == 2
+
+
+def test_weight_decay_is_the_gradient_of_an_l2_penalty():
+    rng = np.random.default_rng(5)
+    model = _with_biases(init_mlp((2, 4, 1), get_activation("tanh"), rng), rng)
+    x, y = rng.normal(size=(6, 2)), rng.normal(size=(6, 1))
+    decay = 0.3
+
+    def penalised() -> float:
+        return mse(model(x), y) + decay / 2 * sum(float((layer.weight**2).sum()) for layer in model.layers)
+
+    prediction, trace = model.forward(x)
+    grads = model.backward(trace, mse_and_grad(prediction, y)[1])
+    stepped, _ = SGD(1.0, weight_decay=decay).step(model, grads, None)
+    for layer, new in zip(model.layers, stepped.layers):
+        np.testing.assert_allclose(layer.weight - new.weight, numerical_gradient(penalised, layer.weight), rtol=1e-5, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
+def test_every_optimiser_trains_a_classifier_on_separable_data(name):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(80, 2))
+    labels = (x[:, :1] + x[:, 1:] > 0).astype(float)  # (80, 1)
+    model = init_mlp((2, 6, 1), get_activation("relu"), rng, init="he")
+    loss = get_loss("cross_entropy", 1)
+    before = loss(model(x), labels)
+    trained = train(model, x, labels, steps=300, lr=0.1, loss=loss, optimizer=get_optimizer(name, 0.05 if name == "adam" else 0.5))
+    assert loss(trained(x), labels) < before / 4
+    assert ((trained(x) > 0) == (labels > 0.5)).mean() >= 0.97
+
+
+def test_unknown_losses_and_optimisers_are_refused_with_the_known_names():
+    with pytest.raises(ValueError, match="unknown loss 'hinge'; known: mse, cross_entropy"):
+        get_loss("hinge")
+    with pytest.raises(ValueError, match="unknown optimizer 'rmsprop'; known: sgd, momentum, adam"):
+        get_optimizer("rmsprop", 0.1)

@@ -16,7 +16,7 @@ from functools import partial
 
 import numpy as np
 
-ACTIVATION_NAMES: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
+ACTIVATION_NAMES: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "identity")
 
 ArrayFn = Callable[[np.ndarray], np.ndarray]
 
@@ -68,6 +68,29 @@ def _leaky_relu_derivative(z: np.ndarray, leak: float) -> np.ndarray:
     return np.where(z > 0, 1.0, leak)
 
 
+def elu(z: np.ndarray) -> np.ndarray:
+    """z for z > 0, e^z - 1 otherwise (Clevert et al. 2016): smooth, and never flat on the left."""
+    return np.where(z > 0, z, np.expm1(np.minimum(z, 0.0)))
+
+
+def _elu_derivative(z: np.ndarray) -> np.ndarray:
+    return np.where(z > 0, 1.0, np.exp(np.minimum(z, 0.0)))
+
+
+_GELU_C = math.sqrt(2.0 / math.pi)
+
+
+def gelu(z: np.ndarray) -> np.ndarray:
+    """z · Φ(z) in the tanh form of Hendrycks and Gimpel (2016), as most libraries compute it."""
+    return 0.5 * z * (1.0 + np.tanh(_GELU_C * (z + 0.044715 * z**3)))
+
+
+def _gelu_derivative(z: np.ndarray) -> np.ndarray:
+    inner = _GELU_C * (z + 0.044715 * z**3)
+    t = np.tanh(inner)
+    return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * _GELU_C * (1.0 + 3 * 0.044715 * z * z)
+
+
 def _identity(z: np.ndarray) -> np.ndarray:
     return z
 
@@ -94,6 +117,10 @@ def get_activation(name: str, leak: float = 0.1) -> Activation:
         return Activation(
             name, partial(leaky_relu, leak=leak), partial(_leaky_relu_derivative, leak=leak), gain
         )
+    if name == "elu":
+        return Activation(name, elu, _elu_derivative, gain=1.0)
+    if name == "gelu":
+        return Activation(name, gelu, _gelu_derivative, gain=1.0)
     if name == "identity":
         return Activation(name, _identity, _identity_derivative, gain=1.0)
     known = ", ".join(ACTIVATION_NAMES)

@@ -44,18 +44,23 @@ class Trace:
 
 @dataclass(frozen=True)
 class MLP:
-    """Dense layers with ``activation`` between them and a linear output.
+    """Dense layers with an activation after each hidden one and a linear output.
 
-    A single layer is a plain linear (affine) model.
+    ``activations`` has one entry per hidden layer (``len(layers) - 1``); a
+    single :class:`Activation` is used for every hidden layer. A single
+    layer is a plain linear (affine) model.
     """
 
     layers: tuple[Dense, ...]
-    activation: Activation
+    activations: tuple[Activation, ...] | Activation
 
     def __post_init__(self) -> None:
         assert self.layers, "an MLP needs at least one layer"
         for before, after in itertools.pairwise(self.layers):
             assert before.weight.shape[1] == after.weight.shape[0], "layer widths do not chain"
+        if isinstance(self.activations, Activation):
+            object.__setattr__(self, "activations", (self.activations,) * (len(self.layers) - 1))
+        assert len(self.activations) == len(self.layers) - 1, "one activation per hidden layer"  # type: ignore[arg-type]
 
     @property
     def widths(self) -> tuple[int, ...]:
@@ -75,7 +80,7 @@ class MLP:
             inputs.append(h)
             z = layer(h)  # (N, fan_out_i)
             pre_activations.append(z)
-            h = z if i == len(self.layers) - 1 else self.activation(z)
+            h = z if i == len(self.layers) - 1 else self.activations[i](z)  # type: ignore[index]
         return h, Trace(tuple(inputs), tuple(pre_activations))
 
     def backward(self, trace: Trace, grad_output: np.ndarray) -> tuple[Dense, ...]:
@@ -90,7 +95,7 @@ class MLP:
         for i in reversed(range(len(self.layers))):
             grads.append(Dense(trace.inputs[i].T @ g, g.sum(axis=0)))
             if i > 0:
-                g = (g @ self.layers[i].weight.T) * self.activation.derivative(trace.pre_activations[i - 1])
+                g = (g @ self.layers[i].weight.T) * self.activations[i - 1].derivative(trace.pre_activations[i - 1])  # type: ignore[index]
         return tuple(reversed(grads))
 
     def step(self, grads: Sequence[Dense], lr: float) -> MLP:
@@ -100,37 +105,61 @@ class MLP:
             Dense(layer.weight - lr * grad.weight, layer.bias - lr * grad.bias)
             for layer, grad in zip(self.layers, grads)
         )
-        return MLP(layers, self.activation)
+        return MLP(layers, self.activations)
+
+
+INIT_SCHEMES: tuple[str, ...] = ("auto", "he", "xavier", "normal")
 
 
 def init_mlp(
     widths: Sequence[int],
-    activation: Activation,
+    activation: Activation | Sequence[Activation],
     rng: np.random.Generator,
     input_interval: tuple[float, float] | None = None,
+    *,
+    init: str = "auto",
+    scale: float = 1.0,
 ) -> MLP:
     """A freshly initialised MLP with layer widths ``widths`` (input first, output last).
 
-    Weights are normal with std ``gain / sqrt(fan_in)``, the gain coming from
-    the activation of the layer's output (1 for the linear output layer), so
-    activations keep their scale through the depth. Biases start at zero,
-    except when the input is 1-D and ``input_interval`` is given: then each
-    first-layer unit's bias puts its kink (the point where its
-    pre-activation crosses zero) at a uniformly drawn point of the interval,
-    so every ReLU starts active on part of the data instead of possibly dead.
+    Weights are normal with mean 0; biases start at zero. Their standard deviation depends on ``init``:
+
+    * ``auto`` (the default): ``gain / sqrt(fan_in)``, the gain of the activation the
+      layer feeds (He's sqrt(2) for the ReLU family, 1 otherwise; 1 for the linear output),
+      so signals keep their scale through the depth. When the input is 1-D and
+      ``input_interval`` is given, each first-layer unit's bias puts its kink (where its
+      pre-activation crosses zero) at a uniformly drawn point of the interval, so every
+      ReLU starts active on part of the data instead of possibly dead.
+    * ``he``: ``sqrt(2 / fan_in)`` for hidden layers, ``sqrt(1 / fan_in)`` for the output (He et al. 2015).
+    * ``xavier``: ``sqrt(2 / (fan_in + fan_out))`` (Glorot and Bengio 2010).
+    * ``normal``: ``scale`` itself, whatever the layer.
+
+    ``scale`` multiplies the standard deviation of the first three.
     """
     assert len(widths) >= 2 and all(w >= 1 for w in widths), f"bad widths {widths}"
+    assert init in INIT_SCHEMES, f"unknown init {init!r}"
+    activations = (activation,) * (len(widths) - 2) if isinstance(activation, Activation) else tuple(activation)
+    assert len(activations) == len(widths) - 2, "one activation per hidden layer"
     layers = []
     for i, (fan_in, fan_out) in enumerate(itertools.pairwise(widths)):
         is_output = i == len(widths) - 2
-        gain = 1.0 if is_output else activation.gain
-        weight = rng.normal(0.0, gain / np.sqrt(fan_in), size=(fan_in, fan_out))
+        std = scale if init == "normal" else scale * _init_std(init, fan_in, fan_out, 1.0 if is_output else activations[i].gain, is_output)
+        weight = rng.normal(0.0, std, size=(fan_in, fan_out))
         bias = np.zeros(fan_out)
-        if i == 0 and not is_output and fan_in == 1 and input_interval is not None:
+        if init == "auto" and i == 0 and not is_output and fan_in == 1 and input_interval is not None:
             kinks = rng.uniform(*input_interval, size=fan_out)  # (fan_out,)
             bias = -weight[0] * kinks
         layers.append(Dense(weight, bias))
-    return MLP(tuple(layers), activation)
+    return MLP(tuple(layers), activations)
+
+
+def _init_std(init: str, fan_in: int, fan_out: int, gain: float, is_output: bool) -> float:
+    """The standard deviation of a layer's weights under ``init`` (``auto``, ``he`` or ``xavier``), before ``scale``."""
+    if init == "auto":
+        return gain / np.sqrt(fan_in)
+    if init == "he":
+        return float(np.sqrt((1.0 if is_output else 2.0) / fan_in))
+    return float(np.sqrt(2.0 / (fan_in + fan_out)))
 
 
 def hidden_contributions(model: MLP, x: np.ndarray) -> np.ndarray:
@@ -142,4 +171,4 @@ def hidden_contributions(model: MLP, x: np.ndarray) -> np.ndarray:
     assert len(model.layers) == 2, "contributions need exactly one hidden layer"
     hidden, output = model.layers
     assert output.weight.shape[1] == 1, "contributions need a single output"
-    return model.activation(hidden(x)) * output.weight[:, 0]  # (N, H)
+    return model.activations[0](hidden(x)) * output.weight[:, 0]  # type: ignore[index]  # (N, H)

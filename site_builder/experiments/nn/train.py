@@ -1,7 +1,7 @@
-"""Gradient descent on the mean-squared error, with a hook for recording.
+"""Training: an optimiser on a loss, batch after batch, with a hook for recording.
 
 ``train`` runs full-batch gradient descent (``batch_size=None``) or
-mini-batch SGD, where each epoch visits the examples in a fresh order drawn
+mini-batch SGD (or momentum, or Adam: :mod:`.optimizers`), where each epoch visits the examples in a fresh order drawn
 from the generator it is given. It never plots or stores anything itself:
 it calls ``on_step(step, model)`` before the first update (step 0) and after
 every update (step 1 .. steps), and callers keep what they need.
@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from site_builder.experiments.nn.losses import mse_and_grad
+from site_builder.experiments.nn.losses import Loss, mse_and_grad
 from site_builder.experiments.nn.network import MLP
+from site_builder.experiments.nn.optimizers import SGD, Optimizer
 
 BatchIndex = slice | np.ndarray
 OnStep = Callable[[int, MLP], None]  # (updates made so far, model after them)
@@ -64,14 +65,20 @@ def train(
     batch_size: int | None = None,
     rng: np.random.Generator | None = None,
     on_step: OnStep | None = None,
+    loss: Loss | None = None,
+    optimizer: Optimizer | None = None,
 ) -> MLP:
-    """``steps`` updates of gradient descent on the MSE of ``model(x)`` against ``y``.
+    """``steps`` updates of ``optimizer`` (default: gradient descent at ``lr``) on ``loss`` (default: the MSE).
 
-    ``x`` is (N, fan_in) and ``y`` is (N, fan_out). Returns the trained
-    model. Raises TrainingDiverged as soon as a batch loss is not finite.
+    ``x`` is (N, fan_in) and ``y`` is (N, fan_out), or (N, 1) class labels
+    for a cross-entropy. Returns the trained model. Raises TrainingDiverged
+    as soon as a batch loss is not finite.
     """
     assert x.ndim == 2 and y.ndim == 2 and len(x) == len(y), f"{x.shape} vs {y.shape}"
     assert steps >= 0 and lr > 0
+    value_and_grad = loss.value_and_grad if loss is not None else mse_and_grad
+    optimizer = optimizer if optimizer is not None else SGD(lr)
+    state = optimizer.start(model)
     batches = batch_indices(len(x), batch_size, rng)
     # Overflow on the way to divergence is expected; we detect it from the loss.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -80,10 +87,10 @@ def train(
                 on_step(step, model)
             index = next(batches)
             prediction, trace = model.forward(x[index])  # (B, fan_out)
-            loss, grad = mse_and_grad(prediction, y[index])
-            if not math.isfinite(loss):
-                raise TrainingDiverged(step, lr, loss)
-            model = model.step(model.backward(trace, grad), lr)
+            value, grad = value_and_grad(prediction, y[index])
+            if not math.isfinite(value):
+                raise TrainingDiverged(step, optimizer.lr, value)
+            model, state = optimizer.step(model, model.backward(trace, grad), state)  # type: ignore[arg-type]
     if on_step is not None:
         on_step(steps, model)
     return model
