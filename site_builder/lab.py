@@ -27,6 +27,7 @@ What is here, and kept stable:
   state, and :func:`batch_indices`; :class:`TrainingDiverged`;
 * :func:`fit`: the run a ``training`` figure makes, from the same parameters,
   as a :class:`TrainingResult` of :class:`Snapshot` values (arrays only);
+  :func:`make_figure`: any declared figure's file and measured numbers;
 * the look: :func:`new_figure` (640×480, the site's fonts, palette and
   title), :func:`add_legend`, :func:`plot_fit` (the training figures' plot),
   :func:`plot_neurons` (each hidden neuron's share), :func:`status_text` ("step
@@ -35,6 +36,9 @@ What is here, and kept stable:
 """
 
 from __future__ import annotations
+
+import json
+from dataclasses import dataclass
 
 from matplotlib.axes import Axes
 
@@ -63,18 +67,44 @@ from site_builder.experiments.training import fit
 
 __all__ = [
     "ACTIVATION_NAMES", "MLP", "Activation", "Dense", "Frame", "OnStep", "Snapshot", "TrainingDiverged",
-    "TrainingResult", "add_legend", "batch_indices", "fit", "get_activation", "hidden_contributions", "init_mlp",
+    "DeclaredFigure", "TrainingResult", "add_legend", "batch_indices", "fit", "make_figure", "get_activation", "hidden_contributions", "init_mlp",
     "mse", "mse_and_grad", "new_figure", "plot_fit", "plot_neurons", "status_text", "style", "train",
 ]
+
+
+@dataclass(frozen=True)
+class DeclaredFigure:
+    """What a declared figure makes: its file's bytes (PNG or GIF) and its measured numbers."""
+
+    data: bytes
+    numbers: dict
+
+    def _repr_png_(self) -> bytes | None:  # Jupyter shows it as the picture it is
+        return self.data if self.data[:4] == b"\x89PNG" else None
+
+
+def make_figure(name: str, **declaration: object) -> DeclaredFigure:
+    """Make the figure ``name`` as the build would from this declaration (``kind=...`` and its parameters).
+
+    ``make_figure("xor.png", kind="classification", dataset="xor", hidden=[4])``:
+    the same experiment, the same bytes, and the numbers the article can quote
+    (``final_loss``, ``test_accuracy``...). Raises ValueError listing every
+    invalid parameter. Notebooks call this for the kinds they cannot redo in
+    plain numpy.
+    """
+    from site_builder.experiments.produce import produce_figure
+    from site_builder.experiments.specs import RESULTS_FILE, parse_figure
+
+    spec, issues = parse_figure(name, declaration)
+    if issues or spec is None:
+        raise ValueError("; ".join(issue.message for issue in issues))
+    files = produce_figure(spec)
+    numbers = json.loads(files.get(RESULTS_FILE, b"{}"))
+    return DeclaredFigure(files[name], numbers)
 
 
 def add_legend(axes: Axes, *, below: bool = False) -> None:
     """The legend of ``axes``' labelled lines, in one row outside the plot as the built-in figures have it:
     above, or ``below`` (for a figure with a status line). When one row would not fit across the
     figure, the legend goes inside the plot instead, where it covers the least data."""
-    figure = axes.figure
-    legend = style.add_legend(figure, axes, style.LEGEND_BELOW if below else style.LEGEND_ABOVE)
-    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
-    if legend.get_window_extent(renderer).width > 0.98 * figure.bbox.width:
-        legend.remove()
-        axes.legend(loc="best", frameon=True, framealpha=0.9, edgecolor=style.GRID)
+    style.add_fitting_legend(axes.figure, axes, style.LEGEND_BELOW if below else style.LEGEND_ABOVE)  # type: ignore[arg-type]

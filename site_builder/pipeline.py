@@ -45,7 +45,7 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     generated["static/highlight.css"] = highlight_css().encode("utf-8")
     generated |= article_notebooks(content.articles, config.base_url, figures.code)  # <slug>/<slug>.ipynb to take away
     assets = collect_assets(theme, content, generated)
-    files = SiteFiles(figures.files, assets)
+    files = SiteFiles(figures.files, assets, figures.results)
     site = _render(config, content, files, theme, katex, options)
     site = _subset_fonts(site, options)
     _raise_if(find_broken_references(site))

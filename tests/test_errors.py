@@ -189,11 +189,11 @@ CASES = [
     ]),
     # --- figures ---
     Case("unknown experiment kind", {"content/fit/index.md": figure("kind: regression")}, [
-        "content/fit/index.md:5: figure 'fit.gif': unknown kind 'regression'; known kinds: activation, training, neurons, python",
+        "content/fit/index.md:5: figure 'fit.gif': unknown kind 'regression'; known kinds: activation, training, neurons, classification, gradients, compare, python",
     ]),
     Case("unknown parameter", {"content/fit/index.md": figure("kind: training, target: 'x', learning_rate: 0.1")}, [
         "content/fit/index.md:5: figure 'fit.gif': unknown parameter 'learning_rate' for a training figure; did you mean 'lr'? "
-        "Known: target, interval, samples, hidden, activation, leak, steps, lr, batch_size, seed, frames, fps",
+        "Known: target, interval, samples, hidden, activation, leak, steps, lr, batch_size, seed, frames, fps, init, init_scale, optimizer, momentum, betas, weight_decay, loss",
     ]),
     Case("wrong type", {"content/fit/index.md": figure("kind: training, target: 'x', steps: many")}, [
         "content/fit/index.md:5: figure 'fit.gif': steps must be a whole number from 1 to 100000; got 'many'",
@@ -211,7 +211,7 @@ CASES = [
         "content/fit/index.md:5: figure 'fit.gif': frames must be a whole number from 2 to 500; got 5000",
     ]),
     Case("unknown activation", {"content/fit/index.md": figure("kind: activation, activation: relu6", name="a.png")}, [
-        "content/fit/index.md:5: figure 'a.png': unknown activation 'relu6'; did you mean 'relu'? Known: sigmoid, tanh, relu, leaky_relu",
+        "content/fit/index.md:5: figure 'a.png': unknown activation 'relu6'; did you mean 'relu'? Known: sigmoid, tanh, relu, leaky_relu, elu, gelu",
     ]),
     Case("target imports a module", {"content/fit/index.md": figure("kind: training, target: \"__import__('os')\"")}, [
         f"content/fit/index.md:5: figure 'fit.gif': target \"__import__('os')\", column 1: calling the name '__import__' is not allowed; {ALLOWED}",

@@ -197,7 +197,7 @@ def test_neurons_figure_needs_recorded_parts():
 
 def test_produce_neurons_figures():
     still_spec = NeuronsSpec(dataclasses.replace(SPEC, name="parts.png"))
-    assert set(produce_figure(still_spec)) == {"parts.png"}
+    assert set(produce_figure(still_spec)) == {"parts.png", ".results.json"}
     assert neurons_title(NeuronsSpec(SPEC)) == "3 hidden ReLU neurons and their sum"
     one = NeuronsSpec(dataclasses.replace(SPEC, hidden=(1,), activation="tanh"))
     assert neurons_title(one) == "1 hidden tanh neuron and the bias"

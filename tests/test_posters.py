@@ -12,6 +12,7 @@ from site_builder.build import BuildOptions, build
 from site_builder.render.markup import Still
 from site_builder.experiments.produce import produce_figure, training_title
 from site_builder.experiments.specs import (
+    RESULTS_FILE,
     ActivationPlotSpec,
     NeuronsSpec,
     SpecIssue,
@@ -45,13 +46,13 @@ def last_frame(result, title: str) -> np.ndarray:
 
 
 def test_every_animation_comes_with_its_poster():
-    assert set(produce_figure(SMALL)) == {"fit.gif", "fit.poster.png", "fit.frames.js"}
+    assert set(produce_figure(SMALL)) == {"fit.gif", "fit.poster.png", "fit.frames.js", RESULTS_FILE}
     neurons = NeuronsSpec(TrainingSpec("parts.gif", "x**2", hidden=(2,), samples=16, steps=20, frames=4))
-    assert set(produce_figure(neurons)) == {"parts.gif", "parts.poster.png", "parts.frames.js"}
+    assert set(produce_figure(neurons)) == {"parts.gif", "parts.poster.png", "parts.frames.js", RESULTS_FILE}
 
 
 def test_stills_have_no_poster():
-    assert set(produce_figure(TrainingSpec("fit.png", "x**2", steps=5, frames=2))) == {"fit.png"}
+    assert set(produce_figure(TrainingSpec("fit.png", "x**2", steps=5, frames=2))) == {"fit.png", RESULTS_FILE}  # a trained figure's numbers, for the text
     assert set(produce_figure(ActivationPlotSpec("ReLU.png", "relu"))) == {"ReLU.png"}
 
 

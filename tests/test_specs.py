@@ -23,7 +23,7 @@ INTERVAL = "interval must be two numbers [lo, hi] with lo < hi, both between -10
 LR = "lr must be a number greater than 0 and at most 10; got "
 UNDEFINED = "; change the target or the interval so it is defined everywhere on it"
 TRAINING_KEYS = (
-    "target, interval, samples, hidden, activation, leak, steps, lr, batch_size, seed, frames, fps"
+    "target, interval, samples, hidden, activation, leak, steps, lr, batch_size, seed, frames, fps, init, init_scale, optimizer, momentum, betas, weight_decay, loss"
 )
 
 
@@ -127,10 +127,10 @@ def test_activation_plots_are_stills():
     [
         (
             {"activation": "relu"},
-            SpecIssue("kind", "missing 'kind'; add kind: followed by one of activation, training, neurons, python"),
+            SpecIssue("kind", "missing 'kind'; add kind: followed by one of activation, training, neurons, classification, gradients, compare, python"),
         ),
-        ({"kind": "trainin"}, SpecIssue("kind", "unknown kind 'trainin'; known kinds: activation, training, neurons, python")),
-        ({"kind": None}, SpecIssue("kind", "unknown kind null; known kinds: activation, training, neurons, python")),
+        ({"kind": "trainin"}, SpecIssue("kind", "unknown kind 'trainin'; known kinds: activation, training, neurons, classification, gradients, compare, python")),
+        ({"kind": None}, SpecIssue("kind", "unknown kind null; known kinds: activation, training, neurons, classification, gradients, compare, python")),
         (
             ["kind", "training"],
             SpecIssue(
@@ -253,11 +253,11 @@ def test_unknown_activation_lists_the_known_ones():
     issue = only_issue("a.png", {"kind": "activation", "activation": "Relu6"})
     assert issue == SpecIssue(
         "activation",
-        "unknown activation 'Relu6'; did you mean 'relu'? Known: sigmoid, tanh, relu, leaky_relu",
+        "unknown activation 'Relu6'; did you mean 'relu'? Known: sigmoid, tanh, relu, leaky_relu, elu, gelu",
     )
     issue = only_issue("fit.gif", training(activation="softmax"))
     assert issue == SpecIssue(
-        "activation", "unknown activation 'softmax'. Known: sigmoid, tanh, relu, leaky_relu"
+        "activation", "unknown activation 'softmax'. Known: sigmoid, tanh, relu, leaky_relu, elu, gelu"
     )
 
 

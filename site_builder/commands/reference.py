@@ -80,7 +80,20 @@ def figures_topic() -> Topic:
         (f"kind: {kind}", _kind_intro(kind), tuple(_parameter_entry(p) for p in specs.PARAMETERS[kind]))
         for kind in specs.KINDS
     )
+    numbers = tuple(
+        Entry(f"{kind}: {field}", "", "", meaning)
+        for kind, fields in specs.RESULT_FIELDS.items() for field, meaning in fields.items()
+    )
+    groups += (("Numbers for the text", NUMBERS_INTRO, numbers),)
     return Topic("figures", "Figures", intro, groups)
+
+
+NUMBERS_INTRO = (
+    "A figure's run measures what it shows, and the article's text can quote it, so a number never goes stale: "
+    '`{{ figure("fit.png").final_loss | round(4) }}`. After the fields come filters: `round(N)` (N decimals), '
+    "`percent` or `percent(N)`, `sci(N)`, `int`; without one a number shows 4 significant digits. "
+    "An unknown figure or field is an error at its line."
+)
 
 
 def _kind_intro(kind: str) -> str:

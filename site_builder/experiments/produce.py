@@ -9,23 +9,31 @@ never networks.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
+from site_builder.experiments.classification import run_classification
+from site_builder.experiments.comparison import run_comparison
+from site_builder.experiments.figures.animation import Animation, animate_training, draw_training_still
+from site_builder.experiments.figures.classifier import animate_classifier, classifier_status, draw_classifier_still
+from site_builder.experiments.figures.compare import animate_compare, compare_figure, compare_status, draw_compare_still
+from site_builder.experiments.figures.frames import neurons_frames, raster_frames, training_frames
+from site_builder.experiments.figures.gradients import animate_gradients, draw_gradients_still, gradient_figure, gradients_status
+from site_builder.experiments.gradients import run_gradients
 from site_builder.experiments.specs import (
     ActivationPlotSpec,
+    ClassificationSpec,
+    CompareSpec,
     FigureSpec,
+    GradientsSpec,
+    RESULTS_FILE,
     NeuronsSpec,
     TrainingSpec,
     frames_name,
     poster_name,
 )
 from site_builder.experiments.training import run_training
-from site_builder.experiments.figures.animation import (
-    Animation,
-    animate_training,
-    draw_training_still,
-)
-from site_builder.experiments.figures.frames import neurons_frames, training_frames
 from site_builder.experiments.figures.neurons import animate_neurons, draw_neurons_still
 from site_builder.experiments.figures.plots import draw_activation_plot
 from site_builder.experiments.nn.activations import get_activation
@@ -38,6 +46,8 @@ ACTIVATION_NAMES: dict[str, str] = {
     "tanh": "tanh",
     "relu": "ReLU",
     "leaky_relu": "leaky ReLU",
+    "elu": "ELU",
+    "gelu": "GELU",
 }
 
 
@@ -55,7 +65,79 @@ def produce_figure(spec: FigureSpec) -> dict[str, bytes]:
         return _training_figure(spec)
     if isinstance(spec, NeuronsSpec):
         return _neurons_figure(spec)
+    if isinstance(spec, ClassificationSpec):
+        return _classification_figure(spec)
+    if isinstance(spec, GradientsSpec):
+        return _gradients_figure(spec)
+    if isinstance(spec, CompareSpec):
+        return _compare_figure(spec)
     raise TypeError(f"not a figure spec: {spec!r}")
+
+
+def _results(numbers: dict[str, object]) -> dict[str, bytes]:
+    """The figure's measured numbers as the hidden companion file ``RESULTS_FILE``."""
+    return {RESULTS_FILE: json.dumps(numbers, sort_keys=True, allow_nan=False, default=float).encode("utf-8")}
+
+
+def _raster(name: str, animation: Animation, labels: list[str], fps: int) -> dict[str, bytes]:
+    """An animation the player shows as pictures (its GIF), with a status line per frame."""
+    return _with_poster(name, animation) | {frames_name(name): raster_frames(animation.gif, name=name, labels=labels, fps=fps)}
+
+
+def _classification_figure(spec: ClassificationSpec) -> dict[str, bytes]:
+    result = run_classification(spec)
+    last = result.snapshots[-1]
+    title, neurons = classification_title(spec), spec.view == "neurons"
+    numbers = _results({"final_loss": last.loss, "train_accuracy": last.train_accuracy, "test_accuracy": last.test_accuracy, "steps": last.step})
+    if _is_animation(spec.name):
+        animation = animate_classifier(result, title=title, fps=spec.fps, neurons=neurons)
+        return _raster(spec.name, animation, [classifier_status(s) for s in result.snapshots], spec.fps) | numbers
+    return {spec.name: draw_classifier_still(result, title=title, neurons=neurons)} | numbers
+
+
+def _gradients_figure(spec: GradientsSpec) -> dict[str, bytes]:
+    runs = run_gradients(spec)
+    data = gradient_figure(runs, tuple(ACTIVATION_NAMES[r.activation] for r in runs), spec.dead)
+    title = f"The gradient reaching each of {len(spec.hidden)} layers"
+    numbers = {}
+    for run in runs:
+        start, end = run.snapshots[0], run.snapshots[-1]
+        numbers[run.activation] = {
+            "first_layer": float(start.norms[0]), "last_layer": float(start.norms[-1]), "ratio": float(start.norms[0] / start.norms[-1]),
+            "final_first_layer": float(end.norms[0]), "final_last_layer": float(end.norms[-1]), "final_loss": end.loss,
+            "dead_fraction": None if not np.isfinite(end.dead).any() else float(np.nanmean(end.dead)),
+        }
+    if _is_animation(spec.name):
+        animation = animate_gradients(data, title=title, fps=spec.fps)
+        return _raster(spec.name, animation, [gradients_status(data, i) for i in data.snapshots], spec.fps) | _results(numbers)
+    return {spec.name: draw_gradients_still(data, title=title)} | _results(numbers)
+
+
+def _compare_figure(spec: CompareSpec) -> dict[str, bytes]:
+    runs = run_comparison(spec)
+    data = compare_figure(runs, spec.show)
+    title = "Training loss of each run" if spec.show == "loss" else "Each run's fit"
+    numbers = {"runs": {run.label: {"final_loss": run.result.final_loss, "dead_neurons": run.result.dead_neurons} for run in runs},
+               "final_loss": [run.result.final_loss for run in runs]}
+    if _is_animation(spec.name):
+        animation = animate_compare(data, title=title, fps=spec.fps)
+        return _raster(spec.name, animation, [compare_status(data, i) for i in data.snapshots], spec.fps) | _results(numbers)
+    return {spec.name: draw_compare_still(data, title=title)} | _results(numbers)
+
+
+def classification_title(spec: ClassificationSpec) -> str:
+    """E.g. ``"4 hidden ReLU neurons on xor"``, ``"Logistic regression on circle"``."""
+    if not spec.hidden:
+        return f"Logistic regression on {spec.dataset}" if spec.loss == "cross_entropy" else f"Linear model on {spec.dataset}"
+    return f"{_network_words(spec.hidden, spec.activations)} on {spec.dataset}"
+
+
+def _network_words(hidden: tuple[int, ...], activations: tuple[str, ...]) -> str:
+    names = [ACTIVATION_NAMES[a] for a in activations]
+    if len(hidden) == 1:
+        return f"{hidden[0]} hidden {names[0]} neuron{'' if hidden[0] == 1 else 's'}"
+    kind = names[0] if len(set(names)) == 1 else "/".join(dict.fromkeys(names))
+    return f"{len(hidden)} hidden layers of {kind} neurons"
 
 
 def _activation_plot(spec: ActivationPlotSpec) -> bytes:
@@ -72,22 +154,24 @@ def _training_figure(spec: TrainingSpec) -> dict[str, bytes]:
     """Train as ``spec`` says; draw the run as a GIF and its poster (``.gif``) or its final fit (``.png``)."""
     animated = _is_animation(spec.name)
     result = run_training(spec)
+    numbers = _results({"final_loss": result.final_loss, "dead_neurons": result.dead_neurons, "steps": spec.steps})
     if animated:
         title = training_title(spec)
         files = _with_poster(spec.name, animate_training(result, title=title, fps=spec.fps))
-        return files | {frames_name(spec.name): training_frames(result, name=spec.name, title=title, fps=spec.fps)}
-    return {spec.name: draw_training_still(result, title=training_title(spec))}
+        return files | {frames_name(spec.name): training_frames(result, name=spec.name, title=title, fps=spec.fps)} | numbers
+    return {spec.name: draw_training_still(result, title=training_title(spec))} | numbers
 
 
 def _neurons_figure(spec: NeuronsSpec) -> dict[str, bytes]:
     """Train as ``spec.training`` says; draw each hidden neuron's share over training or at its end."""
     animated = _is_animation(spec.name)
     result = run_training(spec.training)
+    numbers = _results({"final_loss": result.final_loss, "dead_neurons": result.dead_neurons, "steps": spec.training.steps})
     if animated:
         title, fps = neurons_title(spec), spec.training.fps
         files = _with_poster(spec.name, animate_neurons(result, title=title, fps=fps))
-        return files | {frames_name(spec.name): neurons_frames(result, name=spec.name, title=title, fps=fps)}
-    return {spec.name: draw_neurons_still(result, title=neurons_title(spec))}
+        return files | {frames_name(spec.name): neurons_frames(result, name=spec.name, title=title, fps=fps)} | numbers
+    return {spec.name: draw_neurons_still(result, title=neurons_title(spec))} | numbers
 
 
 def _is_animation(name: str) -> bool:
@@ -116,6 +200,8 @@ def activation_formula(spec: ActivationPlotSpec) -> str:
         "tanh": r"$\tanh(x)$",
         "relu": r"$\mathrm{ReLU}(x) = \max(0,\, x)$",
         "leaky_relu": rf"$\max({spec.leak:g}x,\, x)$",
+        "elu": r"$x$ if $x > 0$, else $e^{x} - 1$",
+        "gelu": r"$x\,\Phi(x)$",
     }
     return formulas[spec.activation]
 
@@ -127,7 +213,9 @@ def training_title(spec: TrainingSpec) -> str:
     """
     if not spec.hidden:
         return "Linear model"
-    name = ACTIVATION_NAMES[spec.activation]
+    if len(set(spec.activations)) > 1:
+        return _network_words(spec.hidden, spec.activations)
+    name = ACTIVATION_NAMES[spec.activations[0]]
     if len(spec.hidden) == 1:
         width = spec.hidden[0]
         return f"{width} hidden {name} neuron{'' if width == 1 else 's'}"

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 from site_builder.experiments.cache import FigureCache, Inputs, cache_key, explain_change, figure_code_hashes, figure_inputs, library_versions
 from site_builder.experiments.custom.run import AuthorProblem, CustomFigureFailed, CustomJob, make_custom_figure
 from site_builder.experiments.custom.sources import CustomSources, SourceProblem, gather_sources
-from site_builder.experiments.specs import FigureSpec, PythonSpec
+from site_builder.experiments.specs import RESULTS_FILE, FigureSpec, PythonSpec
 from site_builder.parent_watch import exit_with_parent
 from site_builder.experiments.training import TrainingDiverged
 from site_builder.problems import BuildFailed, Problem
@@ -51,6 +52,7 @@ class FigureRun:
     ran: dict[str, str] = field(default_factory=dict)  # output path -> why it ran
     cached: tuple[str, ...] = ()  # output paths served from the cache
     code: dict[str, CustomSources] = field(default_factory=dict)  # output path -> a python figure's sources (for its notebook cell)
+    results: dict[str, dict] = field(default_factory=dict)  # output path -> the figure's measured numbers (final_loss, ...)
 
     def summary(self) -> str:
         return f"figures: {len(self.ran)} run, {len(self.cached)} cached"
@@ -99,27 +101,30 @@ def run_figures(
     """
     code, versions = figure_code_hashes(), library_versions()
     inputs = {job.output_path: figure_inputs(job.spec, code, versions, job.sources) for job in jobs}
-    files: dict[str, bytes] = {}
+    made: dict[str, dict[str, bytes]] = {}  # output path -> the figure's files, as its experiment made them
     cached, misses = [], []
     for job in jobs:
         hit = None if force or cache is None else cache.load(cache_key(inputs[job.output_path]))
         if hit is None:
             misses.append(job)
             continue
-        files.update(_placed(job, hit))
+        made[job.output_path] = hit
         cached.append(job.output_path)
         if on_done:
             on_done(job)
     previous = cache.previous_inputs() if cache else {}
     ran = {job.output_path: "--force" if force else explain_change(previous.get(job.output_path), inputs[job.output_path]) for job in misses}
-    files.update(_run_misses(misses, inputs, cache, executor, on_done, project.resolve()))
+    made |= _run_misses(misses, inputs, cache, executor, on_done, project.resolve())
     if cache is not None:
         cache.remember_inputs({path: inputs[path] for path in ran})
-    return FigureRun(files, ran, tuple(cached), {job.output_path: job.sources for job in jobs if job.sources is not None})
+    files = {path: data for job in jobs for path, data in _placed(job, made[job.output_path]).items()}
+    sources = {job.output_path: job.sources for job in jobs if job.sources is not None}
+    return FigureRun(files, ran, tuple(cached), sources, _numbers(made))
 
 
 def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: FigureCache | None, executor: Executor | None,
-                on_done: Callable[[FigureJob], None] | None, project: Path) -> dict[str, bytes]:
+                on_done: Callable[[FigureJob], None] | None, project: Path) -> dict[str, dict[str, bytes]]:
+    """Each missed figure's files as made, by output path, stored in the cache as they arrive."""
     if not misses:
         return {}
     if executor is None:
@@ -132,7 +137,7 @@ def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: F
             return _run_misses(misses, inputs, cache, pool, on_done, project)
     misses = sorted(misses, key=_expected_cost, reverse=True)  # longest first: the pool finishes together
     futures: list[tuple[FigureJob, Future]] = [(job, _submit(executor, job, project)) for job in misses]
-    files: dict[str, bytes] = {}
+    made_by_path: dict[str, dict[str, bytes]] = {}
     problems: list[Problem] = []
     for job, future in futures:
         try:
@@ -145,12 +150,12 @@ def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: F
             continue
         if cache is not None:
             cache.store(cache_key(inputs[job.output_path]), made)
-        files.update(_placed(job, made))
+        made_by_path[job.output_path] = made
         if on_done:
             on_done(job)
     if problems:
         raise BuildFailed(problems)
-    return files
+    return made_by_path
 
 
 def _submit(executor: Executor, job: FigureJob, project: Path) -> Future:
@@ -191,7 +196,13 @@ def _expected_cost(job: FigureJob) -> int:
 
 
 def _placed(job: FigureJob, files: dict[str, bytes]) -> dict[str, bytes]:
-    return {f"{job.folder}/{name}": data for name, data in files.items()}
+    """The figure's files at their output paths (its measured numbers stay behind: see :func:`_numbers`)."""
+    return {f"{job.folder}/{name}": data for name, data in files.items() if name != RESULTS_FILE}
+
+
+def _numbers(files: Mapping[str, dict[str, bytes]]) -> dict[str, dict]:
+    """Each figure's measured numbers, by output path, from the files its experiment made."""
+    return {path: json.loads(made[RESULTS_FILE]) for path, made in files.items() if RESULTS_FILE in made}
 
 
 def default_workers(job_count: int) -> int:

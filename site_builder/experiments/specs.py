@@ -40,9 +40,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from site_builder.experiments.expressions import ExpressionError, compile_expression
-from site_builder.schema import Check, Invalid, Number, Parameter, WholeNumber, convert, is_number, is_whole, number_text, show
+from site_builder.schema import Check, Invalid, Number, OneOf, Parameter, WholeNumber, convert, is_number, is_whole, number_text, show
 
-ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu")
+ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
+INITS: tuple[str, ...] = ("auto", "he", "xavier", "normal")  # as site_builder.experiments.nn.INIT_SCHEMES
+OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
+LOSSES: tuple[str, ...] = ("mse", "cross_entropy")
+DATASETS: tuple[str, ...] = ("circle", "xor", "gauss", "spiral", "moons")  # as site_builder.experiments.datasets
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,116 @@ class TrainingSpec:
     seed: int = 0
     frames: int = 100  # animation frames (snapshots), first at step 0, last at `steps`
     fps: int = 20
+    # The model's options (every training kind has them; the defaults are the original behaviour).
+    init: str = "auto"
+    init_scale: float = 1.0
+    optimizer: str = "sgd"
+    momentum: float = 0.9
+    betas: tuple[float, float] = (0.9, 0.999)
+    weight_decay: float = 0.0
+    loss: str = "mse"
+
+    @property
+    def activations(self) -> tuple[str, ...]:
+        """One activation name per hidden layer (``activation`` may name one for all)."""
+        return activations_per_layer(self.activation, len(self.hidden))
+
+
+def activations_per_layer(activation: str | tuple[str, ...], layers: int) -> tuple[str, ...]:
+    return (activation,) * layers if isinstance(activation, str) else tuple(activation)
+
+
+@dataclass(frozen=True)
+class ClassificationSpec:
+    """A network trained to tell the classes of a 2-D dataset apart; drawn as its decision regions.
+
+    ``.png``: the regions at the end of training, with the training points
+    (filled) and test points (hollow); ``.gif``: the regions forming. ``view:
+    neurons`` adds a thumbnail of each hidden neuron's output over the plane.
+    """
+
+    name: str
+    dataset: str
+    noise: float = 0.1
+    samples: int = 200
+    classes: int = 2
+    test_fraction: float = 0.5
+    hidden: tuple[int, ...] = (4,)
+    activation: str | tuple[str, ...] = "relu"
+    leak: float = 0.1
+    steps: int = 1000
+    lr: float = 0.1
+    batch_size: int | None = None
+    seed: int = 0
+    frames: int = 100
+    fps: int = 20
+    init: str = "auto"
+    init_scale: float = 1.0
+    optimizer: str = "sgd"
+    momentum: float = 0.9
+    betas: tuple[float, float] = (0.9, 0.999)
+    weight_decay: float = 0.0
+    loss: str = "cross_entropy"
+    view: str = "regions"
+
+    @property
+    def activations(self) -> tuple[str, ...]:
+        return activations_per_layer(self.activation, len(self.hidden))
+
+
+@dataclass(frozen=True)
+class GradientsSpec:
+    """How large the gradient reaching each layer of a deep network is, over training, per activation.
+
+    One run per entry of ``activations`` (every hidden layer uses it), each
+    on the same 1-D target, data and seed; ``dead`` adds the fraction of
+    ReLU neurons that are off on every training point, layer by layer.
+    """
+
+    name: str
+    target: str = "x**2"
+    interval: tuple[float, float] = (-1.0, 1.0)
+    samples: int = 64
+    hidden: tuple[int, ...] = (16,) * 8
+    activations: tuple[str, ...] = ("sigmoid", "relu")
+    leak: float = 0.1
+    steps: int = 200
+    lr: float = 0.05
+    batch_size: int | None = None
+    seed: int = 0
+    frames: int = 50
+    fps: int = 10
+    init: str = "auto"
+    init_scale: float = 1.0
+    optimizer: str = "sgd"
+    momentum: float = 0.9
+    betas: tuple[float, float] = (0.9, 0.999)
+    weight_decay: float = 0.0
+    dead: bool = False
+
+
+@dataclass(frozen=True)
+class CompareSpec:
+    """Several training runs that differ in one or two settings, drawn on one axis.
+
+    ``base`` holds the settings the runs share; ``vary`` each varied
+    setting and its values, and every combination is a run (see :attr:`runs`).
+    ``show`` is ``loss`` (the training loss over steps) or ``fit`` (the fits).
+    """
+
+    name: str
+    base: TrainingSpec
+    vary: tuple[tuple[str, tuple[object, ...]], ...]
+    show: str = "loss"
+    fps: int = 20
+
+    @property
+    def runs(self) -> tuple[tuple[str, TrainingSpec], ...]:
+        """Each run in order, with the label that names what varied (``"lr 0.2, seed 1"``)."""
+        runs: list[tuple[str, TrainingSpec]] = [("", self.base)]
+        for key, options in self.vary:
+            runs = [(f"{label}, {key} {show(value)}".lstrip(", "), dataclasses.replace(run, **{key: value})) for label, run in runs for value in options]
+        return tuple(runs)
 
 
 @dataclass(frozen=True)
@@ -121,26 +235,33 @@ class PythonSpec:
     fps: int = 20  # animations: frames per second
 
 
-FigureSpec = ActivationPlotSpec | TrainingSpec | NeuronsSpec | PythonSpec
+FigureSpec = ActivationPlotSpec | TrainingSpec | NeuronsSpec | PythonSpec | ClassificationSpec | GradientsSpec | CompareSpec
 
 
 KINDS: dict[str, type[FigureSpec]] = {
     "activation": ActivationPlotSpec,
     "training": TrainingSpec,
     "neurons": NeuronsSpec,
+    "classification": ClassificationSpec,
+    "gradients": GradientsSpec,
+    "compare": CompareSpec,
     "python": PythonSpec,
 }
-# The kinds that train a network: they take TrainingSpec's parameters.
+# The kinds that train a network on a 1-D target: they take TrainingSpec's parameters.
 TRAINED_KINDS: frozenset[str] = frozenset({"training", "neurons"})
 EXTENSIONS: tuple[str, ...] = (".png", ".gif")
 POSTER_SUFFIX = ".poster.png"  # an animation's poster frame: "fit.gif" -> "fit.poster.png"
 FRAMES_SUFFIX = ".frames.js"  # an animation's data for the page's player: "fit.gif" -> "fit.frames.js"
+RESULTS_FILE = ".results.json"  # a figure's measured numbers, for the text; kept with the figure in the cache, never published
 
 MAX_LR = 10.0  # lr must be in (0, MAX_LR]
 MIN_STEPS, MAX_STEPS = 1, 100_000
 MIN_FRAMES, MAX_FRAMES = 2, 500
 MIN_SAMPLES, MAX_SAMPLES = 2, 10_000
 MAX_HIDDEN_LAYERS = 4
+MAX_DEEP_LAYERS = 10  # a gradients figure is about depth
+MAX_COMPARED_RUNS = 8
+COMPARABLE = ("seed", "lr", "hidden", "activation", "optimizer", "init", "batch_size", "weight_decay", "steps")
 MAX_HIDDEN_WIDTH = 256
 MIN_FPS, MAX_FPS = 1, 60
 MAX_INTERVAL_ABS = 1000.0  # both interval ends lie in [-MAX_INTERVAL_ABS, MAX_INTERVAL_ABS]
@@ -216,16 +337,66 @@ def parse_figure(name: str, declaration: object) -> tuple[FigureSpec | None, tup
         issues.append(SpecIssue(None, message))
     values, field_issues = _convert_fields(kind, declaration)
     issues += field_issues
-    if kind in TRAINED_KINDS:
-        issues += _training_cross_checks(values, declaration, animated=isinstance(name, str) and name.endswith(".gif"))
-        _fit_default_frames(values, declaration)
+    animated = isinstance(name, str) and name.endswith(".gif")
+    spec_class = TrainingSpec if kind in ("training", "neurons", "compare") else KINDS[kind]
+    if kind in (*TRAINED_KINDS, "classification", "gradients", "compare"):
+        issues += _training_cross_checks(values, declaration, animated=animated, spec_class=spec_class)
+        _fit_default_frames(values, declaration, spec_class)
     if kind == "neurons":
         issues += _one_hidden_layer_issues(values, declaration)
+    if kind == "classification":
+        issues += _classes_issues(values, declaration)
     if issues:
         return None, tuple(issues)
     if kind == "neurons":
         return NeuronsSpec(TrainingSpec(name=name, **values)), ()
+    if kind == "compare":
+        return _compare_spec(name, values)
     return KINDS[kind](name=name, **values), ()  # type: ignore[arg-type]
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+class _CurveLoss(Check):
+    accepts = "mse (a curve is fitted by the mean squared error)"
+
+    def __call__(self, value: object) -> str:
+        if value == "cross_entropy":
+            raise Invalid(message="loss: a training figure fits a curve, with the mean squared error; cross_entropy is for kind: classification")
+        if value != "mse":
+            raise Invalid(self.accepts)
+        return "mse"
+
+
+def _classes_issues(values: Mapping[str, object], declaration: Mapping) -> list[SpecIssue]:
+    classes, dataset = values.get("classes", ClassificationSpec.classes), values.get("dataset")
+    if isinstance(classes, int) and classes > 2 and dataset not in (None, "gauss", "spiral"):
+        return [SpecIssue("classes", f"the {dataset} dataset has two classes; only gauss and spiral take more, so leave classes out or choose one of those")]
+    return []
+
+
+def _compare_spec(name: str, values: dict[str, object]) -> tuple[FigureSpec | None, tuple[SpecIssue, ...]]:
+    """Every combination of the varied values as one training run, labelled with what varied."""
+    varied = values.pop("vary")
+    show_what = values.pop("show", CompareSpec.show)
+    fps = values.pop("fps", CompareSpec.fps)
+    spec = CompareSpec(name=name, base=TrainingSpec(name=name, **values), vary=varied, show=str(show_what), fps=int(fps))  # type: ignore[arg-type]
+    issues = [SpecIssue("vary", f"the run {label!r}: {message}") for label, run in spec.runs for message in _run_issues(run)]
+    return (None, tuple(issues)) if issues else (spec, ())
+
+
+def _run_issues(run: TrainingSpec) -> list[str]:
+    """What is wrong with one compared run as a whole (a setting that does not fit the shared ones)."""
+    issues = []
+    if not isinstance(run.activation, str) and len(run.activation) != len(run.hidden):
+        issues.append(f"activation lists {_count(len(run.activation), 'activation')} but hidden has {_count(len(run.hidden), 'layer')}")
+    if run.batch_size is not None and run.batch_size > run.samples:
+        issues.append(f"batch_size ({run.batch_size}) is more than samples ({run.samples})")
+    if run.frames > run.steps + 1:
+        issues.append(f"frames ({run.frames}) is more than steps + 1 ({run.steps + 1})")
+    return issues
 
 
 def _name_issues(name: object) -> list[SpecIssue]:
@@ -285,7 +456,7 @@ def _bound_to(declaration: Mapping, parameters: tuple[Parameter, ...]) -> tuple[
     return tuple(dataclasses.replace(p, check=_BatchSize(samples)) if p.name == "batch_size" else p for p in parameters)
 
 
-def _training_cross_checks(values: Mapping[str, object], declaration: Mapping, *, animated: bool) -> list[SpecIssue]:
+def _training_cross_checks(values: Mapping[str, object], declaration: Mapping, *, animated: bool, spec_class: type = TrainingSpec) -> list[SpecIssue]:
     """Checks that need several fields: frames against steps, the target on the interval.
 
     A field that was declared but invalid is already reported, so checks
@@ -294,8 +465,13 @@ def _training_cross_checks(values: Mapping[str, object], declaration: Mapping, *
     animation (a still has no frames; an undeclared one fits the run, see
     :func:`_fit_default_frames`).
     """
-    field = _effective_values(values, declaration)
+    field = _effective_values(values, declaration, spec_class)
     issues = []
+    hidden, activation = field.get("hidden"), field.get("activation")
+    if isinstance(hidden, tuple) and isinstance(activation, tuple) and len(activation) != len(hidden):
+        message = (f"activation lists {_count(len(activation), 'activation')} but hidden has {_count(len(hidden), 'layer')}; "
+                   "give one per hidden layer, or one name for all")
+        issues.append(SpecIssue("activation", message))
     steps, frames = field["steps"], field["frames"]
     if animated and "frames" in declaration and isinstance(steps, int) and isinstance(frames, int) and frames > steps + 1:
         message = (
@@ -303,18 +479,18 @@ def _training_cross_checks(values: Mapping[str, object], declaration: Mapping, *
             f"{steps} steps has only {steps + 1} states to record; lower frames or raise steps"
         )
         issues.append(SpecIssue("frames", message))
-    if isinstance(field["target"], str):
+    if isinstance(field.get("target"), str):
         issue = _target_issue(field["target"], field["interval"], field["samples"])
         issues += [] if issue is None else [issue]
     return issues
 
 
-def _fit_default_frames(values: dict[str, object], declaration: Mapping) -> None:
+def _fit_default_frames(values: dict[str, object], declaration: Mapping, spec_class: type = TrainingSpec) -> None:
     """An undeclared ``frames`` is the default, but never more than the run has states (``steps + 1``)."""
-    steps = values.get("steps", TrainingSpec.steps)
+    steps = values.get("steps", spec_class.steps)
     if "frames" not in declaration and isinstance(steps, int):
-        fitted = min(TrainingSpec.frames, steps + 1)
-        if fitted != TrainingSpec.frames:
+        fitted = min(spec_class.frames, steps + 1)
+        if fitted != spec_class.frames:
             values["frames"] = fitted
 
 
@@ -326,10 +502,10 @@ def _one_hidden_layer_issues(values: Mapping[str, object], declaration: Mapping)
     return [SpecIssue("hidden", f"{_ONE_HIDDEN_LAYER}; got {show(hidden)}")]
 
 
-def _effective_values(values: Mapping[str, object], declaration: Mapping) -> dict[str, object]:
-    """Each TrainingSpec field's converted value, its default if undeclared, None if invalid."""
+def _effective_values(values: Mapping[str, object], declaration: Mapping, spec_class: type = TrainingSpec) -> dict[str, object]:
+    """Each of ``spec_class``'s fields: its converted value, its default if undeclared, None if invalid."""
     effective: dict[str, object] = {}
-    for f in dataclasses.fields(TrainingSpec):
+    for f in dataclasses.fields(spec_class):
         if f.name in values:
             effective[f.name] = values[f.name]
         elif f.name in declaration or f.default is dataclasses.MISSING:
@@ -389,16 +565,23 @@ class _Interval(Check):
         return float(lo), float(hi)
 
 
+@dataclass(frozen=True)
 class _Hidden(Check):
-    accepts = (
-        f"a list of at most {MAX_HIDDEN_LAYERS} layer widths, each a whole number "
-        f"from 1 to {MAX_HIDDEN_WIDTH}, like [2] or [20, 20] ([] for a linear model)"
-    )
+    most: int = MAX_HIDDEN_LAYERS
+    least: int = 0
+
+    @property
+    def accepts(self) -> str:  # type: ignore[override]
+        linear = " ([] for a linear model)" if self.least == 0 else ""
+        return (
+            f"a list of at most {self.most} layer widths, each a whole number "
+            f"from 1 to {MAX_HIDDEN_WIDTH}, like [2] or [20, 20]{linear}"
+        )
 
     def __call__(self, value: object) -> tuple[int, ...]:
         if (
             not isinstance(value, (list, tuple))
-            or len(value) > MAX_HIDDEN_LAYERS
+            or not self.least <= len(value) <= self.most
             or not all(is_whole(w) and 1 <= w <= MAX_HIDDEN_WIDTH for w in value)
         ):
             raise Invalid(self.accepts)
@@ -431,6 +614,79 @@ class _Activation(Check):
             hint = f"; did you mean {guess[0]!r}?" if guess else "."
             raise Invalid(message=f"unknown activation {show(value)}{hint} Known: {', '.join(ACTIVATIONS)}")
         return value
+
+
+class _LayerActivations(Check):
+    """One activation for every hidden layer, or a list with one per layer (checked against hidden later)."""
+
+    accepts = f"one of {', '.join(ACTIVATIONS)}, or a list of them, one per hidden layer, like [tanh, relu]"
+
+    def __call__(self, value: object) -> str | tuple[str, ...]:
+        if isinstance(value, (list, tuple)):
+            if not value:
+                raise Invalid(self.accepts)
+            return tuple(_Activation()(item) for item in value)
+        return _Activation()(value)
+
+
+class _ActivationList(Check):
+    accepts = f"a list of activations to compare, each one of {', '.join(ACTIVATIONS)}, like [sigmoid, relu]"
+
+    def __call__(self, value: object) -> tuple[str, ...]:
+        if not isinstance(value, (list, tuple)) or not 1 <= len(value) <= MAX_COMPARED_RUNS:
+            raise Invalid(self.accepts)
+        return tuple(dict.fromkeys(_Activation()(item) for item in value))
+
+
+class _Betas(Check):
+    accepts = "two numbers [beta1, beta2], each at least 0 and less than 1, like [0.9, 0.999]"
+
+    def __call__(self, value: object) -> tuple[float, float]:
+        if not isinstance(value, (list, tuple)) or len(value) != 2 or not all(is_number(v) and 0 <= v < 1 for v in value):
+            raise Invalid(self.accepts)
+        return float(value[0]), float(value[1])
+
+
+class _Flag(Check):
+    accepts = "true or false"
+
+    def __call__(self, value: object) -> bool:
+        if not isinstance(value, bool):
+            raise Invalid(self.accepts)
+        return value
+
+
+class _Vary(Check):
+    """``{key: [values], ...}``: one or two settings of a training run and the values each takes."""
+
+    accepts = (
+        f"a mapping of one or two settings to the values each takes, like {{lr: [0.02, 0.2]}} or "
+        f"{{seed: [0, 1], hidden: [[2], [20]]}}; the settings that can vary: {', '.join(COMPARABLE)}"
+    )
+
+    def __call__(self, value: object) -> tuple[tuple[str, tuple[object, ...]], ...]:
+        if not isinstance(value, Mapping) or not 1 <= len(value) <= 2:
+            raise Invalid(self.accepts)
+        checks = {p.name: p.check for p in PARAMETERS["training"]}
+        varied = []
+        for key, values in value.items():
+            if key not in COMPARABLE:
+                raise Invalid(message=f"vary: {key!r} cannot vary; the settings that can: {', '.join(COMPARABLE)}")
+            if not isinstance(values, (list, tuple)) or not 1 <= len(values) <= MAX_COMPARED_RUNS:
+                raise Invalid(message=f"vary: {key} must list the values to compare, at most {MAX_COMPARED_RUNS}, like {key}: [...]")
+            converted = []
+            for item in values:
+                try:
+                    converted.append(checks[key](item))
+                except Invalid as invalid:
+                    raise Invalid(message=f"vary: {invalid.for_key(key, item)}") from None
+            varied.append((str(key), tuple(converted)))
+        runs = 1
+        for _, values in varied:
+            runs *= len(values)
+        if runs > MAX_COMPARED_RUNS:
+            raise Invalid(message=f"vary makes {runs} runs, more than the {MAX_COMPARED_RUNS} one figure can tell apart; vary fewer values")
+        return tuple(varied)
 
 
 class _Target(Check):
@@ -506,6 +762,18 @@ def _plain(value: object, depth: int = 0) -> bool:
 
 _LEAK = Parameter("leak", Number(0.0, 1.0, hi_open=True), "slope of leaky_relu for negative inputs (ignored by the other activations)", 0.1)
 
+def _model_options(defaults: type) -> tuple[Parameter, ...]:
+    """The model and optimiser options every training kind takes, with ``defaults``' defaults."""
+    return (
+        Parameter("init", OneOf(INITS), "how the weights start: auto (the activation's own gain; a 1-D input's kinks spread over the interval), he, xavier, or normal (std = init_scale)", defaults.init),
+        Parameter("init_scale", Number(0.0, 100.0, lo_open=True), "multiplies the initial weights' standard deviation (for normal, it is the standard deviation)", defaults.init_scale),
+        Parameter("optimizer", OneOf(OPTIMIZERS), "sgd (gradient descent), momentum, or adam", defaults.optimizer),
+        Parameter("momentum", Number(0.0, 1.0, hi_open=True), "the momentum optimizer's beta: v = beta * v + gradient", defaults.momentum),
+        Parameter("betas", _Betas(), "adam's two decay rates, for the gradient's mean and its square", defaults.betas),
+        Parameter("weight_decay", Number(0.0, 1.0), "L2 penalty: weight_decay * W is added to each weight's gradient (biases are not decayed)", defaults.weight_decay),
+    )
+
+
 # What each kind accepts, in spec field order. The reference (`site-builder help figures`) is made from these.
 PARAMETERS: dict[str, tuple[Parameter, ...]] = {
     "activation": (
@@ -518,7 +786,7 @@ PARAMETERS: dict[str, tuple[Parameter, ...]] = {
         Parameter("interval", _Interval(), "the inputs trained on and drawn", TrainingSpec.interval),
         Parameter("samples", WholeNumber(MIN_SAMPLES, MAX_SAMPLES), "training points, evenly spaced over the interval", TrainingSpec.samples),
         Parameter("hidden", _Hidden(), "widths of the hidden layers; [] is a linear model", TrainingSpec.hidden),
-        Parameter("activation", _Activation(), "the hidden layers' activation", TrainingSpec.activation),
+        Parameter("activation", _LayerActivations(), "the hidden layers' activation, or one per layer", TrainingSpec.activation),
         _LEAK,
         Parameter("steps", WholeNumber(MIN_STEPS, MAX_STEPS), "gradient-descent updates", TrainingSpec.steps),
         Parameter("lr", Number(0.0, MAX_LR, lo_open=True), "learning rate", TrainingSpec.lr),
@@ -526,6 +794,8 @@ PARAMETERS: dict[str, tuple[Parameter, ...]] = {
         Parameter("seed", WholeNumber(0, None), "seeds the initial weights and the batches: the same seed gives the same figure", TrainingSpec.seed),
         Parameter("frames", WholeNumber(MIN_FRAMES, MAX_FRAMES), "snapshots an animation records, evenly spaced over training (animations only; at most steps + 1, and left out it is 100 or steps + 1 for a shorter run)", TrainingSpec.frames),
         Parameter("fps", WholeNumber(MIN_FPS, MAX_FPS), "frames per second of an animation (animations only)", TrainingSpec.fps),
+        *_model_options(TrainingSpec),
+        Parameter("loss", _CurveLoss(), "always mse here; cross_entropy is for kind: classification", TrainingSpec.loss),
     ),
 }
 _ONE_HIDDEN_LAYER = "a neurons figure draws the neurons of exactly one hidden layer, so hidden must list one width, like hidden: [2]"
@@ -539,6 +809,47 @@ PARAMETERS["python"] = (
     Parameter("timeout", Number(0.0, MAX_TIMEOUT, lo_open=True), "seconds the code may run before the build stops it", PythonSpec.timeout),
     Parameter("fps", WholeNumber(MIN_FPS, MAX_FPS), "frames per second of an animation (animations only)", PythonSpec.fps),
 )
+_FRAMES = next(p for p in PARAMETERS["training"] if p.name == "frames")
+_FPS = next(p for p in PARAMETERS["training"] if p.name == "fps")
+PARAMETERS["classification"] = (
+    Parameter("dataset", OneOf(DATASETS), "TensorFlow Playground's four 2-D datasets, and two moons"),
+    Parameter("noise", Number(0.0, 1.0), "how far points stray across the classes' boundary: 0 none, 0.5 a lot", ClassificationSpec.noise),
+    Parameter("samples", WholeNumber(4, 2000), "points drawn, training and test together", ClassificationSpec.samples),
+    Parameter("classes", WholeNumber(2, 4), "classes (more than 2 only for gauss and spiral)", ClassificationSpec.classes),
+    Parameter("test_fraction", Number(0.0, 0.9), "the share of the points held out to measure test accuracy", ClassificationSpec.test_fraction),
+    Parameter("hidden", _Hidden(), "widths of the hidden layers; [] is a linear model (logistic regression)", ClassificationSpec.hidden),
+    Parameter("activation", _LayerActivations(), "the hidden layers' activation, or one per layer", ClassificationSpec.activation),
+    _LEAK,
+    Parameter("steps", WholeNumber(MIN_STEPS, MAX_STEPS), "updates", ClassificationSpec.steps),
+    Parameter("lr", Number(0.0, MAX_LR, lo_open=True), "learning rate", ClassificationSpec.lr),
+    Parameter("batch_size", _BatchSize(), "points per update; null is full-batch gradient descent", ClassificationSpec.batch_size),
+    Parameter("seed", WholeNumber(0, None), "seeds the dataset, the initial weights and the batches", ClassificationSpec.seed),
+    _FRAMES, _FPS,
+    *_model_options(ClassificationSpec),
+    Parameter("loss", OneOf(LOSSES), "cross_entropy (a sigmoid output for two classes, softmax for more) or mse on the class labels", ClassificationSpec.loss),
+    Parameter("view", OneOf(("regions", "neurons")), "regions: the decision regions; neurons: beside them, each hidden neuron's output over the plane", ClassificationSpec.view),
+)
+PARAMETERS["gradients"] = (
+    Parameter("target", _Target(), "the function every run learns", GradientsSpec.target),
+    Parameter("interval", _Interval(), "the inputs trained on", GradientsSpec.interval),
+    Parameter("samples", WholeNumber(MIN_SAMPLES, MAX_SAMPLES), "training points, evenly spaced over the interval", GradientsSpec.samples),
+    Parameter("hidden", _Hidden(most=MAX_DEEP_LAYERS, least=2), "widths of the hidden layers, a deep stack", GradientsSpec.hidden),
+    Parameter("activations", _ActivationList(), "one run per activation (all hidden layers use it), drawn side by side", GradientsSpec.activations),
+    _LEAK,
+    Parameter("steps", WholeNumber(MIN_STEPS, MAX_STEPS), "updates", GradientsSpec.steps),
+    Parameter("lr", Number(0.0, MAX_LR, lo_open=True), "learning rate", GradientsSpec.lr),
+    Parameter("batch_size", _BatchSize(), "points per update; null is full-batch gradient descent", GradientsSpec.batch_size),
+    Parameter("seed", WholeNumber(0, None), "seeds the initial weights and batches of every run", GradientsSpec.seed),
+    dataclasses.replace(_FRAMES, default=GradientsSpec.frames), dataclasses.replace(_FPS, default=GradientsSpec.fps),
+    *_model_options(GradientsSpec),
+    Parameter("dead", _Flag(), "also draw, per layer, the fraction of ReLU neurons that are off on every training point", GradientsSpec.dead),
+)
+PARAMETERS["compare"] = (
+    *(p for p in PARAMETERS["training"] if p.name != "fps"),
+    Parameter("vary", _Vary(), "the settings that differ between the runs, and their values: every combination is one run"),
+    Parameter("show", OneOf(("loss", "fit")), "loss: the training loss over the steps; fit: the fits against the target", CompareSpec.show),
+    _FPS,
+)
 PARAMETERS["neurons"] = tuple(
     Parameter("hidden", _Hidden(), "the width of the one hidden layer whose neurons are drawn",
               accepts="a list of one width from 1 to 256, like [2]", missing=f"{_ONE_HIDDEN_LAYER}; got none")
@@ -546,11 +857,36 @@ PARAMETERS["neurons"] = tuple(
     for p in PARAMETERS["training"]
 )
 
+# What each kind measures, for the text to quote: {{ figure("NAME").FIELD }} (see render/markup/figure_numbers.py).
+RESULT_FIELDS: dict[str, dict[str, str]] = {
+    "training": {"final_loss": "the training MSE after the last step", "dead_neurons": "hidden ReLU units off on every training point, at the end", "steps": "the steps trained"},
+    "neurons": {"final_loss": "the training MSE after the last step", "dead_neurons": "hidden ReLU units off on every training point, at the end", "steps": "the steps trained"},
+    "classification": {"final_loss": "the training loss at the end", "train_accuracy": "the share of training points classified right (0 to 1)",
+                       "test_accuracy": "the same on the held-out points", "steps": "the steps trained"},
+    "gradients": {"ACTIVATION.first_layer": "the gradient norm at the first hidden layer, at the start", "ACTIVATION.last_layer": "the same at the last hidden layer",
+                  "ACTIVATION.ratio": "first_layer / last_layer", "ACTIVATION.final_first_layer": "first_layer at the end", "ACTIVATION.final_last_layer": "last_layer at the end",
+                  "ACTIVATION.final_loss": "the run's MSE at the end", "ACTIVATION.dead_fraction": "the mean share of dead ReLU units per layer at the end (null for other activations)"},
+    "compare": {"runs[\"LABEL\"].final_loss": "a run's MSE at the end, by its legend label (\"lr 0.2\")", "runs[\"LABEL\"].dead_neurons": "its dead ReLU units at the end",
+                "final_loss[N]": "the N-th run's MSE at the end, in legend order"},
+}
+
 # One line per kind, for the reference.
 SUMMARIES: dict[str, str] = {
     "activation": "A still plot of an activation function and its derivative (.png only).",
     "training": "A network trained on a 1-D target: its final fit (.png) or its training (.gif), with the loss.",
     "neurons": "A one-hidden-layer network trained as `training` says, drawn as each hidden neuron's share of the output and their sum (.png or .gif).",
+    "classification": (
+        "A network trained to classify the points of a 2-D dataset: the decision regions at the end (.png) or forming during "
+        "training (.gif), training points filled and test points hollow, with the loss and train and test accuracy."
+    ),
+    "gradients": (
+        "The size of the gradient reaching each layer of a deep network (the norm of dLoss/dW, log scale), at the start "
+        "and over training, one run per activation: the vanishing-gradient picture."
+    ),
+    "compare": (
+        "Several `training` runs that differ in the settings under `vary`, on one axis: their loss over steps, or their fits, "
+        "with a legend that names what varied. Takes every `training` parameter as the runs' shared settings."
+    ),
     "python": (
         "A figure drawn by your own code: the build calls `function(params, rng)` from `script` and caches the result by the script, "
         "every project module it imports, the declared inputs, params, seed and library versions. For a .png it returns a matplotlib "

@@ -8,9 +8,11 @@ points, builds and trains an MLP from :mod:`site_builder.experiments.nn`, and re
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 
-from site_builder.experiments.nn import MLP, TrainingDiverged, get_activation, hidden_contributions, init_mlp, mse, train
+from site_builder.experiments.nn import MLP, Optimizer, TrainingDiverged, get_activation, get_optimizer, hidden_contributions, init_mlp, mse, train
 from site_builder.experiments.expressions import compile_expression
 from site_builder.experiments.figures.runs import Snapshot, TrainingResult
 from site_builder.experiments.specs import TrainingSpec, parse_figure, training_inputs
@@ -45,9 +47,7 @@ def run_training(spec: TrainingSpec) -> TrainingResult:
     train_y = target(train_x)  # (N,)
     grid_x = np.linspace(*spec.interval, GRID_POINTS)  # (G,)
     init_rng, batch_rng = np.random.default_rng(spec.seed).spawn(2)
-    model = init_mlp(
-        (1, *spec.hidden, 1), get_activation(spec.activation, spec.leak), init_rng, spec.interval
-    )
+    model = model_for(spec, (1, *spec.hidden, 1), init_rng, spec.interval)
     recorder = _SnapshotRecorder(snapshot_steps(spec.steps, spec.frames), train_x, train_y, grid_x, spec.lr)
     model = train(
         model,
@@ -58,6 +58,7 @@ def run_training(spec: TrainingSpec) -> TrainingResult:
         batch_size=spec.batch_size,
         rng=batch_rng,
         on_step=recorder,
+        optimizer=optimizer_for(spec),
     )
     snapshots = tuple(recorder.snapshots)
     assert len(snapshots) == spec.frames and snapshots[-1].step == spec.steps
@@ -69,7 +70,46 @@ def run_training(spec: TrainingSpec) -> TrainingResult:
         snapshots=snapshots,
         final_params=tuple((layer.weight, layer.bias) for layer in model.layers),
         contributions=_contributions(model, grid_x),
+        dead_neurons=dead_neurons(model, train_x[:, None]),
     )
+
+
+class ModelOptions(Protocol):
+    """What every training kind's spec says about its model and optimiser."""
+
+    activations: tuple[str, ...]
+    leak: float
+    init: str
+    init_scale: float
+    optimizer: str
+    lr: float
+    momentum: float
+    betas: tuple[float, float]
+    weight_decay: float
+
+
+def model_for(spec: ModelOptions, widths: tuple[int, ...], rng: np.random.Generator, interval: tuple[float, float] | None = None) -> MLP:
+    """A freshly initialised network of ``widths`` with ``spec``'s activations and initialisation."""
+    activations = [get_activation(name, spec.leak) for name in spec.activations]
+    return init_mlp(widths, activations, rng, interval, init=spec.init, scale=spec.init_scale)
+
+
+def optimizer_for(spec: ModelOptions) -> Optimizer:
+    return get_optimizer(spec.optimizer, spec.lr, weight_decay=spec.weight_decay, momentum=spec.momentum, betas=spec.betas)
+
+
+def dead_neurons(model: MLP, x: np.ndarray) -> int:
+    """Hidden ReLU units whose input is at most 0 for every example of ``x``: they output 0 and learn nothing.
+
+    Only plain ReLU layers count: the other activations are never exactly flat.
+    """
+    dead, h = 0, x
+    for layer, activation in zip(model.layers[:-1], model.activations):  # type: ignore[arg-type]
+        z = layer(h)  # (N, width)
+        if activation.name == "relu":
+            dead += int(np.sum(np.all(z <= 0, axis=0)))
+        h = activation(z)
+    return dead
 
 
 def snapshot_steps(steps: int, frames: int) -> tuple[int, ...]:

@@ -17,6 +17,7 @@ build does not depend on ``nbformat``.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 import json
 import re
@@ -70,6 +71,7 @@ def article_notebook(title: str, page_url: str, figures: Sequence[FigureSpec], c
     training target is not an allow-listed expression.
     """
     needs_builder = any(b"site_builder" in data for sources in (code or {}).values() for data in sources.code.values())
+    needs_builder = needs_builder or not all(isinstance(spec, PythonSpec) or in_plain_numpy(spec) for spec in figures)
     cells = [
         _markdown(_intro(title, page_url, needs_builder)),
         _code(SETUP),
@@ -79,10 +81,68 @@ def article_notebook(title: str, page_url: str, figures: Sequence[FigureSpec], c
     for number, spec in enumerate(figures, start=1):
         if isinstance(spec, PythonSpec):
             cells += custom_figure_cells(number, spec, (code or {})[spec.name])
+        elif not in_plain_numpy(spec):
+            cells += declared_figure_cells(number, spec)
         else:
             cells += [_markdown(_figure_text(number, spec)), _code(_figure_code(spec))]
     cells += [_markdown(CLOSING_TEXT), _code(CLOSING_CODE)]
     return _to_json(cells)
+
+
+def in_plain_numpy(spec: FigureSpec) -> bool:
+    """Whether the notebook's own numpy library redoes this figure: activation plots, and training runs
+    with the original model (one activation for all layers, auto initialisation, gradient descent, no decay)."""
+    if isinstance(spec, ActivationPlotSpec):
+        return spec.activation in ("sigmoid", "tanh", "relu", "leaky_relu")
+    training = spec.training if isinstance(spec, NeuronsSpec) else spec
+    if not isinstance(training, TrainingSpec):
+        return False
+    return (isinstance(training.activation, str) and training.activation in ("sigmoid", "tanh", "relu", "leaky_relu")
+            and training.init == "auto" and training.init_scale == 1.0 and training.optimizer == "sgd" and training.weight_decay == 0.0)
+
+
+def declared_figure_cells(number: int, spec: FigureSpec) -> list[Cell]:
+    """A figure the notebook's own library cannot redo: made by site_builder.lab from its declaration, with its numbers."""
+    declaration = _declaration(spec)
+    kind = declaration.pop("kind")
+    arguments = "".join(f",\n    {key}={value!r}" for key, value in declaration.items())
+    text = (
+        f"## Figure {number}: {_code_span(spec.name)}\n\n"
+        f"A {_code_span(f'kind: {kind}')} figure, made from its declaration by `site_builder.lab.make_figure` "
+        "(`pip install site-builder`): the same experiment as the article's, and the numbers the article quotes.\n"
+    )
+    code = (
+        "from site_builder import lab\n\n"
+        f"figure = lab.make_figure({spec.name!r}, kind={kind!r}{arguments})\n"
+        "print(figure.numbers)\n"
+        "figure\n"
+    )
+    return [_markdown(text), _code(code)]
+
+
+def _declaration(spec: FigureSpec) -> dict[str, object]:
+    """The declaration that makes ``spec``: its kind and every parameter that differs from the default, as YAML would give them."""
+    from site_builder.experiments.specs import KINDS, CompareSpec
+
+    kind = next(name for name, cls in KINDS.items() if isinstance(spec, cls))
+    if isinstance(spec, CompareSpec):
+        vary = {key: [_plain_value(value) for value in values] for key, values in spec.vary}
+        return {"kind": kind, **_changed_fields(spec.base), "vary": vary, "show": spec.show, "fps": spec.fps}
+    if isinstance(spec, NeuronsSpec):
+        return {"kind": kind, **_changed_fields(spec.training)}
+    return {"kind": kind, **_changed_fields(spec)}
+
+
+def _changed_fields(spec: object) -> dict[str, object]:
+    return {
+        field.name: _plain_value(getattr(spec, field.name))
+        for field in dataclasses.fields(spec)  # type: ignore[arg-type]
+        if field.name != "name" and (field.default is dataclasses.MISSING or getattr(spec, field.name) != field.default)
+    }
+
+
+def _plain_value(value: object) -> object:
+    return [_plain_value(v) for v in value] if isinstance(value, tuple) else value
 
 
 MAX_EMBEDDED_INPUT = 200_000  # bytes of a text input written into the notebook; larger ones are named instead

@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import jinja2
 from markupsafe import Markup
@@ -44,6 +45,7 @@ class SiteFiles:
 
     figures: Mapping[str, bytes]  # made by experiments, e.g. "relu-guide/ReLU.png"
     assets: Mapping[str, bytes]  # article files, static/, KaTeX and highlighting CSS
+    numbers: Mapping[str, Mapping[str, object]] = field(default_factory=dict)  # figure output path -> its measured numbers
 
 
 @dataclass(frozen=True)
@@ -68,12 +70,12 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
     for document, output_path, bibliography in _documents(content):
         cites = _Citing(bibliography, config.citation_style)
         try:
-            bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, math, cites, config.raw_html)))
+            bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, math, cites, config.raw_html, files.numbers)))
         except BuildFailed as failure:
             problems.extend(failure.problems)
             # Render again with the math as text and citations as written, so this document's links and figures are checked too.
             try:
-                bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, _TexAsText(), None, config.raw_html)))
+                bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, _TexAsText(), None, config.raw_html, files.numbers)))
             except BuildFailed:
                 pass  # refused before any math (over a limit): nothing more to check in it
     for article in content.articles:
@@ -119,7 +121,8 @@ def _documents(content: Content) -> list[tuple[Document, str, Bibliography]]:
     return articles + [(p.document, p.output_path, content.bibliography) for p in content.pages]
 
 
-def _render_body(document: Document, output_path: str, link_map: LinkMap, output: Mapping[str, bytes], math: MathRenderer, citing: _Citing | None, raw_html: str) -> RenderedMarkdown:
+def _render_body(document: Document, output_path: str, link_map: LinkMap, output: Mapping[str, bytes], math: MathRenderer, citing: _Citing | None, raw_html: str,
+                 figure_numbers: Mapping[str, Mapping[str, object]] = MappingProxyType({})) -> RenderedMarkdown:
     """The document's body; ``citing`` ``None`` means a second pass that only checks links (citations are not looked up)."""
     def image_size(src: str) -> tuple[int, int] | None:
         target = link_map.resolve(document.path, src)
@@ -149,7 +152,14 @@ def _render_body(document: Document, output_path: str, link_map: LinkMap, output
         bibliography=citing.bibliography if citing else EMPTY,
         citation_style=citing.style if citing else AUTHOR_YEAR,
         strict=citing is not None,
+        figure_numbers=numbers_of(output_path, figure_numbers),
     )
+
+
+def numbers_of(output_path: str, numbers: Mapping[str, Mapping[str, object]]) -> dict[str, Mapping[str, object]]:
+    """The measured numbers of the figures beside the page ``output_path``, by figure name."""
+    folder = output_path.rsplit("/", 1)[0] + "/" if "/" in output_path else ""
+    return {path[len(folder):]: values for path, values in numbers.items() if folder and path.startswith(folder) and "/" not in path[len(folder):]}
 
 
 def image_dimensions(data: bytes) -> tuple[int, int] | None:

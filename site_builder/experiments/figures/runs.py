@@ -40,8 +40,58 @@ class TrainingResult:
     # w2_i * act(w1_i * x + b1_i) on grid_x; the final prediction is the row sum plus
     # the output bias final_params[-1][1][0].
     contributions: np.ndarray | None = None
+    dead_neurons: int = 0  # hidden ReLU units off on every training point, after training
 
     @property
     def final_loss(self) -> float:
         """Training-set MSE after the last step."""
         return self.snapshots[-1].loss
+
+
+@dataclass(frozen=True)
+class ClassifierSnapshot:
+    """A classifier at one moment of training, seen over the plane."""
+
+    step: int
+    loss: float  # the training loss (the spec's: cross-entropy or MSE)
+    train_accuracy: float  # fractions, 0 to 1
+    test_accuracy: float | None  # None without test points
+    probabilities: np.ndarray  # (R, R, K) float32: each class's probability at each grid point, rows from the bottom
+    neurons: tuple[np.ndarray, ...] = ()  # per hidden layer, (r, r, width) float32 outputs on a coarser grid (view: neurons)
+
+
+@dataclass(frozen=True)
+class ClassifierResult:
+    """A finished classification run: its data, the plane it was looked at on, and its snapshots."""
+
+    train_x: np.ndarray  # (N, 2)
+    train_y: np.ndarray  # (N,) int classes
+    test_x: np.ndarray  # (M, 2)
+    test_y: np.ndarray  # (M,)
+    classes: int
+    extent: tuple[float, float, float, float]  # x0, x1, y0, y1 of the grids
+    snapshots: tuple[ClassifierSnapshot, ...]
+
+
+@dataclass(frozen=True)
+class GradientSnapshot:
+    step: int
+    loss: float
+    norms: np.ndarray  # (L,) the norm of dLoss/dW for each hidden layer, first to last (the output layer excluded)
+    dead: np.ndarray  # (L,) the fraction of each hidden layer's ReLU units off on every training point (NaN: not ReLU)
+
+
+@dataclass(frozen=True)
+class GradientRun:
+    """One activation's run of a gradients figure."""
+
+    activation: str
+    snapshots: tuple[GradientSnapshot, ...]
+
+
+@dataclass(frozen=True)
+class CompareRun:
+    """One run of a comparison: its label and its recorded training."""
+
+    label: str
+    result: TrainingResult

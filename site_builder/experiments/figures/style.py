@@ -305,6 +305,17 @@ def add_legend(figure: Figure, axes: Axes, layout: Layout) -> Legend:
     )
 
 
+def add_fitting_legend(figure: Figure, axes: Axes, layout: Layout) -> Legend:
+    """:func:`add_legend`, or, when one row would not fit across the figure, a legend inside the plot
+    where it covers the least data (for figures whose labels the author or the data choose)."""
+    legend = add_legend(figure, axes, layout)
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    if legend.get_window_extent(renderer).width <= 0.98 * figure.bbox.width:
+        return legend
+    legend.remove()
+    return axes.legend(loc="best", frameon=True, framealpha=0.9, edgecolor=GRID, fontsize=LEGEND_SIZE - 1)
+
+
 def _compact_tick(value: float, _position: int | None) -> str:
     """A tick label such as ``0.5`` or ``−2``, with a true minus sign (a tick formatter)."""
     text = f"{value:.6g}"

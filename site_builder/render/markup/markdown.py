@@ -37,6 +37,7 @@ from site_builder.render.markup.asides import CALLOUT_KINDS, SidenoteProcessor, 
 from site_builder.render.markup.citations import AUTHOR_YEAR, Citations, cited_works, citation_html, citation_text, reference_list_html
 from site_builder.render.markup.katex import KatexError, MathRenderer
 from site_builder.render.markup.raw_html import OmitRawHtml, strip_unsafe_attributes
+from site_builder.render.markup.figure_numbers import quote_numbers
 from site_builder.render.markup.math import MAX_FORMULAS, MathSpan, protect_math, token_pattern
 from site_builder.render.markup.mentions import Mention, protect_mentions
 from site_builder.render.markup.mentions import token_pattern as mention_pattern
@@ -129,6 +130,7 @@ def render_markdown(
     bibliography: Bibliography = EMPTY,
     citation_style: str = AUTHOR_YEAR,
     strict: bool = True,
+    figure_numbers: Mapping[str, Mapping[str, object]] | None = None,
 ) -> RenderedMarkdown:
     """Render an article body to HTML; raise :class:`BuildFailed` with every problem in it.
 
@@ -147,16 +149,21 @@ def render_markdown(
     (``@eq-...``, ``@fig-...``, ``@sec-...``) as :mod:`.crossrefs` says.
     Every problem is collected before it raises. With ``strict`` false it
     never raises: what does not resolve is left as it was written (for a
-    pass that only checks links).
+    pass that only checks links). ``figure_numbers`` holds each declared
+    figure's measured numbers, which ``{{ figure("NAME").field }}`` quotes
+    (see :mod:`.figure_numbers`).
     """
     protected = protect_math(text)
     if len(protected.spans) > MAX_FORMULAS:
         line = first_line + protected.spans[MAX_FORMULAS].line - 1
         raise BuildFailed([Problem(path, line, f"this is formula {MAX_FORMULAS + 1:,} of the page, and a page may hold at most {MAX_FORMULAS:,}; split it into several articles")])
     equations = crossrefs.label_equations(protected.text, protected.spans)
-    mentioned = protect_mentions(equations.text)
     lines = _LineFinder(equations.text, protected.spans, first_line)
     problems = [Problem(path, lines.line(offset), message) for offset, message in equations.problems]
+    quoted, quote_problems = quote_numbers(equations.text, figure_numbers or {})
+    problems += [Problem(path, lines.line(q.offset), q.message) for q in quote_problems]
+    lines = _LineFinder(quoted, protected.spans, first_line)  # a quote never spans lines: only offsets within one moved
+    mentioned = protect_mentions(quoted)
     citations, citation_problems = _cite(mentioned.mentions, bibliography, citation_style, path, lines)
     problems += citation_problems
     formulas, latex_problems = _render_formulas(protected.spans, math, path, first_line, equations)
