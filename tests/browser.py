@@ -108,6 +108,17 @@ def project_site_server(example_site: Path) -> Iterator[str]:
         thread.join()
 
 
+def _record_failure(errors: list[str], request) -> None:
+    """Record a failed request unless the page itself cancelled it by navigating away.
+
+    A missing file fails with ``net::ERR_FILE_NOT_FOUND`` (or a network error);
+    ``net::ERR_ABORTED`` only means a later ``goto`` or reload overtook a request
+    still in flight, such as the favicon, which says nothing about the site.
+    """
+    if request.failure != "net::ERR_ABORTED":
+        errors.append(f"failed: {request.url} ({request.failure})")
+
+
 def open_page(browser, url: str, *, failed_requests: bool = True, **context_options):
     """Open ``url`` in a fresh context; return the page and a list collecting what went wrong.
 
@@ -121,6 +132,6 @@ def open_page(browser, url: str, *, failed_requests: bool = True, **context_opti
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     if failed_requests:
-        page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+        page.on("requestfailed", lambda request: _record_failure(errors, request))
     page.goto(url, wait_until="load")
     return page, errors
