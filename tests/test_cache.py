@@ -133,6 +133,22 @@ def test_noop_rebuild_touches_nothing_and_imports_no_plotting_or_node(project: P
     assert {p: p.stat().st_mtime_ns for p in (project / "_site").rglob("*")} == before
 
 
+def test_a_text_edit_with_every_figure_cached_does_not_import_plotting(project: Path) -> None:
+    """Rebuilding after a prose edit re-renders pages; drawing code (and matplotlib's 0.5 s import) stays unloaded."""
+    build(BuildOptions(root=project))
+    edit(project / "content/a/index.md", "\n---\n", "\n---\n\nA new first sentence.\n")
+    probe = (
+        "import sys\n"
+        "from site_builder.commands.cli import main\n"
+        f"code = main(['build', '--root', {str(project)!r}])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'imageio')), code)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    summary, probed = result.stdout.strip().splitlines()
+    assert "figures: 0 run, 2 cached" in summary
+    assert probed == "[] 0"
+
+
 def test_explain_prints_why_each_figure_ran(project: Path) -> None:
     command = [sys.executable, "-m", "site_builder", "build", "--root", str(project), "--explain"]
     subprocess.run(command, capture_output=True, check=True)

@@ -46,7 +46,6 @@ from types import MappingProxyType
 
 import numpy as np
 
-from site_builder.experiments.custom.results import WrongResult, figure_files
 from site_builder.experiments.custom.sources import EXPERIMENTS_DIR, CustomSources
 from site_builder.experiments.specs import PythonSpec
 from site_builder.parent_watch import exit_with_parent
@@ -243,6 +242,8 @@ class _AuthorError(Exception):
 
 
 def _draw(job: CustomJob, sandbox: Path) -> dict[str, bytes]:
+    # Drawing imports matplotlib (0.5-0.8 s): only the process that draws pays for it, never a build with nothing to run.
+    from site_builder.experiments.custom.results import WrongResult, figure_files
     from site_builder.experiments.figures import style
 
     import matplotlib
