@@ -14,7 +14,6 @@ import autograd.numpy as anp
 import numpy as np
 import pytest
 from autograd import grad
-from autograd.scipy.special import logsumexp
 
 from site_builder.experiments.nn import ACTIVATION_NAMES, MLP, Dense, get_activation, init_mlp, train
 from site_builder.experiments.nn.losses import get_loss
@@ -40,6 +39,12 @@ def reference_forward(params: list, activations: list[str], x):
         h = REFERENCE_ACTIVATIONS[name](anp.dot(h, weight) + bias)
     weight, bias = params[-1]
     return anp.dot(h, weight) + bias
+
+
+def logsumexp(z, axis: int):
+    """log Σ exp(z) along ``axis``, shifted by the maximum so it cannot overflow."""
+    top = anp.max(z, axis=axis, keepdims=True)
+    return anp.log(anp.sum(anp.exp(z - top), axis=axis)) + anp.squeeze(top, axis=axis)
 
 
 def reference_loss(kind: str, outputs, labels):
