@@ -74,7 +74,8 @@ def build_compare_scene(canvas: FigureCanvasAgg, data: CompareFigure, title: str
     figure = canvas.figure
     layout = style.LEGEND_BELOW
     left, bottom, width, height = layout.axes_rect
-    axes = style.add_titled_axes(figure, title, style.Layout((left + 0.02, bottom + 0.07, width - 0.02, height - 0.07), layout.legend_loc, layout.legend_anchor))
+    # Room on the left for the y label, below for the x label, and on the right for half of a step tick ("10000").
+    axes = style.add_titled_axes(figure, title, style.Layout((left + 0.02, bottom + 0.07, width - 0.05, height - 0.07), layout.legend_loc, layout.legend_anchor))
     first = data.runs[0].result
     lines = []
     if data.show == "fit":

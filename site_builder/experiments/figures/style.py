@@ -262,16 +262,43 @@ def add_titled_axes(figure: Figure, title: str, layout: Layout) -> Axes:
     Ticks get at most six round-valued labels, written compactly (``0.5``,
     not ``0.50``), with no tick marks: the grid already shows where they are.
     """
-    figure.text(
+    heading = figure.text(
         MARGIN_LEFT, TITLE_TOP, title,
         fontsize=TITLE_SIZE, fontweight="bold", ha="left", va="top",
     )
+    fit_to_width(heading, 1.0 - 2 * MARGIN_LEFT)
     axes = figure.add_axes(layout.axes_rect)
     for axis in (axes.xaxis, axes.yaxis):
         axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
         axis.set_major_formatter(_compact_tick)
     axes.tick_params(length=0, pad=6)
     return axes
+
+
+MIN_TITLE_SIZE = 10.0
+
+
+def fit_to_width(text: Text, width: float, smallest: float = MIN_TITLE_SIZE) -> None:
+    """Make ``text`` span at most ``width`` of its figure: smaller in half-point steps down to ``smallest`` pt, then cut at a word with "…".
+
+    A title that fits is left exactly as it was, so its pixels do not change;
+    one such as "2 hidden layers of tanh/ReLU neurons on spiral" would
+    otherwise run off the right edge of a 640-pixel figure. (The caption
+    under the figure is where a long description belongs.)
+    """
+    figure = text.get_figure()
+    renderer = figure.canvas.get_renderer()  # type: ignore[union-attr]
+    limit = width * figure.bbox.width  # type: ignore[union-attr]
+
+    def too_wide() -> bool:
+        return text.get_window_extent(renderer).width > limit
+
+    while too_wide() and text.get_fontsize() > smallest:
+        text.set_fontsize(max(smallest, text.get_fontsize() - 0.5))
+    words = text.get_text().split(" ")
+    while too_wide() and len(words) > 1:
+        words.pop()
+        text.set_text(" ".join(words).rstrip(",;:") + "…")
 
 
 def add_status_text(figure: Figure) -> Text:
