@@ -91,7 +91,7 @@ def figures_topic() -> Topic:
 NUMBERS_INTRO = (
     "A figure's run measures what it shows, and the article's text can quote it, so a number never goes stale: "
     '`{{ figure("fit.png").final_loss | round(4) }}`. After the fields come filters: `round(N)` (N decimals), '
-    "`percent` or `percent(N)`, `sci(N)`, `int`; without one a number shows 4 significant digits. "
+    "`percent` or `percent(N)`, `sci(N)` (1.5 × 10⁻⁷), `int`; without one a number shows 4 significant digits. "
     "An unknown figure or field is an error at its line."
 )
 

@@ -99,7 +99,7 @@ def _gradients_figure(spec: GradientsSpec) -> dict[str, bytes]:
     runs = run_gradients(spec)
     data = gradient_figure(runs, tuple(ACTIVATION_NAMES[r.activation] for r in runs), spec.dead)
     title = f"The gradient reaching each of {len(spec.hidden)} layers"
-    numbers = {}
+    numbers: dict[str, object] = {"steps": spec.steps}
     for run in runs:
         start, end = run.snapshots[0], run.snapshots[-1]
         numbers[run.activation] = {

@@ -865,7 +865,8 @@ RESULT_FIELDS: dict[str, dict[str, str]] = {
                        "test_accuracy": "the same on the held-out points", "steps": "the steps trained"},
     "gradients": {"ACTIVATION.first_layer": "the gradient norm at the first hidden layer, at the start", "ACTIVATION.last_layer": "the same at the last hidden layer",
                   "ACTIVATION.ratio": "first_layer / last_layer", "ACTIVATION.final_first_layer": "first_layer at the end", "ACTIVATION.final_last_layer": "last_layer at the end",
-                  "ACTIVATION.final_loss": "the run's MSE at the end", "ACTIVATION.dead_fraction": "the mean share of dead ReLU units per layer at the end (null for other activations)"},
+                  "ACTIVATION.final_loss": "the run's MSE at the end", "ACTIVATION.dead_fraction": "the mean share of dead ReLU units per layer at the end (null for other activations)",
+                  "steps": "the steps each run trained"},
     "compare": {"runs[\"LABEL\"].final_loss": "a run's MSE at the end, by its legend label (\"lr 0.2\")", "runs[\"LABEL\"].dead_neurons": "its dead ReLU units at the end",
                 "final_loss[N]": "the N-th run's MSE at the end, in legend order"},
 }

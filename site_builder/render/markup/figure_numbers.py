@@ -8,7 +8,7 @@ stale number behind. The expression is deliberately small:
 * ``figure("NAME")``: a figure the article declares;
 * then fields: ``.final_loss``, ``["lr 0.2"]`` (keys with spaces), ``[0]`` (list items);
 * then filters: ``| round(N)`` (N decimals), ``| percent`` or ``| percent(N)``
-  (0.973 → 97% or 97.3%), ``| sci(N)`` (1.5e-07 with N decimals), ``| int``.
+  (0.973 → 97% or 97.3%), ``| sci(N)`` (1.5 × 10⁻⁷, N decimals), ``| int``.
 
 Without a filter a number shows 4 significant digits. Anything else is a
 ``file:line`` problem: an unknown figure or field (with a did-you-mean), a
@@ -137,8 +137,17 @@ def _apply(text: str, value: object) -> str:
     if match[1] == "percent":
         return f"{value * 100:.{digits or 0}f}%"
     if match[1] == "sci":
-        return f"{value:.{digits if digits is not None else 2}e}"
+        return scientific(value, digits if digits is not None else 2)
     return str(int(round(value)))
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def scientific(value: float, digits: int) -> str:
+    """``value`` as prose writes it, 1.5 × 10⁻⁷, in plain text (no markup, so it reads the same in a feed or a search snippet)."""
+    mantissa, exponent = f"{value:.{digits}e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPTS)}"
 
 
 def _default(value: object) -> str:
