@@ -199,7 +199,7 @@ def test_quotes_take_fields_and_filters_and_refuse_the_rest():
     assert evaluate_quote('figure("fit.png").final_loss | round(3)', numbers) == "0.012"
     assert evaluate_quote('figure("fit.png").test_accuracy | percent', numbers) == "97%"
     assert evaluate_quote('figure("fit.png").test_accuracy | percent(1)', numbers) == "97.3%"
-    assert evaluate_quote('figure("cmp.png").runs["lr 0.2"].final_loss | sci(1)', numbers) == "1.5e-07"
+    assert evaluate_quote('figure("cmp.png").runs["lr 0.2"].final_loss | sci(1)', numbers) == "1.5 × 10⁻⁷"
     assert evaluate_quote('figure("cmp.png").final_loss[1]', numbers) == "0.25"
     for expression, message in [
         ('figure("fit.png").final_los', "figure('fit.png') has no 'final_los' (did you mean 'final_loss'?); it has final_loss, test_accuracy"),
@@ -234,3 +234,20 @@ def test_an_article_quotes_its_figures_numbers_and_a_wrong_quote_names_its_line(
     assert [str(p) for p in failure.value.problems] == [
         "content/xor/index.md:15: figure('xor.png') has no 'accuracy' (did you mean 'test_accuracy'?); it has final_loss, steps, test_accuracy, train_accuracy",
     ]
+
+
+def test_a_title_too_long_for_the_figure_shrinks_to_fit_and_a_short_one_keeps_its_size():
+    from site_builder.experiments.figures import style
+
+    with style.figure_context():
+        for title, shrinks in (("A short title", False), ("Hidden layers of 16, 16, 16 and 16 sigmoid neurons on a spiral with noise", True)):
+            figure, _ = style.new_figure(title)
+            (heading,) = [t for t in figure.texts if t.get_fontweight() == "bold"]
+            extent = heading.get_window_extent(figure.canvas.get_renderer())
+            assert extent.x1 <= figure.bbox.width * (1 - style.MARGIN_LEFT) + 0.5
+            assert (heading.get_fontsize() < style.TITLE_SIZE) == shrinks
+            if shrinks:
+                assert heading.get_fontsize() == style.MIN_TITLE_SIZE
+                assert heading.get_text().endswith("…") and title.startswith(heading.get_text()[:-1])
+            else:
+                assert heading.get_text() == title
