@@ -16,7 +16,8 @@ from site_builder.build import BuildOptions, build
 from site_builder.load.content import load_content
 from site_builder.experiments.expressions import ExpressionError, evaluate
 from site_builder.experiments.custom.sources import gather_sources
-from site_builder.experiments.specs import ActivationPlotSpec, NeuronsSpec, PythonSpec, TrainingSpec, parse_figure
+from site_builder.experiments.gradients import run_gradients
+from site_builder.experiments.specs import ActivationPlotSpec, GradientsSpec, NeuronsSpec, PythonSpec, TrainingSpec, parse_figure
 from site_builder.experiments.training import run_training
 from site_builder.render.notebook import article_notebook, article_notebooks, notebook_path, numpy_source
 
@@ -26,6 +27,7 @@ nbformat = pytest.importorskip("nbformat")
 
 FLAGSHIP = "relu-guide"
 FINAL_MSE = re.compile(r"^(?P<name>.+): final MSE = (?P<mse>[0-9.eE+-]+)$", re.MULTILINE)
+GRADIENT_SHARE = re.compile(r"^(?P<name>.+): first/last layer gradient at the start = (?P<share>[0-9.eE+-]+)$", re.MULTILINE)
 
 
 def flagship():
@@ -203,6 +205,12 @@ def test_the_flagship_notebook_runs_and_reproduces_the_articles_losses(tmp_path:
         spec = figure.spec.training if isinstance(figure.spec, NeuronsSpec) else figure.spec
         if isinstance(spec, TrainingSpec):
             assert losses[spec.name] == pytest.approx(run_training(spec).snapshots[-1].loss, abs=1e-6, rel=1e-6)
+        if isinstance(spec, GradientsSpec):
+            shares = {m["name"]: float(m["share"]) for m in GRADIENT_SHARE.finditer(printed)}
+            for run in run_gradients(spec):
+                start = run.snapshots[0].norms
+                assert shares[f"{spec.name} {run.activation}"] == pytest.approx(start[0] / start[-1], rel=1e-5)
+                assert losses[f"{spec.name} {run.activation}"] == pytest.approx(run.snapshots[-1].loss, abs=1e-6, rel=1e-6)
 
 
 def test_a_declared_leaky_relu_figure_is_drawn_with_its_leak() -> None:

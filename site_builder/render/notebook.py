@@ -26,7 +26,7 @@ from pathlib import PurePosixPath
 
 from site_builder.experiments.expressions import CONSTANTS, FUNCTIONS, compile_expression
 from site_builder.experiments.custom.sources import CustomSources
-from site_builder.experiments.specs import ActivationPlotSpec, FigureSpec, NeuronsSpec, PythonSpec, TrainingSpec
+from site_builder.experiments.specs import ActivationPlotSpec, FigureSpec, GradientsSpec, NeuronsSpec, PythonSpec, TrainingSpec
 
 NOTEBOOK_SUFFIX = ".ipynb"
 SNAPSHOTS = 5  # earlier fits drawn faintly behind the final one, for animated (.gif) figures
@@ -94,6 +94,9 @@ def in_plain_numpy(spec: FigureSpec) -> bool:
     with the original model (one activation for all layers, auto initialisation, gradient descent, no decay)."""
     if isinstance(spec, ActivationPlotSpec):
         return spec.activation in ("sigmoid", "tanh", "relu", "leaky_relu")
+    if isinstance(spec, GradientsSpec):
+        return (all(a in ("sigmoid", "tanh", "relu", "leaky_relu") for a in spec.activations) and spec.init == "auto"
+                and spec.init_scale == 1.0 and spec.optimizer == "sgd" and spec.weight_decay == 0.0 and not spec.dead)
     training = spec.training if isinstance(spec, NeuronsSpec) else spec
     if not isinstance(training, TrainingSpec):
         return False
@@ -453,7 +456,48 @@ def fit(target, interval=(-1.0, 1.0), samples=64, hidden=(), activation="relu", 
     return run
 
 
+def layer_gradients(target, activations, interval=(-1.0, 1.0), samples=64, hidden=(16,) * 8,
+                    steps=200, lr=0.05, batch_size=None, seed=0, leak=0.1):
+    """For each activation, a deep network trained on the target, and the size (norm) of dLoss/dW
+    at each hidden layer on all the points: {"start": [...], "end": [...], "mse": final MSE}."""
+    x = np.linspace(*interval, samples)[:, None]
+    y = sample(target, x[:, 0])[:, None]
+    runs = {}
+    for activation in activations:
+        init_rng, batch_rng = np.random.default_rng(seed).spawn(2)  # the same draws for every activation
+        f, df, gain = get_activation(activation, leak)
+        run = runs[activation] = {}
+
+        def record(step, layers):
+            if step in (0, steps):
+                prediction, inputs, zs = forward(layers, x, f)
+                grads = backward(layers, inputs, zs, (2.0 / len(y)) * (prediction - y), df)
+                run["start" if step == 0 else "end"] = [float(np.linalg.norm(gW)) for gW, _ in grads[:-1]]  # hidden layers
+                run["mse"] = mse(prediction, y)
+
+        train(init_mlp((1, *hidden, 1), gain, init_rng, interval), x, y, f, df, steps, lr, batch_size, batch_rng, record)
+    return runs
+
+
 # Drawing.
+def plot_gradients(runs, title):
+    """The gradient reaching each hidden layer, log scale: faint at the start, bold at the end."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for k, (activation, run) in enumerate(runs.items()):
+        layers = range(1, len(run["start"]) + 1)
+        ax.semilogy(layers, run["start"], "o-", color=f"C{k}", alpha=0.35, lw=1)
+        ax.semilogy(layers, run["end"], "o-", color=f"C{k}", lw=2.5, label=activation)
+    ax.set(xlabel="hidden layer (1 is next to the input)", ylabel="gradient norm", title=title)
+    ax.legend(title="faint: at the start")
+    plt.show()
+
+
+def report_gradients(name, runs):
+    for activation, run in runs.items():
+        print(f"{name} {activation}: first/last layer gradient at the start = {run['start'][0] / run['start'][-1]:.6e}")
+        print(f"{name} {activation}: final MSE = {run['mse']:.8f}")
+
+
 def plot_activation(name, interval, leak=0.1):
     f, df, _ = get_activation(name, leak)
     z = np.linspace(*interval, 400)
@@ -540,6 +584,14 @@ def _figure_text(number: int, spec: FigureSpec) -> str:
     if isinstance(spec, ActivationPlotSpec):
         leak = f" with leak {spec.leak!r}" if spec.activation == "leaky_relu" else ""
         return heading + f"The {spec.activation} activation{leak} and its derivative on [{_number(spec.interval[0])}, {_number(spec.interval[1])}].\n"
+    if isinstance(spec, GradientsSpec):
+        widths = str(spec.hidden[0]) if len(set(spec.hidden)) == 1 else ", ".join(str(w) for w in spec.hidden)
+        layers = f"{len(spec.hidden)} hidden layer{'s' if len(spec.hidden) > 1 else ''} of {widths} neurons"
+        return heading + (
+            f"The gradient reaching each layer of a network with {layers}, one run per activation "
+            f"({', '.join(spec.activations)}), trained on {_code_span(f'y = {spec.target}')} at {spec.samples} points "
+            f"with {spec.steps} steps of gradient descent at learning rate {spec.lr!r}.\n"
+        )
     training = spec.training if isinstance(spec, NeuronsSpec) else spec
     what = (
         "What each hidden neuron adds to the output of a network"
@@ -567,6 +619,17 @@ def _figure_code(spec: FigureSpec) -> str:
     if isinstance(spec, ActivationPlotSpec):
         leak = f", leak={spec.leak!r}" if spec.activation == "leaky_relu" else ""
         return f"plot_activation({spec.activation!r}, interval={_tuple(spec.interval)}{leak})\n"
+    if isinstance(spec, GradientsSpec):
+        return (
+            "def target(x):\n"
+            f"    return {numpy_source(spec.target)}\n\n"
+            f"runs = layer_gradients(target, {tuple(spec.activations)!r}, interval={_tuple(spec.interval)}, samples={spec.samples!r},\n"
+            f"                       hidden={_tuple(spec.hidden)}, steps={spec.steps!r}, lr={spec.lr!r},\n"
+            f"                       batch_size={spec.batch_size!r}, seed={spec.seed!r}"
+            + (f", leak={spec.leak!r}" if "leaky_relu" in spec.activations else "") + ")\n"
+            f"report_gradients({spec.name!r}, runs)\n"
+            f"plot_gradients(runs, {spec.name!r})\n"
+        )
     training = spec.training if isinstance(spec, NeuronsSpec) else spec
     if isinstance(spec, NeuronsSpec):
         draw = f"plot_neurons(run, {spec.name!r})"
