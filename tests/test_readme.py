@@ -1,0 +1,41 @@
+"""The README's examples, built as a reader would copy them, say what the README says they say."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from site_builder.build import build
+from site_builder.options import BuildOptions
+
+README = Path(__file__).parents[1] / "README.md"
+
+
+def readme_section(heading: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index(f"\n### {heading}\n")
+    end = text.index("\n### ", start + 1)
+    return text[start:end]
+
+
+def test_the_model_menu_example_builds_and_quotes_the_numbers_the_readme_shows(tmp_path: Path) -> None:
+    section = readme_section("Classifiers, deep networks and comparisons")
+    (declarations,) = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
+    (prose,) = re.findall(r"```markdown\n(.*?)```", section, re.DOTALL)
+    claimed = re.search(r'this reads "([^"]+)", "([^"]+)" and "([^"]+)"', section.replace("\n", " ")).groups()
+    article = tmp_path / "content" / "a" / "index.md"
+    article.parent.mkdir(parents=True)
+    (tmp_path / "site.toml").write_text('title = "T"\n', encoding="utf-8")
+    figures = "".join(f'\n\n![A figure.]({name} "A figure.")' for name in re.findall(r"^  (\S+\.(?:png|gif)):", declarations, re.MULTILINE))
+    article.write_text(f"---\ntitle: A\ndate: 2026-01-01\n{declarations}---\n\n{prose}{figures}\n", encoding="utf-8")
+
+    report = build(BuildOptions(root=tmp_path))
+
+    assert sorted(report.figures_ran) == ["a/rates.png", "a/regions.gif", "a/vanishing.png"]
+    page = html.unescape(re.sub(r"<[^>]+>", "", (report.out_dir / "a" / "index.html").read_text(encoding="utf-8")))
+    sentence = " ".join(page[page.index("The ReLU network ends"):].split())
+    assert sentence.startswith(
+        f"The ReLU network ends at an error of {claimed[0]}; its first layer gets {claimed[1]} of the last layer's "
+        f"gradient with sigmoid. On the spiral, test accuracy reaches {claimed[2]}."
+    )
