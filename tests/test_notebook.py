@@ -17,7 +17,8 @@ from site_builder.load.content import load_content
 from site_builder.experiments.expressions import ExpressionError, evaluate
 from site_builder.experiments.custom.sources import gather_sources
 from site_builder.experiments.gradients import run_gradients
-from site_builder.experiments.specs import ActivationPlotSpec, GradientsSpec, NeuronsSpec, PythonSpec, TrainingSpec, parse_figure
+from site_builder.experiments.comparison import run_comparison
+from site_builder.experiments.specs import ActivationPlotSpec, CompareSpec, GradientsSpec, NeuronsSpec, PythonSpec, TrainingSpec, parse_figure
 from site_builder.experiments.training import run_training
 from site_builder.render.notebook import article_notebook, article_notebooks, notebook_path, numpy_source
 
@@ -27,6 +28,7 @@ nbformat = pytest.importorskip("nbformat")
 
 FLAGSHIP = "relu-guide"
 FINAL_MSE = re.compile(r"^(?P<name>.+): final MSE = (?P<mse>[0-9.eE+-]+)$", re.MULTILINE)
+DEAD_COUNT = re.compile(r"^(?P<name>.+): dead neurons = (?P<dead>[0-9]+)$", re.MULTILINE)
 GRADIENT_SHARE = re.compile(r"^(?P<name>.+): first/last layer gradient at the start = (?P<share>[0-9.eE+-]+)$", re.MULTILINE)
 
 
@@ -211,6 +213,11 @@ def test_the_flagship_notebook_runs_and_reproduces_the_articles_losses(tmp_path:
                 start = run.snapshots[0].norms
                 assert shares[f"{spec.name} {run.activation}"] == pytest.approx(start[0] / start[-1], rel=1e-5)
                 assert losses[f"{spec.name} {run.activation}"] == pytest.approx(run.snapshots[-1].loss, abs=1e-6, rel=1e-6)
+        if isinstance(spec, CompareSpec):
+            dead = {m["name"]: int(m["dead"]) for m in DEAD_COUNT.finditer(printed)}
+            for run in run_comparison(spec):
+                assert losses[f"{spec.name} {run.label}"] == pytest.approx(run.result.final_loss, abs=1e-6, rel=1e-6)
+                assert dead[f"{spec.name} {run.label}"] == run.result.dead_neurons
 
 
 def test_a_declared_leaky_relu_figure_is_drawn_with_its_leak() -> None:

@@ -116,8 +116,10 @@ def _gradients_figure(spec: GradientsSpec) -> dict[str, bytes]:
 def _compare_figure(spec: CompareSpec) -> dict[str, bytes]:
     runs = run_comparison(spec)
     data = compare_figure(runs, spec.show)
-    title = "Training loss of each run" if spec.show == "loss" else "Each run's fit"
-    numbers = {"runs": {run.label: {"final_loss": run.result.final_loss, "dead_neurons": run.result.dead_neurons} for run in runs},
+    title = {"loss": "Training loss of each run", "fit": "Each run's fit", "dead": "Dead ReLU neurons in each run"}[spec.show]
+    numbers = {"runs": {run.label: {"final_loss": run.result.final_loss, "dead_neurons": run.result.dead_neurons,
+                                    "dead_fraction": run.result.dead_neurons / max(run.result.hidden_units, 1)}
+                        for run in runs},
                "final_loss": [run.result.final_loss for run in runs]}
     if _is_animation(spec.name):
         animation = animate_compare(data, title=title, fps=spec.fps)

@@ -81,6 +81,7 @@ class ModelOptions(Protocol):
     leak: float
     init: str
     init_scale: float
+    init_output: str
     optimizer: str
     lr: float
     momentum: float
@@ -91,7 +92,7 @@ class ModelOptions(Protocol):
 def model_for(spec: ModelOptions, widths: tuple[int, ...], rng: np.random.Generator, interval: tuple[float, float] | None = None) -> MLP:
     """A freshly initialised network of ``widths`` with ``spec``'s activations and initialisation."""
     activations = [get_activation(name, spec.leak) for name in spec.activations]
-    return init_mlp(widths, activations, rng, interval, init=spec.init, scale=spec.init_scale)
+    return init_mlp(widths, activations, rng, interval, init=spec.init, scale=spec.init_scale, output=spec.init_output)
 
 
 def optimizer_for(spec: ModelOptions) -> Optimizer:
@@ -147,7 +148,8 @@ class _SnapshotRecorder:
         contributions = _contributions(model, self.grid_x[:, 0])  # (G, H) or None
         output_bias = None if contributions is None else float(model.layers[-1].bias[0])
         self.snapshots.append(
-            Snapshot(step=step, loss=loss, prediction=prediction, contributions=contributions, output_bias=output_bias)
+            Snapshot(step=step, loss=loss, prediction=prediction, contributions=contributions, output_bias=output_bias,
+                     dead=dead_neurons(model, self.train_x))
         )
 
 
