@@ -360,3 +360,36 @@ def test_twenty_hinges_face_both_ends_some_pull_down_and_other_seeds_find_other_
     assert np.abs(curves - curves.mean(axis=0)).max() < 0.1, "almost the same curve from every seed"
     sorted_kinks = [np.sort(-run.final_params[0][1] / run.final_params[0][0][0]) for run in runs]
     assert min(np.abs(a - b).max() for i, a in enumerate(sorted_kinks) for b in sorted_kinks[i + 1:]) > 0.05, "but different hinges"
+
+
+def extrapolation_params() -> dict:
+    return front_matter(ARTICLE)["figures"]["extrapolate.png"]["params"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", SEEDS)
+def test_past_the_data_the_polynomial_runs_away_and_the_relu_network_stays_straight(seed):
+    """@fig-extrapolate: both fit |x| inside; outside, the polynomial leaves the chart within a fraction of
+    a unit while the network's arms are straight lines (on every seed of the network)."""
+    import importlib.util
+
+    loader = importlib.util.spec_from_file_location("extrapolate", ARTICLE.parent / "extrapolate.py")
+    module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(module)
+    grid, target, polynomial, network, _ = module.predictions({**extrapolation_params(), "seed": seed})
+    inside, outside = np.abs(grid) <= 1, np.abs(grid) >= 1.3
+    assert np.abs(polynomial - target)[inside].max() < 0.1 and np.abs(network - target)[inside].max() < 0.1
+    assert np.abs(polynomial - target)[outside].min() > 2.5, "off a chart that ends 0.9 above the data's top"
+    for side in (grid > 1.05, grid < -1.05):  # straight: second differences vanish past the last corner
+        assert np.abs(np.diff(network[side], 2)).max() < 1e-9
+    assert np.abs(network - target)[outside].max() < 0.2
+
+
+@pytest.mark.slow
+def test_on_x_squared_two_layers_of_three_end_about_as_close_as_one_layer_of_six():
+    """"Would more layers give crisper results? ... on x² that barely shows at these sizes"."""
+    base = article_training_specs()[TWENTY]
+    median = {}
+    for hidden in ((6,), (3, 3)):
+        median[hidden] = float(np.median([run_training(dataclasses.replace(base, hidden=hidden, seed=s, frames=2)).final_loss for s in SEEDS]))
+    assert 0.5 < median[(3, 3)] / median[(6,)] < 2, median
