@@ -130,11 +130,15 @@ def classification_title(spec: ClassificationSpec) -> str:
     """E.g. ``"4 hidden ReLU neurons on xor"``, ``"Logistic regression on circle"``; always short enough to fit."""
     if not spec.hidden:
         return f"Logistic regression on {spec.dataset}" if spec.loss == "cross_entropy" else f"Linear model on {spec.dataset}"
-    return style.first_fitting_title(*(f"{words} on {spec.dataset}" for words in _network_wordings(spec.hidden, spec.activations)))
+    wordings = _network_wordings(spec.hidden, spec.activations, widths=False)
+    return style.first_fitting_title(*(f"{words} on {spec.dataset}" for words in wordings))
 
 
-def _network_wordings(hidden: tuple[int, ...], activations: tuple[str, ...]) -> tuple[str, ...]:
-    """Ways to say what the hidden layers are, most detailed first: titles take the first that fits."""
+def _network_wordings(hidden: tuple[int, ...], activations: tuple[str, ...], *, widths: bool = True) -> tuple[str, ...]:
+    """Ways to say what the hidden layers are, most detailed first: titles take the first that fits.
+
+    Without ``widths``, deeper networks are not described by their layers' widths.
+    """
     names = [ACTIVATION_NAMES[a] for a in activations]
     if len(hidden) == 1:
         return (f"{hidden[0]} hidden {names[0]} neuron{'' if hidden[0] == 1 else 's'}",)
@@ -143,10 +147,12 @@ def _network_wordings(hidden: tuple[int, ...], activations: tuple[str, ...]) -> 
         kinds = list(dict.fromkeys(names))
         return (f"{layers} of {'/'.join(kinds)} neurons", f"{layers}, {len(kinds)} activations")
     name = names[0]
+    if not widths:
+        return (f"{layers} of {name} neurons",)
     if len(set(hidden)) == 1:
         return (f"{layers} of {hidden[0]} {name} neurons", f"{layers} of {name} neurons")
-    widths = ", ".join(str(w) for w in hidden[:-1]) + f" and {hidden[-1]}"
-    return (f"Hidden layers of {widths} {name} neurons", f"{layers} of {name} neurons")
+    listed = ", ".join(str(w) for w in hidden[:-1]) + f" and {hidden[-1]}"
+    return (f"Hidden layers of {listed} {name} neurons", f"{layers} of {name} neurons")
 
 
 def _activation_plot(spec: ActivationPlotSpec) -> bytes:
