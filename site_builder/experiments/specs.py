@@ -798,7 +798,7 @@ PARAMETERS: dict[str, tuple[Parameter, ...]] = {
         Parameter("lr", Number(0.0, MAX_LR, lo_open=True), "learning rate", TrainingSpec.lr),
         Parameter("batch_size", _BatchSize(), "points per update; null is full-batch gradient descent", TrainingSpec.batch_size),
         Parameter("seed", WholeNumber(0, None), "seeds the initial weights and the batches: the same seed gives the same figure", TrainingSpec.seed),
-        Parameter("frames", WholeNumber(MIN_FRAMES, MAX_FRAMES), "snapshots an animation records, evenly spaced over training (animations only; at most steps + 1, and left out it is 100 or steps + 1 for a shorter run)", TrainingSpec.frames),
+        Parameter("frames", WholeNumber(MIN_FRAMES, MAX_FRAMES), "frames an animation shows (animations only; at most steps + 1, and left out it is 100 or steps + 1 for a shorter run): the steps that share the fit's motion evenly, ending soon after it settles and on the last step", TrainingSpec.frames),
         Parameter("fps", WholeNumber(MIN_FPS, MAX_FPS), "frames per second of an animation (animations only)", TrainingSpec.fps),
         *_model_options(TrainingSpec),
         Parameter("loss", _CurveLoss(), "always mse here; cross_entropy is for kind: classification", TrainingSpec.loss),

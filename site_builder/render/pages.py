@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -140,6 +141,13 @@ def _render_body(document: Document, output_path: str, link_map: LinkMap, output
             return None
         return Still(relative_url(output_path, still), PLAYER_STILL_MEDIA if has_player(target.output_path, output) else REDUCED_MOTION)
 
+    declared = document.meta.get("figures")
+    figure_names = {posixpath.normpath(str(name)) for name in declared} if isinstance(declared, Mapping) else set()
+
+    def drawn(src: str) -> bool:
+        """Whether ``src`` is one of the figures this document declares (so the build drew it)."""
+        return posixpath.normpath(src.split("#", 1)[0].split("?", 1)[0]) in figure_names
+
     return render_markdown(
         document.body,
         path=document.path,
@@ -148,6 +156,7 @@ def _render_body(document: Document, output_path: str, link_map: LinkMap, output
         rewrite_url=lambda href: link_map.url(document.path, href),
         image_size=image_size,
         poster=poster,
+        drawn=drawn,
         raw_html=raw_html,
         bibliography=citing.bibliography if citing else EMPTY,
         citation_style=citing.style if citing else AUTHOR_YEAR,

@@ -19,7 +19,7 @@ from site_builder.experiments.figures import style
 from site_builder.experiments.figures.animation import Animation, SceneBuilder, animate, draw_still, fixed_y_limits
 from site_builder.experiments.figures.runs import CompareRun, Snapshot
 
-RUN_COLOURS = (style.VERMILLION, style.BLUISH_GREEN, style.REDDISH_PURPLE, style.ORANGE, style.BLUE, style.INK, style.MUTED_INK, "#56B4E9")
+RUN_COLOURS = (style.VERMILLION, style.BLUISH_GREEN, style.REDDISH_PURPLE, style.ORANGE, style.BLUE, style.INK, style.MUTED_INK, style.SKY)
 RUN_DASHES = ("-", (0, (4.0, 2.0)), (0, (1.5, 1.5)), (0, (6.0, 2.0, 1.5, 2.0)))
 
 
