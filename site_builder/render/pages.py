@@ -23,7 +23,7 @@ from site_builder.load.content import Article, Content, Page
 from site_builder.experiments.specs import poster_name
 from site_builder.render.feeds import SocialPage, feed_link, publishing_files, social_tags
 from site_builder.load.frontmatter import Document
-from site_builder.render.linkcheck import page_ids
+from site_builder.render.page_facts import PageReader
 from site_builder.render.players import PLAYER_STILL_MEDIA, has_player, player_data
 from site_builder.render.links import LinkMap, Target, is_external, relative_url, root_prefix
 from site_builder.render.notebook import notebook_link
@@ -55,12 +55,15 @@ class _Body:
     markdown: RenderedMarkdown
 
 
-def render_site(config: SiteConfig, content: Content, files: SiteFiles, environment: jinja2.Environment, math: MathRenderer) -> dict[str, bytes]:
+def render_site(config: SiteConfig, content: Content, files: SiteFiles, environment: jinja2.Environment, math: MathRenderer,
+                reader: PageReader | None = None) -> dict[str, bytes]:
     """Render every page; return the whole site as output path -> bytes.
 
     Raises :class:`BuildFailed` with every problem found: LaTeX and template
     errors, broken links and fragments, figures declared but not shown.
+    ``reader`` parses each page once for every check of this build (see :mod:`~site_builder.render.page_facts`).
     """
+    reader = reader or PageReader()
     sources = {a.document.path: a.output_path for a in content.articles}
     sources |= {p.document.path: p.output_path for p in content.pages}
     output = {**files.assets, **files.figures}
@@ -81,12 +84,12 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
     for article in content.articles:
         problems.extend(_unused_figures(article, link_map, bodies))
     if problems:
-        problems.extend(_check_references(bodies, link_map, {}))
+        problems.extend(_check_references(bodies, link_map, {}, reader))
         raise BuildFailed(problems)
     inline = {"inline_css": Markup(files.assets.get(STYLESHEET, b"").decode("utf-8")), "inline_theme_script": Markup(files.assets.get(THEME_SCRIPT, b"").decode("utf-8"))}
     players = {b.output_path: player_data(b.source.path, b.output_path, b.markdown.references, link_map, output) for b in bodies}
     pages = _render_pages(config, content, {b.output_path: b.markdown for b in bodies}, output, environment, inline, players)
-    problems.extend(_check_references(bodies, link_map, pages))
+    problems.extend(_check_references(bodies, link_map, pages, reader))
     if problems:
         raise BuildFailed(problems)
     if config.search:
@@ -188,9 +191,9 @@ def _unused_figures(article: Article, link_map: LinkMap, bodies: list[_Body]) ->
     ]
 
 
-def _check_references(bodies: list[_Body], link_map: LinkMap, pages: Mapping[str, bytes]) -> list[Problem]:
+def _check_references(bodies: list[_Body], link_map: LinkMap, pages: Mapping[str, bytes], reader: PageReader) -> list[Problem]:
     """Every link and image an author wrote resolves, fragments included; problems carry lines."""
-    ids = {path: page_ids(data) for path, data in pages.items() if path.endswith(".html")}
+    ids = {path: facts.ids for path, facts in reader.pages(pages).items()}
     problems = []
     for body in bodies:
         for reference in body.markdown.references:
