@@ -30,7 +30,8 @@ from site_builder.render.notebook import notebook_link
 from site_builder.render.markup.citations import AUTHOR_YEAR
 from site_builder.render.markup import REDUCED_MOTION, MathRenderer, RenderedMarkdown, Still, render_markdown
 from site_builder.problems import BuildFailed, Problem
-from site_builder.render.search import INDEX_FILE, SEARCH_PAGE, SearchDocument, search_index
+from site_builder.render.reuse import RenderMemo
+from site_builder.render.search import INDEX_FILE, SEARCH_PAGE, SearchDocument, search_index, sections
 from site_builder.render.tags import TagPage, tag_pages, tag_path
 from site_builder.render.templating import TemplateProblem, render_template
 
@@ -56,12 +57,13 @@ class _Body:
 
 
 def render_site(config: SiteConfig, content: Content, files: SiteFiles, environment: jinja2.Environment, math: MathRenderer,
-                reader: PageReader | None = None) -> dict[str, bytes]:
+                reader: PageReader | None = None, memo: RenderMemo | None = None) -> dict[str, bytes]:
     """Render every page; return the whole site as output path -> bytes.
 
     Raises :class:`BuildFailed` with every problem found: LaTeX and template
     errors, broken links and fragments, figures declared but not shown.
-    ``reader`` parses each page once for every check of this build (see :mod:`~site_builder.render.page_facts`).
+    ``reader`` parses each page once for every check of this build (see :mod:`~site_builder.render.page_facts`);
+    ``memo`` serves bodies and search sections an earlier build made from the same inputs (see :mod:`~site_builder.render.reuse`).
     """
     reader = reader or PageReader()
     sources = {a.document.path: a.output_path for a in content.articles}
@@ -72,8 +74,11 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
     bodies: list[_Body] = []
     for document, output_path, bibliography in _documents(content):
         cites = _Citing(bibliography, config.citation_style)
+        def make(document: Document = document, output_path: str = output_path, cites: _Citing = cites) -> RenderedMarkdown:
+            return _render_body(document, output_path, link_map, output, math, cites, config.raw_html, files.numbers)
         try:
-            bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, math, cites, config.raw_html, files.numbers)))
+            body = memo.body(document, output_path, cites.bibliography, numbers_of(output_path, files.numbers), make) if memo else make()
+            bodies.append(_Body(document, output_path, body))
         except BuildFailed as failure:
             problems.extend(failure.problems)
             # Render again with the math as text and citations as written, so this document's links and figures are checked too.
@@ -93,7 +98,8 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
     if problems:
         raise BuildFailed(problems)
     if config.search:
-        pages[INDEX_FILE] = search_index(_search_documents(content, {b.output_path: b.markdown for b in bodies}))
+        pages[INDEX_FILE] = search_index(_search_documents(content, {b.output_path: b.markdown for b in bodies}),
+                                         (lambda title, body: memo.sections(title, body, sections)) if memo else sections)
     return {**output, **pages, **publishing_files(config, content, tag_pages(content.articles), pages)}
 
 
