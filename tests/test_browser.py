@@ -87,10 +87,10 @@ def test_a_player_that_cannot_load_its_data_gives_the_gif_back(browser, project_
     page.route("**/linonelayer.frames.js", lambda route: route.abort())
     page.goto(project_site_server + "relu-guide/index.html", wait_until="load")
     page.locator("figure picture").first.scroll_into_view_if_needed()
-    page.wait_for_function("() => document.querySelector('figure picture img').currentSrc.endsWith('linonelayer.gif')", timeout=5000)
+    page.wait_for_function("() => document.querySelector('figure picture img').currentSrc.endsWith('linonelayer.gif')", timeout=30_000)
     assert page.locator("figure picture").first.is_visible()
     page.locator("figure picture").nth(1).scroll_into_view_if_needed()
-    page.wait_for_selector(".player", timeout=5000)  # the others still get theirs
+    page.wait_for_selector(".player", timeout=30_000)  # the others still get theirs
     context.close()
 
 

@@ -137,7 +137,7 @@ def build_every_player(page) -> None:
             window.scrollTo(0, 0); await frame();
         }"""
     )
-    page.wait_for_function(f"() => document.querySelectorAll('.player').length === {ANIMATIONS}", timeout=5000)
+    page.wait_for_function(f"() => document.querySelectorAll('.player').length === {ANIMATIONS}", timeout=30_000)
 
 
 def status(player) -> str:
@@ -244,7 +244,7 @@ def test_speed_select_changes_the_speed_and_playback_stops_at_the_end(browser, e
     assert select.input_value() == "2"
     player.locator("input[type=range]").fill("90")
     player.locator(".player__play").click()  # 9 frames at 50 ms / 2: about a quarter second
-    page.wait_for_function("() => document.querySelector('.player__play').getAttribute('aria-label') === 'Replay'", timeout=5000)
+    page.wait_for_function("() => document.querySelector('.player__play').getAttribute('aria-label') === 'Replay'", timeout=30_000)
     assert status(player).startswith(at(shown_steps(example_site, 0)[0], -1))
     assert errors == []
     page.context.close()

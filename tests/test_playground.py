@@ -141,7 +141,7 @@ def test_playground_is_built_only_as_it_nears_the_viewport(browser, example_site
     page.wait_for_timeout(300)
     assert page.locator(".playground--ready").count() == 0  # far below the first screen: not built yet
     page.locator("#playground").scroll_into_view_if_needed()
-    page.wait_for_selector(".playground--ready", timeout=5000)
+    page.wait_for_selector(".playground--ready", timeout=30_000)
     assert errors == []
     page.context.close()
 
