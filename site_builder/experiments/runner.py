@@ -22,7 +22,7 @@ from site_builder.experiments.custom.run import AuthorProblem, CustomFigureFaile
 from site_builder.experiments.custom.sources import CustomSources, SourceProblem, gather_sources
 from site_builder.experiments.specs import RESULTS_FILE, FigureSpec, PythonSpec
 from site_builder.parent_watch import exit_with_parent
-from site_builder.experiments.training import TrainingDiverged
+from site_builder.experiments.training import TrainingDiverged, shared_run, training_run
 from site_builder.problems import BuildFailed, Problem
 
 if TYPE_CHECKING:
@@ -135,27 +135,52 @@ def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: F
         # Workers end with the build, even one killed with SIGKILL (see parent_watch.py).
         with ProcessPoolExecutor(max_workers=default_workers(len(misses)), initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
             return _run_misses(misses, inputs, cache, pool, on_done, project)
-    misses = sorted(misses, key=_expected_cost, reverse=True)  # longest first: the pool finishes together
-    futures: list[tuple[FigureJob, Future]] = [(job, _submit(executor, job, project)) for job in misses]
+    groups = sorted(shared_runs(misses), key=lambda group: sum(map(_expected_cost, group)), reverse=True)  # longest first: the pool finishes together
+    futures: list[tuple[tuple[FigureJob, ...], Future]] = [(group, _submit_group(executor, group, project)) for group in groups]
     made_by_path: dict[str, dict[str, bytes]] = {}
     problems: list[Problem] = []
-    for job, future in futures:
+    while futures:
+        group, future = futures.pop(0)
         try:
-            made = future.result()
+            made_group = future.result() if len(group) > 1 else (future.result(),)
         except TrainingDiverged as error:
-            problems.append(Problem(job.source, job.line, f"figure '{job.spec.name}': {error}"))
+            if len(group) > 1:  # each figure says where it diverged in its own words: run them alone
+                futures += [((job,), _submit_group(executor, (job,), project)) for job in group]
+                continue
+            problems.append(Problem(group[0].source, group[0].line, f"figure '{group[0].spec.name}': {error}"))
             continue
         except CustomFigureFailed as failure:
-            problems += [_author_problem(job, problem) for problem in failure.problems]
+            problems += [_author_problem(group[0], problem) for problem in failure.problems]
             continue
-        if cache is not None:
-            cache.store(cache_key(inputs[job.output_path]), made)
-        made_by_path[job.output_path] = made
-        if on_done:
-            on_done(job)
+        for job, made in zip(group, made_group):
+            if cache is not None:
+                cache.store(cache_key(inputs[job.output_path]), made)  # each figure under its own key
+            made_by_path[job.output_path] = made
+            if on_done:
+                on_done(job)
     if problems:
         raise BuildFailed(problems)
     return made_by_path
+
+
+def shared_runs(jobs: Sequence[FigureJob]) -> list[tuple[FigureJob, ...]]:
+    """``jobs`` in groups that train the same run (same model, data, seed and schedule), to train once; the rest alone.
+
+    Grouping is scheduling only: each figure keeps its own cache key and its
+    files are the bytes it would have alone (see ``produce_figures``).
+    """
+    groups: dict[object, list[FigureJob]] = {}
+    for index, job in enumerate(jobs):
+        training = None if job.sources is not None else training_run(job.spec)
+        groups.setdefault(index if training is None else shared_run(training), []).append(job)
+    return [tuple(group) for group in groups.values()]
+
+
+def _submit_group(executor: Executor, group: tuple[FigureJob, ...], project: Path) -> Future:
+    """A future of the group's files: one dict for a figure alone, a tuple of them (in order) for a shared run."""
+    if len(group) > 1:
+        return executor.submit(make_figures, tuple(job.spec for job in group))
+    return _submit(executor, group[0], project)
 
 
 def _submit(executor: Executor, job: FigureJob, project: Path) -> Future:
@@ -181,6 +206,13 @@ def make_figure(spec: FigureSpec) -> dict[str, bytes]:
     from site_builder.experiments.produce import produce_figure
 
     return produce_figure(spec)
+
+
+def make_figures(specs: tuple[FigureSpec, ...]) -> tuple[dict[str, bytes], ...]:
+    """Run in a worker: figures that train one run, trained once (see :func:`shared_runs`)."""
+    from site_builder.experiments.produce import produce_figures
+
+    return produce_figures(specs)
 
 
 def _expected_cost(job: FigureJob) -> int:
