@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -91,10 +92,14 @@ def run_figures(
     force: bool = False,
     on_done: Callable[[FigureJob], None] | None = None,
     project: Path = Path("."),
+    meanwhile: AbstractContextManager | None = None,
 ) -> FigureRun:
     """Make every figure: cache hits are loaded, misses run on ``executor`` and are stored.
 
     ``project`` is the project folder, which a python figure's run checks reads against.
+    ``meanwhile`` is entered once the misses are submitted (and a local pool's
+    workers started) and exited when they are done: work for the build process
+    while it would only wait. It is not entered when every figure is cached.
 
     Raises :class:`BuildFailed` naming each figure whose experiment failed (a
     training run that diverged, say), after all of them have finished.
@@ -114,7 +119,7 @@ def run_figures(
             on_done(job)
     previous = cache.previous_inputs() if cache else {}
     ran = {job.output_path: "--force" if force else explain_change(previous.get(job.output_path), inputs[job.output_path]) for job in misses}
-    made |= _run_misses(misses, inputs, cache, executor, on_done, project.resolve())
+    made |= _run_misses(misses, inputs, cache, executor, on_done, project.resolve(), meanwhile or nullcontext())
     if cache is not None:
         cache.remember_inputs({path: inputs[path] for path in ran})
     files = {path: data for job in jobs for path, data in _placed(job, made[job.output_path]).items()}
@@ -123,7 +128,7 @@ def run_figures(
 
 
 def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: FigureCache | None, executor: Executor | None,
-                on_done: Callable[[FigureJob], None] | None, project: Path) -> dict[str, dict[str, bytes]]:
+                on_done: Callable[[FigureJob], None] | None, project: Path, meanwhile: AbstractContextManager) -> dict[str, dict[str, bytes]]:
     """Each missed figure's files as made, by output path, stored in the cache as they arrive."""
     if not misses:
         return {}
@@ -134,9 +139,19 @@ def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: F
 
         # Workers end with the build, even one killed with SIGKILL (see parent_watch.py).
         with ProcessPoolExecutor(max_workers=default_workers(len(misses)), initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
-            return _run_misses(misses, inputs, cache, pool, on_done, project)
+            return _run_misses(misses, inputs, cache, pool, on_done, project, meanwhile)
     groups = sorted(shared_runs(misses), key=lambda group: sum(map(_expected_cost, group)), reverse=True)  # longest first: the pool finishes together
     futures: list[tuple[tuple[FigureJob, ...], Future]] = [(group, _submit_group(executor, group, project)) for group in groups]
+    with meanwhile:
+        made_by_path, problems = _collect(futures, inputs, cache, executor, on_done, project)
+    if problems:
+        raise BuildFailed(problems)
+    return made_by_path
+
+
+def _collect(futures: list[tuple[tuple[FigureJob, ...], Future]], inputs: dict[str, Inputs], cache: FigureCache | None, executor: Executor,
+             on_done: Callable[[FigureJob], None] | None, project: Path) -> tuple[dict[str, dict[str, bytes]], list[Problem]]:
+    """Each group's files as they finish, stored in the cache, and the problems of those that failed."""
     made_by_path: dict[str, dict[str, bytes]] = {}
     problems: list[Problem] = []
     while futures:
@@ -158,9 +173,7 @@ def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: F
             made_by_path[job.output_path] = made
             if on_done:
                 on_done(job)
-    if problems:
-        raise BuildFailed(problems)
-    return made_by_path
+    return made_by_path, problems
 
 
 def shared_runs(jobs: Sequence[FigureJob]) -> list[tuple[FigureJob, ...]]:
