@@ -23,6 +23,7 @@ from site_builder.render.markup.fonts import subset_math_fonts
 from site_builder.render.markup.math_cache import CachedMathRenderer
 from site_builder.render.notebook import article_notebooks
 from site_builder.render.page_facts import PageReader
+from site_builder.render.prepare import Preparation
 from site_builder.render.reuse import RenderMemo, site_digest
 from site_builder.write.freshness import builder_digest
 from site_builder.write.page_cache import PageCache
@@ -42,17 +43,23 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
         config = with_base_url(config, options.base_url)
     _raise_if(check_output_dir(out_dir, root))
 
-    figures = _run_experiments(content, options)
-
     katex = _katex()
     generated = {f"static/katex/{path}": data for path, data in katex_assets(katex).items()}
     generated["static/highlight.css"] = highlight_css().encode("utf-8")
-    generated |= article_notebooks(content.articles, config.base_url, figures.code)  # <slug>/<slug>.ipynb to take away
-    assets = collect_assets(theme, content, generated)
-    files = SiteFiles(figures.files, assets, figures.results)
-    memo = _memo(config, content, files, options)
-    reader = PageReader(known=memo.known_facts)  # each page is parsed once, for the link checks and the fonts together
-    site = _render(config, content, files, theme, katex, options, reader, memo)
+    try:
+        with KatexRenderer(katex) as renderer:  # one Node process, for the formulas prepared early and the render
+            math = CachedMathRenderer(renderer, options.cache_folder() / "math.json", katex)
+            preparation = Preparation([*(a.document for a in content.articles), *(p.document for p in content.pages)],
+                                      math, generated, options.cache_folder() / "fonts")
+            figures = _run_experiments(content, options, preparation)
+            generated |= article_notebooks(content.articles, config.base_url, figures.code)  # <slug>/<slug>.ipynb to take away
+            assets = collect_assets(theme, content, generated)
+            files = SiteFiles(figures.files, assets, figures.results)
+            memo = _memo(config, content, files, options)
+            reader = PageReader(known=memo.known_facts)  # each page is parsed once, for the link checks and the fonts together
+            site = _render(config, content, files, theme, math, options, reader, memo)
+    except KatexUnavailable as error:
+        raise BuildFailed([Problem("environment", None, str(error))]) from None
     site = _subset_fonts(site, options, reader)
     _raise_if(_check_links(site, options, reader))
     memo.store_facts(reader.learned)
@@ -98,14 +105,16 @@ def _site_bibliography(root: Path, config: SiteConfig, problems: list[Problem]) 
         return EMPTY
 
 
-def _run_experiments(content: Content, options: BuildOptions) -> FigureRun:
+def _run_experiments(content: Content, options: BuildOptions, preparation: Preparation) -> FigureRun:
+    """Every figure, from the cache or made; while any is made, ``preparation`` does what the render can do early."""
     root = options.root.resolve()
     jobs = figure_jobs(content.articles, root)
     options.progress.start("experiments", len(jobs))
     cache = FigureCache(options.cache_folder() / "figures")
-    run = run_figures(jobs, cache, executor=options.executor, force=options.force, project=root,
+    run = run_figures(jobs, cache, executor=options.executor, force=options.force, project=root, meanwhile=preparation,
                       on_done=lambda job: options.progress.advance("experiments"))
-    options.progress.finish("experiments", run.summary())
+    prepared = f" ({preparation.summary()})" if run.ran else ""
+    options.progress.finish("experiments", run.summary() + prepared)
     return run
 
 
@@ -118,18 +127,14 @@ def _memo(config: SiteConfig, content: Content, files: SiteFiles, options: Build
     return RenderMemo(cache, site_digest(code, config, sources, {**files.assets, **files.figures}), code)
 
 
-def _render(config: SiteConfig, content: Content, files: SiteFiles, theme: Theme, katex: KatexDist, options: BuildOptions,
+def _render(config: SiteConfig, content: Content, files: SiteFiles, theme: Theme, math: CachedMathRenderer, options: BuildOptions,
             reader: PageReader, memo: RenderMemo) -> dict[str, bytes]:
     """Render every page; formulas come from the math cache, and Node starts only for new ones."""
     options.progress.start("render", len(content.articles) + len(content.pages))
-    try:
-        with KatexRenderer(katex) as renderer:
-            math = CachedMathRenderer(renderer, options.cache_folder() / "math.json", katex)
-            site = render_site(config, content, files, make_environment(theme), math, reader, memo)
-            math.save()
-    except KatexUnavailable as error:
-        raise BuildFailed([Problem("environment", None, str(error))]) from None
-    options.progress.finish("render", f"{math.misses} new formulas rendered by KaTeX; page cache: {memo.cache.hits} reused, {memo.cache.misses} made")
+    prepared = math.misses  # rendered while the experiments ran
+    site = render_site(config, content, files, make_environment(theme), math, reader, memo)
+    math.save()
+    options.progress.finish("render", f"{math.misses - prepared} new formulas rendered by KaTeX; page cache: {memo.cache.hits} reused, {memo.cache.misses} made")
     return site
 
 

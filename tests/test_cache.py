@@ -217,3 +217,12 @@ def test_dask_executor_runs_the_experiments_on_a_local_cluster(project: Path) ->
     local = tree(build(BuildOptions(root=project, force=True, out=project / "local")).out_dir)
     assert tree(project / "_site") == local
 
+
+
+def test_a_formula_on_many_pages_is_sent_to_katex_once_per_build(tmp_path: Path) -> None:
+    counting = CountingMath()
+    math = CachedMathRenderer(counting, tmp_path / "math.json", bundled_katex())
+    for _page in range(5):
+        assert math.render("x^2", display=False) == "<katex 0>x^2</katex>"
+        math.render("x^2", display=True)
+    assert counting.calls == 2 and math.misses == 2

@@ -33,9 +33,10 @@ from site_builder.experiments.specs import (
     frames_name,
     poster_name,
 )
-from site_builder.experiments.training import run_training
+from site_builder.experiments.training import run_training, run_trainings, shared_run, training_run
 from site_builder.experiments.figures import style
 from site_builder.experiments.figures.neurons import animate_neurons, draw_neurons_still
+from site_builder.experiments.figures.runs import TrainingResult
 from site_builder.experiments.figures.plots import draw_activation_plot
 from site_builder.experiments.nn.activations import get_activation
 
@@ -73,6 +74,22 @@ def produce_figure(spec: FigureSpec) -> dict[str, bytes]:
     if isinstance(spec, CompareSpec):
         return _compare_figure(spec)
     raise TypeError(f"not a figure spec: {spec!r}")
+
+
+def produce_figures(specs: tuple[FigureSpec, ...]) -> tuple[dict[str, bytes], ...]:
+    """``produce_figure`` of each of ``specs``, which all train the same run (equal :func:`training_run`), trained once.
+
+    Each figure's files are byte-for-byte those :func:`produce_figure` makes
+    of it alone; only the training is shared (see :func:`~site_builder.experiments.training.run_trainings`).
+    """
+    trainings = [training_run(spec) for spec in specs]
+    if None in trainings or len({shared_run(t) for t in trainings if t is not None}) != 1:
+        raise ValueError(f"not figures of one training run: {[spec.name for spec in specs]}")
+    first = trainings[0]
+    assert first is not None
+    results = run_trainings(first, tuple((t.frames, _is_animation(t.name)) for t in trainings if t is not None))
+    return tuple(_training_figure(spec, result) if isinstance(spec, TrainingSpec) else _neurons_figure(spec, result)  # type: ignore[arg-type]
+                 for spec, result in zip(specs, results))
 
 
 def _results(numbers: dict[str, object]) -> dict[str, bytes]:
@@ -167,10 +184,10 @@ def _activation_plot(spec: ActivationPlotSpec) -> bytes:
     )
 
 
-def _training_figure(spec: TrainingSpec) -> dict[str, bytes]:
-    """Train as ``spec`` says; draw the run as a GIF and its poster (``.gif``) or its final fit (``.png``)."""
+def _training_figure(spec: TrainingSpec, result: TrainingResult | None = None) -> dict[str, bytes]:
+    """Train as ``spec`` says (or take its ``result``); draw the run as a GIF and its poster (``.gif``) or its final fit (``.png``)."""
     animated = _is_animation(spec.name)
-    result = run_training(spec, spread_motion=animated)
+    result = run_training(spec, spread_motion=animated) if result is None else result
     numbers = _results({"final_loss": result.final_loss, "dead_neurons": result.dead_neurons, "steps": spec.steps})
     if animated:
         title = training_title(spec)
@@ -179,10 +196,10 @@ def _training_figure(spec: TrainingSpec) -> dict[str, bytes]:
     return {spec.name: draw_training_still(result, title=training_title(spec))} | numbers
 
 
-def _neurons_figure(spec: NeuronsSpec) -> dict[str, bytes]:
-    """Train as ``spec.training`` says; draw each hidden neuron's share over training or at its end."""
+def _neurons_figure(spec: NeuronsSpec, result: TrainingResult | None = None) -> dict[str, bytes]:
+    """Train as ``spec.training`` says (or take its ``result``); draw each hidden neuron's share over training or at its end."""
     animated = _is_animation(spec.name)
-    result = run_training(spec.training, spread_motion=animated)
+    result = run_training(spec.training, spread_motion=animated) if result is None else result
     numbers = _results({"final_loss": result.final_loss, "dead_neurons": result.dead_neurons, "steps": spec.training.steps})
     if animated:
         title, fps = neurons_title(spec), spec.training.fps

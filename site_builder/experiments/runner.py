@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +23,7 @@ from site_builder.experiments.custom.run import AuthorProblem, CustomFigureFaile
 from site_builder.experiments.custom.sources import CustomSources, SourceProblem, gather_sources
 from site_builder.experiments.specs import RESULTS_FILE, FigureSpec, PythonSpec
 from site_builder.parent_watch import exit_with_parent
-from site_builder.experiments.training import TrainingDiverged
+from site_builder.experiments.training import TrainingDiverged, shared_run, training_run
 from site_builder.problems import BuildFailed, Problem
 
 if TYPE_CHECKING:
@@ -91,10 +92,14 @@ def run_figures(
     force: bool = False,
     on_done: Callable[[FigureJob], None] | None = None,
     project: Path = Path("."),
+    meanwhile: AbstractContextManager | None = None,
 ) -> FigureRun:
     """Make every figure: cache hits are loaded, misses run on ``executor`` and are stored.
 
     ``project`` is the project folder, which a python figure's run checks reads against.
+    ``meanwhile`` is entered once the misses are submitted (and a local pool's
+    workers started) and exited when they are done: work for the build process
+    while it would only wait. It is not entered when every figure is cached.
 
     Raises :class:`BuildFailed` naming each figure whose experiment failed (a
     training run that diverged, say), after all of them have finished.
@@ -114,7 +119,7 @@ def run_figures(
             on_done(job)
     previous = cache.previous_inputs() if cache else {}
     ran = {job.output_path: "--force" if force else explain_change(previous.get(job.output_path), inputs[job.output_path]) for job in misses}
-    made |= _run_misses(misses, inputs, cache, executor, on_done, project.resolve())
+    made |= _run_misses(misses, inputs, cache, executor, on_done, project.resolve(), meanwhile or nullcontext())
     if cache is not None:
         cache.remember_inputs({path: inputs[path] for path in ran})
     files = {path: data for job in jobs for path, data in _placed(job, made[job.output_path]).items()}
@@ -123,7 +128,7 @@ def run_figures(
 
 
 def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: FigureCache | None, executor: Executor | None,
-                on_done: Callable[[FigureJob], None] | None, project: Path) -> dict[str, dict[str, bytes]]:
+                on_done: Callable[[FigureJob], None] | None, project: Path, meanwhile: AbstractContextManager) -> dict[str, dict[str, bytes]]:
     """Each missed figure's files as made, by output path, stored in the cache as they arrive."""
     if not misses:
         return {}
@@ -134,28 +139,61 @@ def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: F
 
         # Workers end with the build, even one killed with SIGKILL (see parent_watch.py).
         with ProcessPoolExecutor(max_workers=default_workers(len(misses)), initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
-            return _run_misses(misses, inputs, cache, pool, on_done, project)
-    misses = sorted(misses, key=_expected_cost, reverse=True)  # longest first: the pool finishes together
-    futures: list[tuple[FigureJob, Future]] = [(job, _submit(executor, job, project)) for job in misses]
-    made_by_path: dict[str, dict[str, bytes]] = {}
-    problems: list[Problem] = []
-    for job, future in futures:
-        try:
-            made = future.result()
-        except TrainingDiverged as error:
-            problems.append(Problem(job.source, job.line, f"figure '{job.spec.name}': {error}"))
-            continue
-        except CustomFigureFailed as failure:
-            problems += [_author_problem(job, problem) for problem in failure.problems]
-            continue
-        if cache is not None:
-            cache.store(cache_key(inputs[job.output_path]), made)
-        made_by_path[job.output_path] = made
-        if on_done:
-            on_done(job)
+            return _run_misses(misses, inputs, cache, pool, on_done, project, meanwhile)
+    groups = sorted(shared_runs(misses), key=lambda group: sum(map(_expected_cost, group)), reverse=True)  # longest first: the pool finishes together
+    futures: list[tuple[tuple[FigureJob, ...], Future]] = [(group, _submit_group(executor, group, project)) for group in groups]
+    with meanwhile:
+        made_by_path, problems = _collect(futures, inputs, cache, executor, on_done, project)
     if problems:
         raise BuildFailed(problems)
     return made_by_path
+
+
+def _collect(futures: list[tuple[tuple[FigureJob, ...], Future]], inputs: dict[str, Inputs], cache: FigureCache | None, executor: Executor,
+             on_done: Callable[[FigureJob], None] | None, project: Path) -> tuple[dict[str, dict[str, bytes]], list[Problem]]:
+    """Each group's files as they finish, stored in the cache, and the problems of those that failed."""
+    made_by_path: dict[str, dict[str, bytes]] = {}
+    problems: list[Problem] = []
+    while futures:
+        group, future = futures.pop(0)
+        try:
+            made_group = future.result() if len(group) > 1 else (future.result(),)
+        except TrainingDiverged as error:
+            if len(group) > 1:  # each figure says where it diverged in its own words: run them alone
+                futures += [((job,), _submit_group(executor, (job,), project)) for job in group]
+                continue
+            problems.append(Problem(group[0].source, group[0].line, f"figure '{group[0].spec.name}': {error}"))
+            continue
+        except CustomFigureFailed as failure:
+            problems += [_author_problem(group[0], problem) for problem in failure.problems]
+            continue
+        for job, made in zip(group, made_group):
+            if cache is not None:
+                cache.store(cache_key(inputs[job.output_path]), made)  # each figure under its own key
+            made_by_path[job.output_path] = made
+            if on_done:
+                on_done(job)
+    return made_by_path, problems
+
+
+def shared_runs(jobs: Sequence[FigureJob]) -> list[tuple[FigureJob, ...]]:
+    """``jobs`` in groups that train the same run (same model, data, seed and schedule), to train once; the rest alone.
+
+    Grouping is scheduling only: each figure keeps its own cache key and its
+    files are the bytes it would have alone (see ``produce_figures``).
+    """
+    groups: dict[object, list[FigureJob]] = {}
+    for index, job in enumerate(jobs):
+        training = None if job.sources is not None else training_run(job.spec)
+        groups.setdefault(index if training is None else shared_run(training), []).append(job)
+    return [tuple(group) for group in groups.values()]
+
+
+def _submit_group(executor: Executor, group: tuple[FigureJob, ...], project: Path) -> Future:
+    """A future of the group's files: one dict for a figure alone, a tuple of them (in order) for a shared run."""
+    if len(group) > 1:
+        return executor.submit(make_figures, tuple(job.spec for job in group))
+    return _submit(executor, group[0], project)
 
 
 def _submit(executor: Executor, job: FigureJob, project: Path) -> Future:
@@ -181,6 +219,13 @@ def make_figure(spec: FigureSpec) -> dict[str, bytes]:
     from site_builder.experiments.produce import produce_figure
 
     return produce_figure(spec)
+
+
+def make_figures(specs: tuple[FigureSpec, ...]) -> tuple[dict[str, bytes], ...]:
+    """Run in a worker: figures that train one run, trained once (see :func:`shared_runs`)."""
+    from site_builder.experiments.produce import produce_figures
+
+    return produce_figures(specs)
 
 
 def _expected_cost(job: FigureJob) -> int:

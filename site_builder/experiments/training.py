@@ -19,11 +19,11 @@ from site_builder.experiments.nn import MLP, Optimizer, TrainingDiverged, get_ac
 from site_builder.experiments.expressions import compile_expression
 from site_builder.experiments.figures.runs import Snapshot, TrainingResult
 from site_builder.experiments.sampling import candidate_steps, motion_frames
-from site_builder.experiments.specs import TrainingSpec, parse_figure, training_inputs
+from site_builder.experiments.specs import FigureSpec, NeuronsSpec, TrainingSpec, parse_figure, training_inputs
 
 GRID_POINTS = 256  # points of the dense grid that predictions are drawn on
 
-__all__ = ["GRID_POINTS", "TrainingDiverged", "fit", "run_training", "snapshot_steps"]
+__all__ = ["GRID_POINTS", "TrainingDiverged", "fit", "run_training", "run_trainings", "shared_run", "snapshot_steps", "training_run"]
 
 
 def fit(target: str, **parameters: object) -> TrainingResult:
@@ -50,14 +50,26 @@ def run_training(spec: TrainingSpec, *, spread_motion: bool = False) -> Training
     the motion evenly and end soon after the fit settles (the last is still
     the final step). Raises TrainingDiverged if the loss stops being finite.
     """
+    return run_trainings(spec, ((spec.frames, spread_motion),))[0]
+
+
+def run_trainings(spec: TrainingSpec, views: tuple[tuple[int, bool], ...]) -> tuple[TrainingResult, ...]:
+    """One training run of ``spec``, recorded as each view ``(frames, spread_motion)`` asks; one result per view.
+
+    Recording is only looking: the run records every step any view needs, and
+    each result is exactly what :func:`run_training` of ``spec`` with that
+    view's frames and spread would return, so figures that train the same
+    network the same way (see :func:`shared_run`) pay for the training once.
+    ``spec.frames`` is not used; each view brings its own.
+    """
     target = compile_expression(spec.target)
     train_x = training_inputs(spec.interval, spec.samples)  # (N,)
     train_y = target(train_x)  # (N,)
     grid_x = np.linspace(*spec.interval, GRID_POINTS)  # (G,)
     init_rng, batch_rng = np.random.default_rng(spec.seed).spawn(2)
     model = model_for(spec, (1, *spec.hidden, 1), init_rng, spec.interval)
-    wanted = candidate_steps(spec.steps, spec.frames) if spread_motion else snapshot_steps(spec.steps, spec.frames)
-    recorder = _SnapshotRecorder(wanted, train_x, train_y, grid_x, spec.lr)
+    wanted = {view: _view_steps(spec.steps, *view) for view in views}
+    recorder = _SnapshotRecorder(tuple(sorted(set().union(*wanted.values()))), train_x, train_y, grid_x, spec.lr)
     model = train(
         model,
         train_x[:, None],
@@ -69,24 +81,54 @@ def run_training(spec: TrainingSpec, *, spread_motion: bool = False) -> Training
         on_step=recorder,
         optimizer=optimizer_for(spec),
     )
-    snapshots = tuple(recorder.snapshots)
-    if spread_motion:
-        height = float(np.ptp(np.concatenate([target(grid_x), train_y]))) or 1.0
-        predictions = np.stack([s.prediction for s in snapshots])  # (candidates, G)
-        snapshots = tuple(recorder.complete(snapshots[i]) for i in motion_frames(predictions, spec.frames, height))
-    else:
-        snapshots = tuple(recorder.complete(s) for s in snapshots)
-    assert len(snapshots) == spec.frames and snapshots[-1].step == spec.steps
-    return TrainingResult(
+    recorded = {snapshot.step: snapshot for snapshot in recorder.snapshots}
+    height = float(np.ptp(np.concatenate([target(grid_x), train_y]))) or 1.0  # the plot's, for spreading the motion
+    run = TrainingResult(
         grid_x=grid_x,
         target_y=target(grid_x),
         train_x=train_x,
         train_y=train_y,
-        snapshots=snapshots,
+        snapshots=(),
         final_params=tuple((layer.weight, layer.bias) for layer in model.layers),
         contributions=_contributions(model, grid_x),
         dead_neurons=dead_neurons(model, train_x[:, None]),
     )
+    return tuple(dataclasses.replace(run, snapshots=_view_snapshots(recorder, [recorded[s] for s in wanted[view]], *view, height))
+                 for view in views)
+
+
+def shared_run(spec: TrainingSpec) -> TrainingSpec:
+    """What decides ``spec``'s training run itself: two figures with equal ``shared_run`` train identically.
+
+    Only the name, the frame rate and the number of frames are left out: they
+    decide how the run is drawn and which steps are recorded, never the
+    training (see :func:`run_trainings`).
+    """
+    return dataclasses.replace(spec, name="", fps=0, frames=0)
+
+
+def training_run(spec: FigureSpec) -> TrainingSpec | None:
+    """The training run a figure draws, for the kinds that draw exactly one (``training``, ``neurons``); else None."""
+    if isinstance(spec, TrainingSpec):
+        return spec
+    if isinstance(spec, NeuronsSpec):
+        return spec.training
+    return None
+
+
+def _view_steps(steps: int, frames: int, spread_motion: bool) -> tuple[int, ...]:
+    """The steps a view records: candidates to spread the motion over, or evenly spaced snapshots."""
+    return candidate_steps(steps, frames) if spread_motion else snapshot_steps(steps, frames)
+
+
+def _view_snapshots(recorder: _SnapshotRecorder, snapshots: list[Snapshot], frames: int, spread_motion: bool, height: float) -> tuple[Snapshot, ...]:
+    """A view's ``frames`` snapshots, completed: chosen to spread the motion over ``height``, or all of ``snapshots``."""
+    if spread_motion:
+        predictions = np.stack([s.prediction for s in snapshots])  # (candidates, G)
+        snapshots = [snapshots[i] for i in motion_frames(predictions, frames, height)]
+    chosen = tuple(recorder.complete(s) for s in snapshots)
+    assert len(chosen) == frames and chosen[-1].step == recorder.last_step
+    return chosen
 
 
 class ModelOptions(Protocol):
@@ -148,6 +190,7 @@ class _SnapshotRecorder:
         self, steps: tuple[int, ...], train_x: np.ndarray, train_y: np.ndarray, grid_x: np.ndarray, lr: float
     ) -> None:
         self.wanted = frozenset(steps)
+        self.last_step = max(steps)
         self.train_x, self.train_y = train_x[:, None], train_y[:, None]  # (N, 1)
         self.grid_x = grid_x[:, None]  # (G, 1)
         self.lr = lr

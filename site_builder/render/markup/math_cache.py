@@ -22,7 +22,11 @@ SEAL_KIND = "math"
 
 
 class CachedMathRenderer:
-    """A :class:`MathRenderer` that answers from ``path`` and asks ``renderer`` only on a miss."""
+    """A :class:`MathRenderer` that answers from ``path`` and asks ``renderer`` only on a miss.
+
+    ``misses`` counts the distinct formulas sent to KaTeX: one seen earlier
+    in the same build is answered from that render, even before :meth:`save`.
+    """
 
     def __init__(self, renderer: MathRenderer, path: Path, katex: KatexDist) -> None:
         self._renderer = renderer
@@ -34,7 +38,7 @@ class CachedMathRenderer:
 
     def render(self, tex: str, *, display: bool) -> str:
         key = hashlib.sha256(f"{self._salt}\0{int(display)}\0{tex}".encode("utf-8")).hexdigest()
-        html = self._entries.get(key)
+        html = self._used.get(key) or self._entries.get(key)  # a formula on many pages goes to KaTeX once per build
         if html is None:
             html = self._renderer.render(tex, display=display)
             self.misses += 1
