@@ -166,7 +166,7 @@ process.stdout.write(JSON.stringify({first, last}));
 # -- the classification mode's core, static/playground/mlp.js -------------------------------
 
 MLP_JS = NN_JS.with_name("mlp.js")
-MLP_ACTIVATIONS = ["relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "identity"]
+MLP_ACTIVATIONS = ["relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid"]
 MLP_LOSSES = ["cross_entropy", "mse"]
 MLP_OPTIMIZERS = ["sgd", "momentum", "adam"]
 

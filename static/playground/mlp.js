@@ -27,7 +27,7 @@
   }
   function sigmoid(z) { return Math.exp(-softplus(-z)); }
 
-  /* f, f' and the He/1 init gain, as nn/activations.py defines them. */
+  /* f, f' and the He/1 init gain, as nn/activations.py defines them (the figure kinds' six). */
   var ACTIVATIONS = {
     relu: { label: "ReLU", gain: Math.SQRT2, f: function (z) { return z > 0 ? z : 0; }, df: function (z) { return z > 0 ? 1 : 0; } },
     leaky_relu: { label: "leaky ReLU", gain: Math.sqrt(2 / (1 + LEAK * LEAK)),
@@ -41,7 +41,6 @@
       } },
     tanh: { label: "tanh", gain: 1, f: Math.tanh, df: function (z) { var t = Math.tanh(z); return 1 - t * t; } },
     sigmoid: { label: "sigmoid", gain: 1, f: sigmoid, df: function (z) { var s = sigmoid(z); return s * (1 - s); } },
-    identity: { label: "linear", gain: 1, f: function (z) { return z; }, df: function () { return 1; } },
   };
 
   /* Two-class losses on the single output: each gives the mean loss, dLoss/dOutput and P(class 1). */
@@ -296,10 +295,11 @@
   }
 
   /* An optimiser for `net`: options {lr, weightDecay, beta (momentum), beta1, beta2, eps}.
-   * Its step(net, grads) moves the network in place, remembering velocity or moments between steps. */
+   * Its step(net, grads) moves the network in place, remembering velocity or moments between steps;
+   * lr and weightDecay are read at every step, so a page can change them while the run goes on. */
   function createOptimizer(name, net, options) {
     lookup(OPTIMIZERS, name, "optimizer");
-    var lr = options.lr, decay = options.weightDecay || 0;
+    var lr, decay;
     var beta = options.beta == null ? 0.9 : options.beta;
     var beta1 = options.beta1 == null ? 0.9 : options.beta1, beta2 = options.beta2 == null ? 0.999 : options.beta2;
     var eps = options.eps == null ? 1e-8 : options.eps;
@@ -326,6 +326,8 @@
       name: name,
       step: function (target, grads) {
         steps += 1;
+        lr = options.lr;
+        decay = options.weightDecay || 0;
         target.layers.forEach(function (layer, index) {
           move(layer.w, grads[index].w, first[index].w, second[index].w, true);
           move(layer.b, grads[index].b, first[index].b, second[index].b, false);
