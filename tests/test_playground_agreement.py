@@ -375,17 +375,22 @@ process.stdout.write(JSON.stringify(JSON.parse(process.argv[2]).map(([widths, ac
 
 
 def test_js_classifier_learns_xor() -> None:
-    """The page's default run, under Node: xor, one hidden layer of 4 ReLUs, SGD with batches of 10."""
+    """The page's default run, under Node: xor at noise 0.1, one hidden layer of 4 ReLUs, SGD at 0.03 with batches of 10.
+
+    Over 20 seeds every run of 1000 updates lowers the loss, and at least 18 classify 90% of the
+    held-out points right (today 19 reach 92% or more; one gets stuck near 66%, as four ReLUs can
+    when some of them die: that is what the playground lets a reader see, not a bug).
+    """
     script = """
 const mlp = require(process.argv[1]);
 const out = [];
-for (let seed = 1; seed <= 10; seed++) {
-  const data = mlp.split(mlp.makeDataset("xor", 200, 0, mlp.createRng(seed)), 0.5);
+for (let seed = 0; seed < 20; seed++) {
+  const data = mlp.split(mlp.makeDataset("xor", 200, 0.1, mlp.createRng(seed)), 0.5);
   const net = mlp.initMLP([2, 4, 1], "relu", mlp.createRng(seed + 1000));
   const opt = mlp.createOptimizer("sgd", net, { lr: 0.03 });
   const next = mlp.batches(data.train.count, 10, mlp.createRng(seed + 2000));
   const before = mlp.evaluate(net, "cross_entropy", data.train);
-  for (let i = 0; i < 3000; i++) mlp.trainStep(net, opt, "cross_entropy", data.train, next());
+  for (let i = 0; i < 1000; i++) mlp.trainStep(net, opt, "cross_entropy", data.train, next());
   out.push({ before, train: mlp.evaluate(net, "cross_entropy", data.train), test: mlp.evaluate(net, "cross_entropy", data.test) });
 }
 process.stdout.write(JSON.stringify(out));
@@ -394,4 +399,19 @@ process.stdout.write(JSON.stringify(out));
     assert completed.returncode == 0, completed.stderr
     runs = json.loads(completed.stdout)
     assert all(run["train"]["loss"] < run["before"]["loss"] for run in runs), runs
-    assert sum(run["test"]["accuracy"] >= 0.9 for run in runs) >= 8, runs
+    accuracies = [run["test"]["accuracy"] for run in runs]
+    assert sum(a >= 0.9 for a in accuracies) >= 18, accuracies
+
+
+def test_js_offers_what_the_front_matter_accepts() -> None:
+    """Every activation, loss, optimiser and dataset the page offers is one the front matter takes and the tests above cover."""
+    from site_builder.load import playground
+
+    script = "const m = require(process.argv[1]); process.stdout.write(JSON.stringify([m.ACTIVATIONS, m.LOSSES, m.OPTIMIZERS, m.DATASETS].map(Object.keys)));"
+    completed = subprocess.run([node_path(), "-e", script, str(MLP_JS)], capture_output=True, text=True, timeout=60, check=False)
+    assert completed.returncode == 0, completed.stderr
+    activations, losses, optimizers, datasets = json.loads(completed.stdout)
+    assert set(activations) == set(playground.CLASSIFIER_ACTIVATIONS) == set(MLP_ACTIVATIONS)
+    assert set(losses) == set(playground.LOSSES) == set(MLP_LOSSES)
+    assert set(optimizers) == set(playground.OPTIMIZERS) == set(MLP_OPTIMIZERS)
+    assert set(datasets) == set(playground.DATASETS)
