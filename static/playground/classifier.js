@@ -349,7 +349,7 @@
   Classifier.prototype.tick = function () {
     if (!this.running) return;
     this.advance(Math.max(1, Math.min(500, Math.ceil(this.settings.steps / 300))), FRAME_BUDGET_MS);
-    this.draw();
+    this.draw(); // the readout, and the plots in the next frame
     if (this.finished()) {
       this.stopLoop();
       this.updateButtons(this.buttons.start);
@@ -396,11 +396,15 @@
 
   function lighten(channel) { return channel + (255 - channel) * LIGHTEN; }
 
-  /* A GRID x GRID image in a small canvas of its own, to be drawn scaled up (smoothed) onto a plot. */
-  function gridImage(colour) {
-    var image = document.createElement("canvas");
-    image.width = image.height = GRID;
-    var context = image.getContext("2d"), pixels = context.createImageData(GRID, GRID);
+  /* A GRID x GRID image in a small canvas of its own (made once per plot, kept in `holder`), to be
+   * drawn scaled up and smoothed onto the plot. */
+  function gridImage(holder, colour) {
+    if (!holder.image) {
+      holder.image = document.createElement("canvas");
+      holder.image.width = holder.image.height = GRID;
+      holder.pixels = holder.image.getContext("2d").createImageData(GRID, GRID);
+    }
+    var image = holder.image, pixels = holder.pixels, context = image.getContext("2d");
     for (var k = 0; k < GRID * GRID; k++) {
       var rgb = colour(k);
       pixels.data[4 * k] = rgb[0]; pixels.data[4 * k + 1] = rgb[1]; pixels.data[4 * k + 2] = rgb[2]; pixels.data[4 * k + 3] = 255;
@@ -409,13 +413,20 @@
     return image;
   }
 
+  /* The readout now; the plots in the next animation frame (at most once per frame), so that sizing
+   * the canvases never forces a layout in the middle of building or training. */
   Classifier.prototype.draw = function () {
-    var s = this.settings;
+    var s = this.settings, self = this;
     this.shown.step.textContent = String(this.step);
     this.shown.total.textContent = String(s.steps);
     this.shown.loss.textContent = formatLoss(this.train.loss);
     this.shown.train.textContent = percent(this.train.accuracy);
     this.shown.test.textContent = percent(this.test.accuracy);
+    if (this.painting) return;
+    this.painting = window.requestAnimationFrame(function () { self.painting = 0; self.paint(); });
+  };
+
+  Classifier.prototype.paint = function () {
     var trace = mlp.forward(this.net, this.grid, GRID * GRID); // one pass gives the regions and every neuron
     this.drawRegions(trace.output);
     this.drawThumbnails(trace.hidden);
@@ -427,7 +438,7 @@
     if (!area) return;
     var c = area.context, probability = mlp.LOSSES[this.settings.loss].probability;
     var light = CLASS_RGB.map(function (rgb) { return rgb.map(lighten); });
-    var image = gridImage(function (k) {
+    var image = gridImage(this.canvas, function (k) {
       var p = probability(output[k]);
       return [0, 1, 2].map(function (ch) { return (1 - p) * light[0][ch] + p * light[1][ch]; });
     });
@@ -475,7 +486,7 @@
         if (!area) return;
         var top = 0;
         for (var k = 0; k < GRID * GRID; k++) top = Math.max(top, Math.abs(values[k * width + j]));
-        var image = gridImage(function (k) {
+        var image = gridImage(canvas, function (k) {
           var t = top > 0 ? values[k * width + j] / top : 0, rgb = CLASS_RGB[t < 0 ? 0 : 1], a = Math.abs(t);
           return rgb.map(function (ch) { return 255 + (ch - 255) * a; });
         });
