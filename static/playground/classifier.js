@@ -378,12 +378,16 @@
 
   Classifier.prototype.watchSize = function () {
     var self = this;
-    if (typeof ResizeObserver === "function") new ResizeObserver(function () { self.draw(); }).observe(this.canvas.parentNode);
+    if (typeof ResizeObserver === "function") {
+      new ResizeObserver(function () { if (self.canvas.clientWidth !== self.paintedWidth) self.draw(); }).observe(this.canvas.parentNode);
+    }
     else window.addEventListener("resize", function () { self.draw(); });
   };
 
+  /* Size the backing store to the CSS size times the pixel ratio (at most 2: the regions are smooth,
+   * and a 3x phone would raster over twice the pixels for nothing); a context in CSS pixels. */
   function prepare(canvas) {
-    var ratio = window.devicePixelRatio || 1, width = canvas.clientWidth, height = canvas.clientHeight;
+    var ratio = Math.min(2, window.devicePixelRatio || 1), width = canvas.clientWidth, height = canvas.clientHeight;
     if (!width || !height) return null;
     var wide = Math.round(width * ratio), high = Math.round(height * ratio);
     if (canvas.width !== wide || canvas.height !== high) { canvas.width = wide; canvas.height = high; }
@@ -397,21 +401,23 @@
   function lighten(channel) { return channel + (255 - channel) * LIGHTEN; }
 
   /* A GRID x GRID image in a small canvas of its own (made once per plot, kept in `holder`), to be
-   * drawn scaled up and smoothed onto the plot. */
-  function gridImage(holder, colour) {
+   * drawn scaled up and smoothed onto the plot. Pixel k mixes `from` and `to` (RGB) by weight(k) in [0, 1]. */
+  function gridImage(holder, weight, from, to) {
     if (!holder.image) {
       holder.image = document.createElement("canvas");
       holder.image.width = holder.image.height = GRID;
       holder.pixels = holder.image.getContext("2d").createImageData(GRID, GRID);
     }
-    var image = holder.image, pixels = holder.pixels, context = image.getContext("2d");
+    var data = holder.pixels.data;
     for (var k = 0; k < GRID * GRID; k++) {
-      var rgb = colour(k);
-      pixels.data[4 * k] = rgb[0]; pixels.data[4 * k + 1] = rgb[1]; pixels.data[4 * k + 2] = rgb[2]; pixels.data[4 * k + 3] = 255;
+      var w = weight(k), ends = to(k);
+      for (var ch = 0; ch < 3; ch++) data[4 * k + ch] = from[ch] + (ends[ch] - from[ch]) * w;
+      data[4 * k + 3] = 255;
     }
-    context.putImageData(pixels, 0, 0);
-    return image;
+    holder.image.getContext("2d").putImageData(holder.pixels, 0, 0);
+    return holder.image;
   }
+  var WHITE = [255, 255, 255];
 
   /* The readout now; the plots in the next animation frame (at most once per frame), so that sizing
    * the canvases never forces a layout in the middle of building or training. */
@@ -438,10 +444,8 @@
     if (!area) return;
     var c = area.context, probability = mlp.LOSSES[this.settings.loss].probability;
     var light = CLASS_RGB.map(function (rgb) { return rgb.map(lighten); });
-    var image = gridImage(this.canvas, function (k) {
-      var p = probability(output[k]);
-      return [0, 1, 2].map(function (ch) { return (1 - p) * light[0][ch] + p * light[1][ch]; });
-    });
+    this.paintedWidth = this.canvas.clientWidth;
+    var image = gridImage(this.canvas, function (k) { return probability(output[k]); }, light[0], function () { return light[1]; });
     var size = Math.min(area.width, area.height), left = (area.width - size) / 2, top = (area.height - size) / 2;
     c.imageSmoothingEnabled = true;
     c.drawImage(image, left, top, size, size);
@@ -450,16 +454,21 @@
     c.lineWidth = 1;
     c.beginPath(); c.moveTo(toX(0), top); c.lineTo(toX(0), top + size); c.moveTo(left, toY(0)); c.lineTo(left + size, toY(0)); c.stroke();
     var radius = Math.max(2.5, size / 110);
-    [[this.data.train, true], [this.data.test, false]].forEach(function (pair) {
+    [[this.data.train, true], [this.data.test, false]].forEach(function (pair) { // one path per class and kind
       var data = pair[0], filled = pair[1];
-      for (var n = 0; n < data.count; n++) {
-        var rgb = CLASS_RGB[data.y[n]], colour = "rgb(" + rgb.join(",") + ")";
+      [0, 1].forEach(function (label) {
         c.beginPath();
-        c.arc(toX(data.x[2 * n]), toY(data.x[2 * n + 1]), radius, 0, 2 * Math.PI);
+        for (var n = 0; n < data.count; n++) {
+          if (data.y[n] !== label) continue;
+          var x = toX(data.x[2 * n]), y = toY(data.x[2 * n + 1]);
+          c.moveTo(x + radius, y);
+          c.arc(x, y, radius, 0, 2 * Math.PI);
+        }
+        var colour = "rgb(" + CLASS_RGB[label].join(",") + ")";
         if (filled) { c.fillStyle = colour; c.fill(); c.strokeStyle = "#ffffff"; c.lineWidth = 0.8; }
         else { c.strokeStyle = colour; c.lineWidth = 1.6; }
         c.stroke();
-      }
+      });
     });
   };
 
@@ -486,10 +495,8 @@
         if (!area) return;
         var top = 0;
         for (var k = 0; k < GRID * GRID; k++) top = Math.max(top, Math.abs(values[k * width + j]));
-        var image = gridImage(canvas, function (k) {
-          var t = top > 0 ? values[k * width + j] / top : 0, rgb = CLASS_RGB[t < 0 ? 0 : 1], a = Math.abs(t);
-          return rgb.map(function (ch) { return 255 + (ch - 255) * a; });
-        });
+        var image = gridImage(canvas, function (k) { return top > 0 ? Math.abs(values[k * width + j]) / top : 0; },
+          WHITE, function (k) { return CLASS_RGB[values[k * width + j] < 0 ? 0 : 1]; });
         area.context.imageSmoothingEnabled = true;
         area.context.drawImage(image, 0, 0, area.width, area.height);
       });
