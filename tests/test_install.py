@@ -42,7 +42,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_wheel_carries_the_theme_katex_and_the_starter(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("site_builder/theme/templates/base.html", "site_builder/theme/static/style.css",
-                     "site_builder/theme/static/playground/nn.js", "site_builder/render/markup/katex_server.js",
+                     "site_builder/theme/static/playground/nn.js",
+                     "site_builder/theme/static/playground/mlp.js", "site_builder/render/markup/katex_server.js",
                      "site_builder/render/markup/katex_dist/katex.min.js", "site_builder/render/markup/katex_dist/manifest.json",
                      "site_builder/render/markup/katex_dist/fonts/KaTeX_Main-Regular.woff2", "site_builder/commands/starter/pages.yml"):
         assert required in names, required

@@ -51,7 +51,7 @@ def test_bad_playground_values_are_reported_with_their_lines(make_project) -> No
         "content/a/index.md:8: playground: lr must be a number greater than 0 and at most 10; got 20",
         "content/a/index.md:9: playground: steps must be a whole number from 1 to 100000; got 'many'",
         "content/a/index.md:10: playground: seed must be a whole number from 0 to 4294967295; got -1",
-        "content/a/index.md:11: playground: unknown key 'colour'; allowed keys: target, hidden, activation, lr, steps, seed",
+        "content/a/index.md:11: playground: unknown key 'colour'; allowed keys: mode, target, hidden, activation, lr, steps, seed",
     ]
 
 
@@ -79,8 +79,9 @@ def test_only_pages_with_a_playground_get_its_section_and_scripts(example_site: 
         assert (example_site / path).is_file()
     assert "playground.css" not in article  # its rules are in the bundled site.css: no extra render-blocking request
     assert ".playground {" in (example_site / "static/site.css").read_text(encoding="utf-8")
-    for other in ("index.html", "about.html"):
-        assert "playground" not in (example_site / other).read_text(encoding="utf-8")
+    for other in ("index.html", "about.html"):  # the home page lists the playground article, but loads none of it
+        text = (example_site / other).read_text(encoding="utf-8")
+        assert 'class="playground"' not in text and "static/playground/" not in text
 
 
 # -- in the browser -------------------------------------------------------------------------

@@ -40,3 +40,23 @@ def test_the_model_menu_example_builds_and_quotes_the_numbers_the_readme_shows(t
         f"gradient with sigmoid. On the spiral, test accuracy reaches {claimed[2]}."
     )
     assert sentence[: len(expected)] == expected
+
+
+def test_the_playground_examples_build_into_the_settings_the_readme_describes(tmp_path: Path) -> None:
+    section = readme_section("The playground: a trainer in the page")
+    regression, classification = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
+    (tmp_path / "site.toml").write_text('title = "T"\n', encoding="utf-8")
+    for slug, front_matter in (("r", regression), ("c", classification)):
+        article = tmp_path / "content" / slug / "index.md"
+        article.parent.mkdir(parents=True)
+        article.write_text(f"---\ntitle: {slug}\ndate: 2026-01-01\n{front_matter}---\n\nText.\n", encoding="utf-8")
+
+    report = build(BuildOptions(root=tmp_path))
+
+    fitted = (report.out_dir / "r" / "index.html").read_text(encoding="utf-8")
+    assert 'data-target="square" data-hidden="2" data-activation="relu" data-lr="0.1" data-steps="2000" data-seed="1"' in fitted
+    assert "static/playground/nn.js" in fitted and "mlp.js" not in fitted
+    classifier = (report.out_dir / "c" / "index.html").read_text(encoding="utf-8")
+    assert ('data-mode="classification" data-dataset="xor" data-noise="0.1" data-hidden="4" data-activation="relu" '
+            'data-lr="0.03" data-batch-size="10"') in classifier
+    assert "static/playground/mlp.js" in classifier and "static/playground/classifier.js" in classifier and "nn.js" not in classifier

@@ -60,7 +60,8 @@ def test_eject_copies_what_is_named_and_never_overwrites(make_project) -> None:
     root = make_project(PAGE)
     theme = load_theme(root)
     first = eject(theme, ["article.html", "static/playground", "./templates/base.html"])
-    assert first.copied == ("templates/article.html", "static/playground/nn.js", "static/playground/playground.css", "static/playground/playground.js", "templates/base.html")
+    assert first.copied == ("templates/article.html", "static/playground/classifier.js", "static/playground/mlp.js", "static/playground/nn.js",
+                            "static/playground/playground.css", "static/playground/playground.js", "templates/base.html")
     assert (root / "templates/article.html").read_bytes() == (REPO / "templates/article.html").read_bytes()
     (root / "templates/article.html").write_text("mine\n")
     again = eject(theme, ["templates/article.html"])

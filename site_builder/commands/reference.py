@@ -103,8 +103,23 @@ def _kind_intro(kind: str) -> str:
 
 
 def playground_topic() -> Topic:
-    intro = "An article's `playground:` front-matter key gives an in-page trainer its starting settings; every key is optional."
-    return Topic("playground", "Playground", intro, (("", "", tuple(_parameter_entry(p) for p in playground.PARAMETERS)),))
+    intro = (
+        "An article's `playground:` front-matter key gives an in-page trainer its starting settings; every key is optional. "
+        "`mode` picks the trainer, and each mode takes its own keys."
+    )
+    regression = "A network with one hidden layer fits a curve on [-1, 1] by full-batch gradient descent on the mean squared error."
+    classification = (
+        f"A network learns to tell two classes of 2-D points apart: {playground.SAMPLES} points, the first half to train on "
+        "and the second to test, made by the formulas `kind: classification` figures use (from the page's own random numbers, so "
+        "a seed does not give a figure's exact points). The page shows the decision regions, "
+        "the loss, train and test accuracy, and a thumbnail of each hidden neuron's output over the plane. Example: "
+        "`playground: {mode: classification, dataset: spiral, noise: 0.1, hidden: [8, 8], activation: tanh, lr: 0.03, batch_size: 10}`."
+    )
+    return Topic("playground", "Playground", intro, (
+        ("", "", (_parameter_entry(playground.MODE),)),
+        ("mode: regression", regression, tuple(_parameter_entry(p) for p in playground.PARAMETERS)),
+        ("mode: classification", classification, tuple(_parameter_entry(p) for p in playground.CLASSIFIER_PARAMETERS)),
+    ))
 
 
 def _parameter_entry(parameter: Parameter) -> Entry:

@@ -21,7 +21,7 @@ from pathlib import Path
 from site_builder.load.bibliography import EMPTY, Bibliography, parse_bibliography
 from site_builder.experiments.specs import FigureSpec, PythonSpec, SpecIssue, frames_name, parse_figure, poster_name
 from site_builder.load.frontmatter import Document, parse_document
-from site_builder.load.playground import PlaygroundSettings, parse_playground
+from site_builder.load.playground import Settings as PlaygroundSettings, parse_playground
 from site_builder.problems import BuildFailed, Problem
 from site_builder.load.sourcefiles import control_character_problems, read_utf8
 
