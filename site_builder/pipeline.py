@@ -22,6 +22,7 @@ from site_builder.render.markup import KatexAssetsError, KatexDist, KatexRendere
 from site_builder.render.markup.fonts import subset_math_fonts
 from site_builder.render.markup.math_cache import CachedMathRenderer
 from site_builder.render.notebook import article_notebooks
+from site_builder.render.notebook_run import NotebookCache, run_notebooks
 from site_builder.options import BuildOptions, BuildReport
 from site_builder.write.output import check_output_dir, write_site
 from site_builder.problems import BuildFailed, Problem
@@ -43,7 +44,7 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     katex = _katex()
     generated = {f"static/katex/{path}": data for path, data in katex_assets(katex).items()}
     generated["static/highlight.css"] = highlight_css().encode("utf-8")
-    generated |= article_notebooks(content.articles, config.base_url, figures.code)  # <slug>/<slug>.ipynb to take away
+    generated |= _run_notebooks(content, config, figures, options)  # <slug>/<slug>.ipynb to take away, outputs saved
     assets = collect_assets(theme, content, generated)
     files = SiteFiles(figures.files, assets, figures.results)
     site = _render(config, content, files, theme, katex, options)
@@ -100,6 +101,17 @@ def _run_experiments(content: Content, options: BuildOptions) -> FigureRun:
                       on_done=lambda job: options.progress.advance("experiments"))
     options.progress.finish("experiments", run.summary())
     return run
+
+
+def _run_notebooks(content: Content, config: SiteConfig, figures: FigureRun, options: BuildOptions) -> dict[str, bytes]:
+    """Every article's notebook, run once with its outputs saved (from the cache when nothing that decides them changed)."""
+    notebooks = article_notebooks(content.articles, config.base_url, figures.code, numbers=figures.results,
+                                  bibliography=content.bibliography, citation_style=config.citation_style)
+    options.progress.start("notebooks", len(notebooks))
+    runs = run_notebooks(notebooks, NotebookCache(options.cache_folder() / "notebooks"), force=options.force,
+                         on_done=lambda: options.progress.advance("notebooks"))
+    options.progress.finish("notebooks", f"{len(runs.ran)} run, {len(notebooks) - len(runs.ran)} cached")
+    return runs.files
 
 
 def _render(config: SiteConfig, content: Content, files: SiteFiles, theme: Theme, katex: KatexDist, options: BuildOptions) -> dict[str, bytes]:
