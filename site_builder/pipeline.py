@@ -22,7 +22,7 @@ from site_builder.render.markup import KatexAssetsError, KatexDist, KatexRendere
 from site_builder.render.markup.fonts import subset_math_fonts
 from site_builder.render.markup.math_cache import CachedMathRenderer
 from site_builder.render.notebook import article_notebooks
-from site_builder.render.notebook_run import NotebookCache, run_notebooks
+from site_builder.render.notebook_run import NotebookCache, PendingNotebooks, python_sources, start_notebooks
 from site_builder.options import BuildOptions, BuildReport
 from site_builder.write.output import check_output_dir, write_site
 from site_builder.problems import BuildFailed, Problem
@@ -39,12 +39,17 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
         config = with_base_url(config, options.base_url)
     _raise_if(check_output_dir(out_dir, root))
 
-    figures = _run_experiments(content, options)
+    pending = _start_notebooks(content, config, options)  # their code needs no experiment's results: they run beside them
+    try:
+        figures = _run_experiments(content, options)
+        notebooks = _finish_notebooks(pending, content, config, figures, options)
+    finally:
+        pending.cancel()
 
     katex = _katex()
     generated = {f"static/katex/{path}": data for path, data in katex_assets(katex).items()}
     generated["static/highlight.css"] = highlight_css().encode("utf-8")
-    generated |= _run_notebooks(content, config, figures, options)  # <slug>/<slug>.ipynb to take away, outputs saved
+    generated |= notebooks  # <slug>/<slug>.ipynb to take away, outputs saved
     assets = collect_assets(theme, content, generated)
     files = SiteFiles(figures.files, assets, figures.results)
     site = _render(config, content, files, theme, katex, options)
@@ -103,13 +108,17 @@ def _run_experiments(content: Content, options: BuildOptions) -> FigureRun:
     return run
 
 
-def _run_notebooks(content: Content, config: SiteConfig, figures: FigureRun, options: BuildOptions) -> dict[str, bytes]:
-    """Every article's notebook, run once with its outputs saved (from the cache when nothing that decides them changed)."""
+def _start_notebooks(content: Content, config: SiteConfig, options: BuildOptions) -> PendingNotebooks:
+    notebooks = article_notebooks(content.articles, config.base_url, python_sources(content.articles, options.root.resolve()))
+    return start_notebooks(notebooks, NotebookCache(options.cache_folder() / "notebooks"), force=options.force)
+
+
+def _finish_notebooks(pending: PendingNotebooks, content: Content, config: SiteConfig, figures: FigureRun, options: BuildOptions) -> dict[str, bytes]:
+    """Every article's notebook with its outputs; its text quotes the experiments' numbers, as the page does."""
     notebooks = article_notebooks(content.articles, config.base_url, figures.code, numbers=figures.results,
                                   bibliography=content.bibliography, citation_style=config.citation_style)
     options.progress.start("notebooks", len(notebooks))
-    runs = run_notebooks(notebooks, NotebookCache(options.cache_folder() / "notebooks"), force=options.force,
-                         on_done=lambda: options.progress.advance("notebooks"))
+    runs = pending.finish(notebooks, on_done=lambda: options.progress.advance("notebooks"))
     options.progress.finish("notebooks", f"{len(runs.ran)} run, {len(notebooks) - len(runs.ran)} cached")
     return runs.files
 

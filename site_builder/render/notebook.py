@@ -74,7 +74,8 @@ def article_notebooks(
     article's published address when the site has a real ``base_url`` (not
     none, not the example site's placeholder), else to the page beside it and
     says so. ``code`` holds each python figure's sources by output path,
-    ``numbers`` each figure's measured numbers by output path (for the
+    (an article missing one gets no notebook), ``numbers`` each figure's
+    measured numbers by output path (for the
     ``{{ figure(...) }}`` quotes in the text), ``bibliography`` the site's
     works, which an article's own add to.
     """
@@ -86,7 +87,10 @@ def article_notebooks(
             continue
         slug = article.slug  # type: ignore[attr-defined]
         page_url = f"{site}{slug}/" if site else None
-        sources = {spec.name: (code or {})[f"{slug}/{spec.name}"] for spec in specs if isinstance(spec, PythonSpec)}
+        wanted = {spec.name: f"{slug}/{spec.name}" for spec in specs if isinstance(spec, PythonSpec)}
+        if any(path not in (code or {}) for path in wanted.values()):
+            continue  # a python figure's sources could not be read: the experiments stage says why
+        sources = {name: (code or {})[path] for name, path in wanted.items()}
         own = {path[len(slug) + 1:]: values for path, values in (numbers or {}).items() if path.startswith(f"{slug}/")}
         prose = article_prose(
             article.document.body, [spec.name for spec in specs], numbers=own,  # type: ignore[attr-defined]
@@ -192,7 +196,7 @@ def declared_figure_cells(heading: str, spec: FigureSpec, words: FigureProse | N
         "(`pip install site-builder`): the same experiment as the article's, and the numbers the article quotes.\n"
     )
     code = (
-        f"# The article's {spec.name}, from its declaration\n"
+        f"# The article's {spec.name} (made from its declaration)\n"
         "from site_builder import lab\n\n"
         f"figure = lab.make_figure({spec.name!r}, kind={kind!r}{arguments})\n"
         "print(figure.numbers)\n"
@@ -295,7 +299,7 @@ def _call_cell(spec: PythonSpec, module: str) -> str:
         show = f"frames = list({call})\nprint(f\"{spec.name}: {{len(frames)}} frames; the last one:\")\nlast = frames[-1]\ngetattr(last, \"picture\", last)"
     else:
         show = f"figure = {call}\nfigure"
-    imports = (f"# The article's {spec.name}, drawn by its own code\nimport importlib\nfrom types import MappingProxyType\n\n"
+    imports = (f"# The article's {spec.name} (drawn by its own code)\nimport importlib\nfrom types import MappingProxyType\n\n"
                f"import {module}\n\nimportlib.reload({module})  # after an edit to the cell above\n")
     return f"{imports}params = {params!r}\n{show}\n"
 

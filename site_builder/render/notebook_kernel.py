@@ -1,6 +1,6 @@
 """A minimal notebook runner: the code cells of one of our notebooks, top to bottom, with their outputs recorded.
 
-Run as ``python -m site_builder.render.notebook_kernel NOTEBOOK RESULT`` in
+Run as ``python -m site_builder.render.notebook_kernel NOTEBOOK RESULT [PARENT_PID]`` in
 the folder the notebook should run in (the build gives it a fresh temporary
 one). It does what a fresh Jupyter kernel with matplotlib's inline backend
 does for the cells :mod:`site_builder.render.notebook` writes, and no more:
@@ -199,6 +199,10 @@ def _own_frames(error: BaseException) -> str:
 
 def main(argv: list[str]) -> int:
     notebook_path, result_path = Path(argv[0]), Path(argv[1])
+    if len(argv) > 2:
+        from site_builder.parent_watch import exit_with_parent
+
+        exit_with_parent(int(argv[2]))  # a build that is killed takes its notebook runs with it
     sys.path.insert(0, os.getcwd())  # modules the notebook writes are imported from its folder, as in Jupyter
     result = run_notebook(json.loads(notebook_path.read_text(encoding="utf-8")), Path.cwd())
     result_path.write_text(json.dumps(result, sort_keys=True), encoding="utf-8")
