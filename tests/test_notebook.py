@@ -476,3 +476,15 @@ def test_an_author_file_named_like_the_notebook_is_a_clash_not_an_overwrite(make
         build(BuildOptions(root=root, out=root / "_site"))
     assert [p.path for p in failure.value.problems] == ["fits/fits.ipynb"]
     assert "overwrite one the builder generates" in failure.value.problems[0].message
+
+
+def test_a_figure_the_library_cannot_redo_is_made_by_site_builder_lab_and_shown(tmp_path: Path) -> None:
+    specs = [TrainingSpec("he.gif", "x**2", hidden=(2,), steps=10, frames=3, init="he"), TrainingSpec("he.png", "x**2", hidden=(2,), steps=10, init="he")]
+    source = NotebookSource("content/a/index.md", article_notebook("A", None, specs))
+    data = run_notebooks({"a/a.ipynb": source}, NotebookCache(tmp_path)).files["a/a.ipynb"]
+    made = [cell for cell in json.loads(data)["cells"] if cell["cell_type"] == "code" and "lab.make_figure(" in "".join(cell["source"])]
+    assert len(made) == 2
+    for cell in made:
+        printed, shown = cell["outputs"]
+        assert "'final_loss'" in "".join(printed["text"])  # the numbers the article can quote
+        assert "image/png" in shown["data"] and len("".join(shown["data"]["text/plain"])) < 120  # a picture, not the bytes as text

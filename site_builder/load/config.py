@@ -35,7 +35,8 @@ class SiteConfig:
     """BCP 47 language tag for ``<html lang>``, e.g. ``en`` or ``en-GB``."""
     base_url: str = ""
     """Absolute URL the site is published at, e.g. ``https://user.github.io/repo/``.
-    Used only where absolute links are required (canonical tags, feeds); may be empty."""
+    Used only where absolute links are required (canonical tags, feeds, a notebook's link back to its
+    article, which is left relative while this is empty or the example's ``example.github.io``); may be empty."""
     output_dir: str = "_site"
     """Folder the build writes, relative to the project root (``--out`` overrides it)."""
     cname: str = ""

@@ -195,12 +195,15 @@ def declared_figure_cells(heading: str, spec: FigureSpec, words: FigureProse | N
         + f"This {_code_span(f'kind: {kind}')} figure is made from its declaration by `site_builder.lab.make_figure` "
         "(`pip install site-builder`): the same experiment as the article's, and the numbers the article quotes.\n"
     )
+    last_frame = "picture.seek(picture.n_frames - 1)  # an animation: show its last frame\n" if spec.name.endswith(".gif") else ""
     code = (
         f"# The article's {spec.name} (made from its declaration)\n"
-        "from site_builder import lab\n\n"
+        "import io\n\nfrom PIL import Image\nfrom site_builder import lab\n\n"
         f"figure = lab.make_figure({spec.name!r}, kind={kind!r}{arguments})\n"
         "print(figure.numbers)\n"
-        "figure\n"
+        "picture = Image.open(io.BytesIO(figure.data))\n"
+        f"{last_frame}"
+        "picture\n"
     )
     return [_markdown(text), _code(code)]
 

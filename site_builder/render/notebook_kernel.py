@@ -136,7 +136,9 @@ class Runner:
             if value in [self._pyplot.figure(n) for n in self._pyplot.get_fignums()]:
                 self._pyplot.close(value)  # shown once, as the result
         elif callable(getattr(value, "_repr_png_", None)):
-            data["image/png"] = base64.b64encode(value._repr_png_()).decode("ascii") + "\n"  # type: ignore[attr-defined]
+            png = value._repr_png_()  # type: ignore[attr-defined]
+            if png:  # None: the object has no picture to show after all
+                data["image/png"] = base64.b64encode(png).decode("ascii") + "\n"
         self.outputs.append({"output_type": "execute_result", "execution_count": self.count, "data": data, "metadata": {}})
 
     def _show(self) -> None:
