@@ -1,7 +1,9 @@
 """A Jupyter notebook to take away: an article's experiments, rerun with plain numpy and matplotlib.
 
-:func:`article_notebook` turns an article's figure specs into the bytes of an
-``.ipynb`` file (nbformat 4.5). The notebook carries its own small numpy
+:func:`article_notebook` turns an article's figure specs, and the article's
+own words about them (:mod:`site_builder.render.notebook_prose`), into the
+bytes of an ``.ipynb`` file (nbformat 4.5): a lesson that follows the article,
+one section per figure under the article's heading. The notebook carries its own small numpy
 network, written out below as text, so a reader needs numpy and matplotlib
 but never ``site_builder``. Its initialisation, batches and arithmetic follow
 :mod:`site_builder.experiments.nn` and :mod:`site_builder.experiments.training` step for
@@ -9,9 +11,10 @@ step (the same seeded generators, drawn in the same order), so the final MSE
 it prints matches the article's figures to rounding; the tests check that.
 
 Everything here is a pure function of its arguments and the JSON is written
-with the standard library (sorted keys, no outputs, no execution counts, cell
-ids hashed from the cells' text), so two builds give identical bytes and the
-build does not depend on ``nbformat``.
+with the standard library (sorted keys, cell ids hashed from the cells' text),
+so two builds give identical bytes and the build does not depend on
+``nbformat``. The notebook is written without outputs; the build runs it and
+adds them (:mod:`site_builder.render.notebook_run`).
 """
 
 from __future__ import annotations
@@ -144,7 +147,7 @@ def article_notebook(title: str, page_url: str | None, figures: Sequence[FigureS
 def _reading_order(figures: Sequence[FigureSpec], prose: ArticleProse) -> list[FigureSpec]:
     """The figures as the article shows them; any it does not show keep their declared place at the end."""
     shown = [f.name for f in prose.figures]
-    return sorted(figures, key=lambda spec: (shown.index(spec.name) if spec.name in shown else len(shown), ))
+    return sorted(figures, key=lambda spec: shown.index(spec.name) if spec.name in shown else len(shown))  # sorted() is stable
 
 
 def _inputs_beside(code: Mapping[str, CustomSources]) -> dict[str, bytes]:
@@ -178,11 +181,11 @@ def in_plain_numpy(spec: FigureSpec) -> bool:
 
 
 def _only_library_fields(spec: object) -> bool:
+    """Every field the library does not follow is at its default (a field without a default cannot be)."""
     return all(
-        field.name in _LIBRARY_FIELDS or getattr(spec, field.name) == field.default
+        field.name in _LIBRARY_FIELDS or (field.default is not dataclasses.MISSING and getattr(spec, field.name) == field.default)
         for field in dataclasses.fields(spec)  # type: ignore[arg-type]
-        if field.default is not dataclasses.MISSING
-    ) and all(field.default is not dataclasses.MISSING or field.name in _LIBRARY_FIELDS for field in dataclasses.fields(spec))  # type: ignore[arg-type]
+    )
 
 
 def declared_figure_cells(heading: str, spec: FigureSpec, words: FigureProse | None = None) -> list[Cell]:

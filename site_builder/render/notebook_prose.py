@@ -32,9 +32,10 @@ from urllib.parse import urljoin
 
 from site_builder.load.bibliography import Bibliography
 from site_builder.render.markup import crossrefs
-from site_builder.render.markup.citations import cited_works, citation_text, format_reference
+from site_builder.load.bibliography import BibEntry
+from site_builder.render.markup.citations import Citations, cited_works, citation_text, format_reference
 from site_builder.render.markup.figure_numbers import quote_numbers
-from site_builder.render.markup.math import LITERAL_DOLLAR, protect_math, token_pattern
+from site_builder.render.markup.math import LITERAL_DOLLAR, MathSpan, protect_math, token_pattern
 from site_builder.render.markup.mentions import LITERAL_AT, Mention, protect_mentions
 from site_builder.render.markup.mentions import token_pattern as mention_pattern
 
@@ -270,7 +271,8 @@ def _without_images(text: str) -> str:
 class _Text:
     """Protected Markdown back to notebook Markdown: math as written, mentions as words, no HTML."""
 
-    def __init__(self, spans, mentions: tuple[Mention, ...], targets: Mapping[str, crossrefs.Target], citations, page_url: str | None) -> None:
+    def __init__(self, spans: tuple[MathSpan, ...], mentions: tuple[Mention, ...], targets: Mapping[str, crossrefs.Target],
+                 citations: Citations | None, page_url: str | None) -> None:
         self._math = {span.token: span.source for span in spans}
         self._math_pattern = token_pattern(spans)
         self._mentions = {m.token: m for m in mentions}
@@ -360,7 +362,7 @@ def _sidenotes_as_parentheses(text: str) -> str:
         i = end + 1
 
 
-def _markdown_reference(entry) -> str:
+def _markdown_reference(entry: BibEntry) -> str:
     """A reference list entry as Markdown: italics as ``*...*``, links as bare URLs."""
     text = format_reference(entry)
     text = re.sub(r"</?i>", "*", text)

@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,7 +129,7 @@ class PendingNotebooks:
     timeout: float = TIMEOUT
     runs: dict[str, _Run] = field(default_factory=dict)
 
-    def finish(self, published: Mapping[str, NotebookSource], on_done: object = None) -> NotebookRuns:
+    def finish(self, published: Mapping[str, NotebookSource], on_done: Callable[[], None] | None = None) -> NotebookRuns:
         """``published`` (the notebooks with their final text) with the outputs of their runs.
 
         A notebook whose code differs from what was started (it was not
@@ -227,7 +227,7 @@ def start_notebooks(notebooks: Mapping[str, NotebookSource], cache: NotebookCach
     return PendingNotebooks(cache, timeout).start(notebooks, force)
 
 
-def run_notebooks(notebooks: Mapping[str, NotebookSource], cache: NotebookCache, *, force: bool = False, on_done: object = None) -> NotebookRuns:
+def run_notebooks(notebooks: Mapping[str, NotebookSource], cache: NotebookCache, *, force: bool = False, on_done: Callable[[], None] | None = None) -> NotebookRuns:
     """Every notebook with its outputs, from the cache where a verified entry exists, else run now (in parallel)."""
     pending = start_notebooks(notebooks, cache, force=force)
     try:
@@ -252,8 +252,8 @@ def python_sources(articles: Iterable[object], root: Path) -> dict[str, CustomSo
     return sources
 
 
-def _done(on_done: object) -> None:
-    if callable(on_done):
+def _done(on_done: Callable[[], None] | None) -> None:
+    if on_done is not None:
         on_done()
 
 
