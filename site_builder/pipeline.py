@@ -22,6 +22,7 @@ from site_builder.render.markup import KatexAssetsError, KatexDist, KatexRendere
 from site_builder.render.markup.fonts import subset_math_fonts
 from site_builder.render.markup.math_cache import CachedMathRenderer
 from site_builder.render.notebook import article_notebooks
+from site_builder.render.notebook_run import NotebookCache, PendingNotebooks, python_sources, start_notebooks
 from site_builder.render.page_facts import PageReader
 from site_builder.render.prepare import Preparation
 from site_builder.render.reuse import RenderMemo, site_digest
@@ -46,13 +47,14 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     katex = _katex()
     generated = {f"static/katex/{path}": data for path, data in katex_assets(katex).items()}
     generated["static/highlight.css"] = highlight_css().encode("utf-8")
+    pending = _start_notebooks(content, config, options)  # their code needs no experiment's results: they run beside them
     try:
         with KatexRenderer(katex) as renderer:  # one Node process, for the formulas prepared early and the render
             math = CachedMathRenderer(renderer, options.cache_folder() / "math.json", katex)
             preparation = Preparation([*(a.document for a in content.articles), *(p.document for p in content.pages)],
                                       math, generated, options.cache_folder() / "fonts")
             figures = _run_experiments(content, options, preparation)
-            generated |= article_notebooks(content.articles, config.base_url, figures.code)  # <slug>/<slug>.ipynb to take away
+            generated |= _finish_notebooks(pending, content, config, figures, options)  # <slug>/<slug>.ipynb, outputs saved
             assets = collect_assets(theme, content, generated)
             files = SiteFiles(figures.files, assets, figures.results)
             memo = _memo(config, content, files, options)
@@ -60,6 +62,8 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
             site = _render(config, content, files, theme, math, options, reader, memo)
     except KatexUnavailable as error:
         raise BuildFailed([Problem("environment", None, str(error))]) from None
+    finally:
+        pending.cancel()
     site = _subset_fonts(site, options, reader)
     _raise_if(_check_links(site, options, reader))
     memo.store_facts(reader.learned)
@@ -116,6 +120,21 @@ def _run_experiments(content: Content, options: BuildOptions, preparation: Prepa
     prepared = f" ({preparation.summary()})" if run.ran else ""
     options.progress.finish("experiments", run.summary() + prepared)
     return run
+
+
+def _start_notebooks(content: Content, config: SiteConfig, options: BuildOptions) -> PendingNotebooks:
+    notebooks = article_notebooks(content.articles, config.base_url, python_sources(content.articles, options.root.resolve()))
+    return start_notebooks(notebooks, NotebookCache(options.cache_folder() / "notebooks"), force=options.force)
+
+
+def _finish_notebooks(pending: PendingNotebooks, content: Content, config: SiteConfig, figures: FigureRun, options: BuildOptions) -> dict[str, bytes]:
+    """Every article's notebook with its outputs; its text quotes the experiments' numbers, as the page does."""
+    notebooks = article_notebooks(content.articles, config.base_url, figures.code, numbers=figures.results,
+                                  bibliography=content.bibliography, citation_style=config.citation_style)
+    options.progress.start("notebooks", len(notebooks))
+    runs = pending.finish(notebooks, on_done=lambda: options.progress.advance("notebooks"))
+    options.progress.finish("notebooks", f"{len(runs.ran)} run, {len(notebooks) - len(runs.ran)} cached")
+    return runs.files
 
 
 def _memo(config: SiteConfig, content: Content, files: SiteFiles, options: BuildOptions) -> RenderMemo:

@@ -33,7 +33,7 @@ from pathlib import Path
 from site_builder.load.config import SiteConfig
 
 from site_builder.build import build
-from site_builder.load.config import load_config
+from site_builder.load.config import EXAMPLE_HOST, load_config
 from site_builder.options import BuildOptions
 from site_builder.write.output import MARKER
 
@@ -41,7 +41,6 @@ SOURCE_PATHS = ("content", "templates", "static", "site.toml")
 # The example site's identity (this repository's site.toml; a test holds them together).
 EXAMPLE_TITLE = "Learning, illustrated"
 EXAMPLE_AUTHOR = "The site_builder team"
-EXAMPLE_HOST = "example.github.io"
 _GITHUB_REMOTE = re.compile(r"^(?:https?://(?:[^@/]+@)?github\.com/|ssh://git@github\.com/|git@github\.com:)(?P<owner>[A-Za-z0-9-]+)/(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?/?$")
 
 

@@ -35,7 +35,8 @@ class SiteConfig:
     """BCP 47 language tag for ``<html lang>``, e.g. ``en`` or ``en-GB``."""
     base_url: str = ""
     """Absolute URL the site is published at, e.g. ``https://user.github.io/repo/``.
-    Used only where absolute links are required (canonical tags, feeds); may be empty."""
+    Used only where absolute links are required (canonical tags, feeds, a notebook's link back to its
+    article, which is left relative while this is empty or the example's ``example.github.io``); may be empty."""
     output_dir: str = "_site"
     """Folder the build writes, relative to the project root (``--out`` overrides it)."""
     cname: str = ""
@@ -60,6 +61,8 @@ class SiteConfig:
 
 
 CITATION_STYLES = ("author-year", "numeric")
+# The host of the example site's placeholder base_url: a site that still names it has no real address yet.
+EXAMPLE_HOST = "example.github.io"
 _FIELDS = {f.name: f for f in dataclasses.fields(SiteConfig)}
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
@@ -119,6 +122,15 @@ def with_base_url(config: SiteConfig, base_url: str) -> SiteConfig:
     if message:
         raise BuildFailed([Problem("--base-url", None, message.replace("'base_url'", "--base-url"))])
     return dataclasses.replace(config, base_url=_with_trailing_slash(base_url))
+
+
+def published_base_url(base_url: str) -> str:
+    """``base_url`` if it is a real address readers can follow, else ``""``: unset, or still the example's placeholder.
+
+    Canonical tags and feeds use ``base_url`` as it is; what is handed to readers to follow
+    (a notebook's link back to its article) must never point at the placeholder.
+    """
+    return "" if not base_url or urlsplit(base_url).hostname == EXAMPLE_HOST else base_url
 
 
 def _with_trailing_slash(url: str) -> str:

@@ -1,7 +1,9 @@
 """A Jupyter notebook to take away: an article's experiments, rerun with plain numpy and matplotlib.
 
-:func:`article_notebook` turns an article's figure specs into the bytes of an
-``.ipynb`` file (nbformat 4.5). The notebook carries its own small numpy
+:func:`article_notebook` turns an article's figure specs, and the article's
+own words about them (:mod:`site_builder.render.notebook_prose`), into the
+bytes of an ``.ipynb`` file (nbformat 4.5): a lesson that follows the article,
+one section per figure under the article's heading. The notebook carries its own small numpy
 network, written out below as text, so a reader needs numpy and matplotlib
 but never ``site_builder``. Its initialisation, batches and arithmetic follow
 :mod:`site_builder.experiments.nn` and :mod:`site_builder.experiments.training` step for
@@ -9,9 +11,10 @@ step (the same seeded generators, drawn in the same order), so the final MSE
 it prints matches the article's figures to rounding; the tests check that.
 
 Everything here is a pure function of its arguments and the JSON is written
-with the standard library (sorted keys, no outputs, no execution counts, cell
-ids hashed from the cells' text), so two builds give identical bytes and the
-build does not depend on ``nbformat``.
+with the standard library (sorted keys, cell ids hashed from the cells' text),
+so two builds give identical bytes and the build does not depend on
+``nbformat``. The notebook is written without outputs; the build runs it and
+adds them (:mod:`site_builder.render.notebook_run`).
 """
 
 from __future__ import annotations
@@ -22,9 +25,14 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from site_builder.experiments.expressions import CONSTANTS, FUNCTIONS, compile_expression
+from site_builder.load.bibliography import EMPTY, Bibliography
+from site_builder.load.config import published_base_url
+from site_builder.render.markup.citations import AUTHOR_YEAR
+from site_builder.render.notebook_prose import NO_PROSE, ArticleProse, FigureProse, article_prose
 from site_builder.experiments.custom.sources import CustomSources
 from site_builder.experiments.specs import ActivationPlotSpec, CompareSpec, FigureSpec, GradientsSpec, NeuronsSpec, PythonSpec, TrainingSpec
 
@@ -43,29 +51,68 @@ def notebook_path(slug: str) -> str:
     return f"{slug}/{slug}{NOTEBOOK_SUFFIX}"
 
 
-def article_notebooks(articles: Iterable[object], base_url: str = "", code: Mapping[str, CustomSources] | None = None) -> dict[str, bytes]:
-    """Output path -> notebook bytes, for every article that declares figures.
+@dataclass(frozen=True)
+class NotebookSource:
+    """An article's notebook before it is run: its bytes, and what a run of it needs besides."""
 
-    Each ``article`` needs ``slug``, ``title`` and ``figures`` (declared figures
-    with a ``spec``), as :class:`site_builder.load.content.Article` has. The
-    notebook links to the article's canonical URL when the site has a
-    ``base_url``, else to the page beside it (``index.html``). ``code`` holds
-    each python figure's sources, by the figure's output path.
+    article: str  # the article's source file, for problems: content/relu-guide/index.md
+    source: bytes  # the .ipynb, without outputs
+    beside: Mapping[str, bytes] = dataclasses.field(default_factory=dict)  # files a run needs that the notebook does not write itself
+
+
+def article_notebooks(
+    articles: Iterable[object],
+    base_url: str = "",
+    code: Mapping[str, CustomSources] | None = None,
+    *,
+    numbers: Mapping[str, Mapping[str, object]] | None = None,
+    bibliography: Bibliography = EMPTY,
+    citation_style: str = AUTHOR_YEAR,
+) -> dict[str, NotebookSource]:
+    """Output path -> notebook, for every article that declares figures.
+
+    Each ``article`` needs ``slug``, ``title``, ``summary``, ``document`` and
+    ``figures`` (declared figures with a ``spec``), as
+    :class:`site_builder.load.content.Article` has. The notebook links to the
+    article's published address when the site has a real ``base_url`` (not
+    none, not the example site's placeholder), else to the page beside it and
+    says so. ``code`` holds each python figure's sources by output path,
+    (an article missing one gets no notebook), ``numbers`` each figure's
+    measured numbers by output path (for the
+    ``{{ figure(...) }}`` quotes in the text), ``bibliography`` the site's
+    works, which an article's own add to.
     """
     notebooks = {}
+    site = published_base_url(base_url)
     for article in articles:
-        specs = [figure.spec for figure in article.figures]
-        if specs:
-            page_url = f"{base_url}{article.slug}/" if base_url else "index.html"
-            sources = {spec.name: (code or {})[f"{article.slug}/{spec.name}"] for spec in specs if isinstance(spec, PythonSpec)}
-            notebooks[notebook_path(article.slug)] = article_notebook(article.title, page_url, specs, sources)
+        specs = [figure.spec for figure in article.figures]  # type: ignore[attr-defined]
+        if not specs:
+            continue
+        slug = article.slug  # type: ignore[attr-defined]
+        page_url = f"{site}{slug}/" if site else None
+        wanted = {spec.name: f"{slug}/{spec.name}" for spec in specs if isinstance(spec, PythonSpec)}
+        if any(path not in (code or {}) for path in wanted.values()):
+            continue  # a python figure's sources could not be read: the experiments stage says why
+        sources = {name: (code or {})[path] for name, path in wanted.items()}
+        own = {path[len(slug) + 1:]: values for path, values in (numbers or {}).items() if path.startswith(f"{slug}/")}
+        prose = article_prose(
+            article.document.body, [spec.name for spec in specs], numbers=own,  # type: ignore[attr-defined]
+            bibliography=bibliography.merged(getattr(article, "bibliography", EMPTY)), citation_style=citation_style, page_url=page_url,
+        )
+        source = article_notebook(article.title, page_url, specs, sources, prose=prose, summary=getattr(article, "summary", ""))  # type: ignore[attr-defined]
+        notebooks[notebook_path(slug)] = NotebookSource(article.document.path, source, _inputs_beside(sources))  # type: ignore[attr-defined]
     return notebooks
 
 
-def article_notebook(title: str, page_url: str, figures: Sequence[FigureSpec], code: Mapping[str, CustomSources] | None = None) -> bytes:
-    """The ``.ipynb`` bytes of a notebook that recreates ``figures`` in order.
+def article_notebook(title: str, page_url: str | None, figures: Sequence[FigureSpec], code: Mapping[str, CustomSources] | None = None,
+                     *, prose: ArticleProse = NO_PROSE, summary: str = "") -> bytes:
+    """The ``.ipynb`` bytes of a notebook that recreates ``figures``, in the order the article shows them.
 
-    A python figure gets its author's code (``code``, by figure name) and a
+    ``page_url`` is the article's published address, or ``None`` when the
+    site has none (the notebook then links to the page beside it and says
+    so). ``prose`` gives each figure's heading and the article's words about
+    it; a figure it lacks gets a heading that describes its experiment. A
+    python figure gets its author's code (``code``, by figure name) and a
     cell that calls it with the declared params and seed. Deterministic: the
     same arguments always give the same bytes. Raises ExpressionError if a
     training target is not an allow-listed expression.
@@ -73,54 +120,95 @@ def article_notebook(title: str, page_url: str, figures: Sequence[FigureSpec], c
     needs_builder = any(b"site_builder" in data for sources in (code or {}).values() for data in sources.code.values())
     needs_builder = needs_builder or not all(isinstance(spec, PythonSpec) or in_plain_numpy(spec) for spec in figures)
     cells = [
-        _markdown(_intro(title, page_url, needs_builder)),
+        _markdown(_intro(title, page_url, needs_builder, summary)),
         _code(SETUP),
         _markdown(LIBRARY_INTRO),
         _code(LIBRARY),
     ]
-    for number, spec in enumerate(figures, start=1):
+    section = None
+    for spec in _reading_order(figures, prose):
+        words = prose.of(spec.name)
+        if words is not None and words.section and words.section != section:
+            cells.append(_markdown(f"## {words.section}\n"))
+        section = words.section if words is not None else section
+        heading = _figure_heading(spec, words)
         if isinstance(spec, PythonSpec):
-            cells += custom_figure_cells(number, spec, (code or {})[spec.name])
+            cells += custom_figure_cells(heading, spec, (code or {})[spec.name], words)
         elif not in_plain_numpy(spec):
-            cells += declared_figure_cells(number, spec)
+            cells += declared_figure_cells(heading, spec, words)
         else:
-            cells += [_markdown(_figure_text(number, spec)), _code(_figure_code(spec))]
-    cells += [_markdown(CLOSING_TEXT), _code(CLOSING_CODE)]
+            cells += [_markdown(_figure_text(heading, spec, words)), _code(_figure_code(spec))]
+    cells += your_turn_cells(figures)
+    if prose.references:
+        cells.append(_markdown("## References\n\n" + "\n".join(f"- {reference}" for reference in prose.references) + "\n"))
     return _to_json(cells)
 
 
+def _reading_order(figures: Sequence[FigureSpec], prose: ArticleProse) -> list[FigureSpec]:
+    """The figures as the article shows them; any it does not show keep their declared place at the end."""
+    shown = [f.name for f in prose.figures]
+    return sorted(figures, key=lambda spec: shown.index(spec.name) if spec.name in shown else len(shown))  # sorted() is stable
+
+
+def _inputs_beside(code: Mapping[str, CustomSources]) -> dict[str, bytes]:
+    """The python figures' inputs that are too large (or not text) to be written by the notebook itself."""
+    return {path: data for sources in code.values() for path, data in sources.inputs.items() if not _embeddable(data)}
+
+
+def _embeddable(data: bytes) -> bool:
+    return _as_text(data) is not None and len(data) <= MAX_EMBEDDED_INPUT
+
+
+# Fields of a declaration the notebook's own library follows; any other field must keep its default.
+_LIBRARY_FIELDS = frozenset({"name", "target", "interval", "samples", "hidden", "activation", "activations", "leak", "steps", "lr", "init_output",
+                             "batch_size", "seed", "frames", "fps", "momentum", "betas"})  # momentum and betas matter to other optimizers only
+_LIBRARY_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+
+
 def in_plain_numpy(spec: FigureSpec) -> bool:
-    """Whether the notebook's own numpy library redoes this figure: activation plots, and training runs
-    with the original model (one activation for all layers, auto initialisation, gradient descent, no decay)."""
+    """Whether the notebook's own numpy library redoes this figure: activation plots, gradients and training
+    runs with the original model (one activation for all layers, auto initialisation, gradient descent on the
+    MSE, no decay). Decided field by field, so an option added to the declarations later sends its figures to
+    ``site_builder.lab`` until the library learns it."""
     if isinstance(spec, ActivationPlotSpec):
-        return spec.activation in ("sigmoid", "tanh", "relu", "leaky_relu")
+        return spec.activation in _LIBRARY_ACTIVATIONS
     if isinstance(spec, CompareSpec):
         return in_plain_numpy(spec.base) and all(key in _FIT_SETTINGS for key, _ in spec.vary)
     if isinstance(spec, GradientsSpec):
-        return (all(a in ("sigmoid", "tanh", "relu", "leaky_relu") for a in spec.activations) and spec.init == "auto"
-                and spec.init_scale == 1.0 and spec.init_output == "auto" and spec.optimizer == "sgd" and spec.weight_decay == 0.0 and not spec.dead)
+        return all(a in _LIBRARY_ACTIVATIONS for a in spec.activations) and _only_library_fields(spec)
     training = spec.training if isinstance(spec, NeuronsSpec) else spec
     if not isinstance(training, TrainingSpec):
         return False
-    return (isinstance(training.activation, str) and training.activation in ("sigmoid", "tanh", "relu", "leaky_relu")
-            and training.init == "auto" and training.init_scale == 1.0 and training.optimizer == "sgd" and training.weight_decay == 0.0)
+    return isinstance(training.activation, str) and training.activation in _LIBRARY_ACTIVATIONS and _only_library_fields(training)
 
 
-def declared_figure_cells(number: int, spec: FigureSpec) -> list[Cell]:
+def _only_library_fields(spec: object) -> bool:
+    """Every field the library does not follow is at its default (a field without a default cannot be)."""
+    return all(
+        field.name in _LIBRARY_FIELDS or (field.default is not dataclasses.MISSING and getattr(spec, field.name) == field.default)
+        for field in dataclasses.fields(spec)  # type: ignore[arg-type]
+    )
+
+
+def declared_figure_cells(heading: str, spec: FigureSpec, words: FigureProse | None = None) -> list[Cell]:
     """A figure the notebook's own library cannot redo: made by site_builder.lab from its declaration, with its numbers."""
     declaration = _declaration(spec)
     kind = declaration.pop("kind")
     arguments = "".join(f",\n    {key}={value!r}" for key, value in declaration.items())
     text = (
-        f"## Figure {number}: {_code_span(spec.name)}\n\n"
-        f"A {_code_span(f'kind: {kind}')} figure, made from its declaration by `site_builder.lab.make_figure` "
+        heading + _article_words(words)
+        + f"This {_code_span(f'kind: {kind}')} figure is made from its declaration by `site_builder.lab.make_figure` "
         "(`pip install site-builder`): the same experiment as the article's, and the numbers the article quotes.\n"
     )
+    last_frame = "picture.seek(picture.n_frames - 1)  # an animation: show its last frame\n" if spec.name.endswith(".gif") else ""
     code = (
-        "from site_builder import lab\n\n"
+        f"# The article's {spec.name} (made from its declaration)\n"
+        "import io\n\nfrom PIL import Image\nfrom site_builder import lab\n\n"
         f"figure = lab.make_figure({spec.name!r}, kind={kind!r}{arguments})\n"
         "print(figure.numbers)\n"
-        "figure\n"
+        "picture = Image.open(io.BytesIO(figure.data))\n"
+        f"{last_frame}"
+        "picture\n"
     )
     return [_markdown(text), _code(code)]
 
@@ -153,7 +241,7 @@ def _plain_value(value: object) -> object:
 MAX_EMBEDDED_INPUT = 200_000  # bytes of a text input written into the notebook; larger ones are named instead
 
 
-def custom_figure_cells(number: int, spec: PythonSpec, sources: CustomSources) -> list[Cell]:
+def custom_figure_cells(heading: str, spec: PythonSpec, sources: CustomSources, words: FigureProse | None = None) -> list[Cell]:
     """A python figure's cells: its modules and small text inputs written beside the notebook, its script, and the call.
 
     Modules are written under the names the script imports them by (the
@@ -166,8 +254,8 @@ def custom_figure_cells(number: int, spec: PythonSpec, sources: CustomSources) -
     modules = {path: data for path, data in sources.code.items() if path != spec.script}
     uses_builder = any(b"site_builder" in data for data in sources.code.values())
     text = (
-        f"## Figure {number}: {_code_span(spec.name)}\n\n"
-        f"Drawn by the article's own code: {_code_span(f'{spec.function}(params, rng)')} in {_code_span(script_name)}, "
+        heading + _article_words(words)
+        + f"Drawn by the article's own code: {_code_span(f'{spec.function}(params, rng)')} in {_code_span(script_name)}, "
         f"called with the figure's parameters and seed {spec.seed}."
         + (" It uses `site_builder.lab` (`pip install site-builder`) for the site's look and network." if uses_builder else "")
         + "\n"
@@ -177,7 +265,7 @@ def custom_figure_cells(number: int, spec: PythonSpec, sources: CustomSources) -
         cells += [_code(text) for text in _write_file_cells(_relative_to(path, folders), data)]
     missing = []
     for path, data in sources.inputs.items():
-        if _as_text(data) is not None and len(data) <= MAX_EMBEDDED_INPUT:
+        if _embeddable(data):
             cells += [_code(text) for text in _write_file_cells(path, data)]
         else:
             missing.append(path)
@@ -219,7 +307,8 @@ def _call_cell(spec: PythonSpec, module: str) -> str:
         show = f"frames = list({call})\nprint(f\"{spec.name}: {{len(frames)}} frames; the last one:\")\nlast = frames[-1]\ngetattr(last, \"picture\", last)"
     else:
         show = f"figure = {call}\nfigure"
-    imports = f"import importlib\nfrom types import MappingProxyType\n\nimport {module}\n\nimportlib.reload({module})  # after an edit to the cell above\n"
+    imports = (f"# The article's {spec.name} (drawn by its own code)\nimport importlib\nfrom types import MappingProxyType\n\n"
+               f"import {module}\n\nimportlib.reload({module})  # after an edit to the cell above\n")
     return f"{imports}params = {params!r}\n{show}\n"
 
 
@@ -292,8 +381,14 @@ a weight matrix `(fan_in, fan_out)`.
 
 The initialisation and the order of the random draws are the same as in the build that drew the
 article's figures, so each run below ends at the same final MSE as the article's, up to rounding
-(a different numpy or CPU can change the last digits). Change a seed and you get a different,
-usually comparable, fit.
+(a different numpy or CPU can change the last digits).
+
+A run's result depends on its seed. The seed picks the starting weights (and, with mini-batches,
+the order of the batches), and with ReLU it can decide whether a neuron ends up *dead*: once its
+input is negative at every training point, no gradient reaches it and it stays off for good, so a
+network with dead neurons fits with fewer hinges than it has. `dead_neurons(run)` counts them, and
+`report` prints the count for every ReLU run. The last section reruns one of the article's runs
+with ten seeds, so you can see how much it depends on its seed.
 """
 
 LIBRARY = '''\
@@ -422,6 +517,7 @@ class Run:
     y: np.ndarray          # (N,) target values there
     layers: list
     f: object              # the activation
+    activation: str
     target: object
     interval: tuple
     losses: list = field(default_factory=list)     # MSE on all N points, at every step
@@ -449,7 +545,7 @@ def fit(target, interval=(-1.0, 1.0), samples=64, hidden=(), activation="relu", 
     y = sample(target, x)
     init_rng, batch_rng = np.random.default_rng(seed).spawn(2)  # one for the weights, one for the batches
     f, df, gain = get_activation(activation, leak)
-    run = Run(x, y, None, f, target, tuple(interval))
+    run = Run(x, y, None, f, activation if hidden else "", target, tuple(interval))
     keep = set(np.round(np.linspace(0, steps, snapshots)).astype(int).tolist())
 
     def record(step, layers):
@@ -556,8 +652,26 @@ def plot_neurons(run, title):
     plt.show()
 
 
+def dead_neurons(run):
+    """Hidden ReLU neurons whose input is at most 0 at every training point: they output 0 and get no gradient."""
+    if run.activation != "relu":
+        return 0  # the other activations are never exactly flat
+    dead, h = 0, run.x[:, None]
+    for W, b in run.layers[:-1]:
+        z = h @ W + b
+        dead += int(np.sum(np.all(z <= 0, axis=0)))
+        h = run.f(z)
+    return dead
+
+
+def hidden_neurons(run):
+    return sum(W.shape[1] for W, _ in run.layers[:-1])
+
+
 def report(name, run):
     print(f"{name}: final MSE = {run.mse:.8f}")
+    if run.activation == "relu":
+        print(f"{name}: dead neurons = {dead_neurons(run)} of {hidden_neurons(run)}")
 
 
 def compare(target, vary, **settings):
@@ -594,12 +708,38 @@ def report_compare(name, runs):
         print(f"{name} {label}: dead neurons = {run.dead[-1]}")
 '''
 
-CLOSING_TEXT = """\
+YOUR_TURN = """\
 ## Your turn
 
-Every run above is one call to `fit`. Change the target, the number of neurons, the activation,
-the learning rate or the seed and run the cell again: how many ReLUs does `sin(3x)` need? What does
-a learning rate ten times larger do? Does `tanh` fit the parabola with fewer neurons?
+Every training run above is one call to `fit`: change its target, its hidden layers, its
+activation, its learning rate or its seed and run the cell again (with many more neurons, lower the
+learning rate too: see below). How many ReLUs does `sin(3x)`
+need? What does a learning rate ten times larger do? Does `tanh` fit the parabola with fewer neurons?
+"""
+
+SEEDS_TEXT = """\
+### The same run, ten seeds
+
+{what}, run again with seeds 0 to 9 and nothing else changed. Compare the final errors and the
+dead neurons: where they differ, the result you saw above depends on its seed.
+"""
+
+WIDTH_TEXT = """\
+### More neurons want a smaller learning rate
+
+The output adds up every neuron's contribution, so a step at a given learning rate moves it
+further the more neurons there are. At learning rate 0.2 a hundred ReLU neurons overshoot: in the
+first few steps the error jumps a hundredfold or more, and those steps push most of the neurons to
+where their input is negative at every training point, so they die and the fit is left to the few
+that survive. At 0.02 the same network keeps almost all of them and ends with a smaller error. The
+cell below trains it on $x^2$ at both rates, with ten seeds each, and counts the dead.
+"""
+
+WIDTH_CODE = """\
+for lr in (0.2, 0.02):
+    for seed in range(10):
+        run = fit(lambda x: x ** 2, hidden=(100,), activation="relu", steps=300, lr=lr, seed=seed)
+        print(f"lr {lr}, seed {seed}: final MSE = {run.mse:.5f}, dead neurons = {dead_neurons(run)} of 100")
 """
 
 CLOSING_CODE = """\
@@ -610,48 +750,126 @@ plot_fit(run, "sin(3x) with 8 ReLU neurons", history=True)
 """
 
 
-def _intro(title: str, page_url: str, needs_builder: bool = False) -> str:
+def your_turn_cells(figures: Sequence[FigureSpec]) -> list[Cell]:
+    """The closing section: what to change, the seed dependence of one of the article's own runs, measured, and the width rule."""
+    cells = [_markdown(YOUR_TURN), _code(CLOSING_CODE)]
+    runs = [spec.training if isinstance(spec, NeuronsSpec) else spec for spec in figures if in_plain_numpy(spec)]
+    trained = [t for t in runs if isinstance(t, TrainingSpec) and t.hidden and t.activation == "relu"]
+    if trained:
+        chosen = min(trained, key=lambda t: (sum(t.hidden), t.steps))  # the cheapest ReLU run: the one most at the seed's mercy
+        what = f"The article's {_code_span(chosen.name)} run, {_network(chosen)} trained on {_code_span(f'y = {chosen.target}')}"
+        cells += [_markdown(SEEDS_TEXT.format(what=what.rstrip(","))), _code(_seeds_code(chosen))]
+    cells += [_markdown(WIDTH_TEXT), _code(WIDTH_CODE)]
+    return cells
+
+
+def _seeds_code(spec: TrainingSpec) -> str:
+    arguments = _fit_arguments(replace(spec, seed=0)).replace("seed=0", "seed=seed")
+    return (
+        "def target(x):\n"
+        f"    return {numpy_source(spec.target)}\n\n"
+        "for seed in range(10):\n"
+        f"    run = fit(target, {arguments.replace(chr(10), chr(10) + '    ')})\n"
+        f"    print(f\"seed {{seed}}: final MSE = {{run.mse:.5f}}, dead neurons = {{dead_neurons(run)}} of {{hidden_neurons(run)}}\")\n"
+    )
+
+
+def _intro(title: str, page_url: str | None, needs_builder: bool = False, summary: str = "") -> str:
     needs = (
         "You need numpy and matplotlib, and site_builder for the figures drawn by the article's own code."
         if needs_builder else "You need only numpy and matplotlib."
     )
+    if page_url is not None:
+        link = f"This notebook goes with the article [{_escape_markdown(title)}]({_escape_url(page_url)})"
+    else:
+        link = (f"This notebook goes with the article [{_escape_markdown(title)}](index.html), the page beside it in the "
+                "built site (the site has no published address yet, so there is no web link to give)")
+    lead = f"{summary.strip()}\n\n" if summary.strip() else ""
     return (
-        f"# {_escape_markdown(title)}\n\n"
-        f"The experiments behind the figures of [{_escape_markdown(title)}]({_escape_url(page_url)}), "
-        f"to run, change and break. {needs}\n"
+        f"# {_escape_markdown(title)}\n\n{lead}"
+        f"{link}: the experiments behind its figures, to run, change and break. {needs}\n\n"
+        "The outputs were made when the site was built; run all cells to make them again on your machine.\n"
     )
 
 
-def _figure_text(number: int, spec: FigureSpec) -> str:
-    heading = f"## Figure {number}: {_code_span(spec.name)}\n\n"
+HEADING_WORDS = 90  # characters: a longer caption is cut at a clause, then at a word
+
+
+def _figure_heading(spec: FigureSpec, words: FigureProse | None) -> str:
+    """The figure's heading in words: the page's "Figure N" and the caption's first clause, else what the experiment is."""
+    caption = words.caption if words is not None else ""
+    title = _short(caption) if caption else _describe(spec)
+    number = f"Figure {words.number}: " if words is not None and words.number else ""
+    return f"### {number}{title}\n\n"
+
+
+def _short(caption: str) -> str:
+    """A caption's first clause (before ": ", "; " or ". "), cut at a word when still too long for a heading."""
+    text = " ".join(caption.split())
+    clause = re.split(r"(?<=[^\s])(?::|;|\.)(?:\s|$)", text, maxsplit=1)[0].rstrip(".")
+    if len(clause) <= HEADING_WORDS:
+        return clause
+    return clause[:HEADING_WORDS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _describe(spec: FigureSpec) -> str:
+    """What a figure's experiment is, in a few words, for a figure the article's text does not show."""
+    if isinstance(spec, ActivationPlotSpec):
+        return f"The {spec.activation.replace('_', ' ')} activation and its derivative"
+    if isinstance(spec, GradientsSpec):
+        return f"The gradient reaching each layer, {' against '.join(spec.activations)}"
+    if isinstance(spec, PythonSpec):
+        return f"A figure drawn by the article's own code, {PurePosixPath(spec.script).name}"
+    training = spec.training if isinstance(spec, NeuronsSpec) else spec
+    if isinstance(training, TrainingSpec):
+        size = f"{sum(training.hidden)} {training.activation} neuron{'s' if sum(training.hidden) != 1 else ''}" if training.hidden else "a straight line"
+        what = "What each neuron adds" if isinstance(spec, NeuronsSpec) else "A fit"
+        return f"{what}: {size} on y = {training.target}"
+    return "A figure of the article"
+
+
+def _article_words(words: FigureProse | None) -> str:
+    """The article's caption and paragraph about a figure, as the notebook's text for it."""
+    if words is None:
+        return ""
+    pieces = []
+    if words.caption and _short(words.caption) != " ".join(words.caption.split()).rstrip("."):
+        pieces.append(f"*{words.caption}*")
+    pieces.append(words.paragraph or words.alt)
+    return "".join(f"{piece}\n\n" for piece in pieces if piece)
+
+
+def _figure_text(heading: str, spec: FigureSpec, words: FigureProse | None = None) -> str:
+    return heading + _article_words(words) + _experiment(spec)
+
+
+def _experiment(spec: FigureSpec) -> str:
+    """The settings of the experiment the code cell runs, spelled out."""
     if isinstance(spec, ActivationPlotSpec):
         leak = f" with leak {spec.leak!r}" if spec.activation == "leaky_relu" else ""
-        return heading + f"The {spec.activation} activation{leak} and its derivative on [{_number(spec.interval[0])}, {_number(spec.interval[1])}].\n"
+        return f"The code: the {spec.activation} activation{leak} and its derivative on [{_number(spec.interval[0])}, {_number(spec.interval[1])}].\n"
     if isinstance(spec, GradientsSpec):
         widths = str(spec.hidden[0]) if len(set(spec.hidden)) == 1 else ", ".join(str(w) for w in spec.hidden)
         layers = f"{len(spec.hidden)} hidden layer{'s' if len(spec.hidden) > 1 else ''} of {widths} neurons"
-        return heading + (
-            f"The gradient reaching each layer of a network with {layers}, one run per activation "
+        return (
+            f"The code: the gradient reaching each layer of a network with {layers}, one run per activation "
             f"({', '.join(spec.activations)}), trained on {_code_span(f'y = {spec.target}')} at {spec.samples} points "
             f"with {spec.steps} steps of gradient descent at learning rate {spec.lr!r}.\n"
         )
     if isinstance(spec, CompareSpec):
         varied = " and ".join(key for key, _ in spec.vary)
         shown = {"loss": "their training loss over the steps", "fit": "their final fits", "dead": "the share of their ReLU neurons that are dead, step by step"}[spec.show]
-        return heading + (
-            f"Runs of a network {_network(spec.base)} trained on {_code_span(f'y = {spec.base.target}')} that differ only in "
+        return (
+            f"The code: runs of a network {_network(spec.base)} trained on {_code_span(f'y = {spec.base.target}')} that differ only in "
             f"{varied}, and {shown}.\n"
         )
     training = spec.training if isinstance(spec, NeuronsSpec) else spec
-    what = (
-        "What each hidden neuron adds to the output of a network"
-        if isinstance(spec, NeuronsSpec)
-        else "A network"
-    )
+    assert isinstance(training, TrainingSpec)
+    what = "what each hidden neuron adds to the output of a network" if isinstance(spec, NeuronsSpec) else "a network"
     animated = isinstance(spec, TrainingSpec) and spec.name.endswith(".gif")
     shown = " The article animates the training; here earlier fits are drawn faintly." if animated else ""
     target = _code_span(f"y = {training.target}")
-    return heading + f"{what} {_network(training)} trained on {target} at {training.samples} points.{shown}\n"
+    return f"The code: {what} {_network(training)} trained on {target} at {training.samples} points.{shown}\n"
 
 
 def _network(spec: TrainingSpec) -> str:
@@ -692,11 +910,17 @@ def _fit_value(key: str, value: object) -> str:
 
 
 def _figure_code(spec: FigureSpec) -> str:
+    """The cell that re-makes ``spec``; its first line names the article's file, in small print."""
+    return f"# The article's {spec.name}\n" + _figure_calls(spec)
+
+
+def _figure_calls(spec: FigureSpec) -> str:
     if isinstance(spec, CompareSpec):
         return _compare_code(spec)
     if isinstance(spec, ActivationPlotSpec):
         leak = f", leak={spec.leak!r}" if spec.activation == "leaky_relu" else ""
         return f"plot_activation({spec.activation!r}, interval={_tuple(spec.interval)}{leak})\n"
+    title = _describe(spec)
     if isinstance(spec, GradientsSpec):
         return (
             "def target(x):\n"
@@ -706,13 +930,13 @@ def _figure_code(spec: FigureSpec) -> str:
             f"                       batch_size={spec.batch_size!r}, seed={spec.seed!r}"
             + (f", leak={spec.leak!r}" if "leaky_relu" in spec.activations else "") + ")\n"
             f"report_gradients({spec.name!r}, runs)\n"
-            f"plot_gradients(runs, {spec.name!r})\n"
+            f"plot_gradients(runs, {title!r})\n"
         )
     training = spec.training if isinstance(spec, NeuronsSpec) else spec
     if isinstance(spec, NeuronsSpec):
-        draw = f"plot_neurons(run, {spec.name!r})"
+        draw = f"plot_neurons(run, {title!r})"
     else:
-        draw = f"plot_fit(run, {spec.name!r}, history={spec.name.endswith('.gif')})"
+        draw = f"plot_fit(run, {title!r}, history={spec.name.endswith('.gif')})"
     return (
         "def target(x):\n"
         f"    return {numpy_source(training.target)}\n\n"

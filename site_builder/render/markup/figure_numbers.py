@@ -22,7 +22,7 @@ import ast
 import difflib
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 _QUOTE = re.compile(r"\{\{(?P<expression>[^{}\n]*?)\}\}")
@@ -37,11 +37,14 @@ class QuoteProblem:
     message: str
 
 
-def quote_numbers(text: str, numbers: Mapping[str, Mapping[str, object]]) -> tuple[str, list[QuoteProblem]]:
-    """``text`` with every ``{{ ... }}`` outside code replaced by its value (HTML-escaped), and the problems.
+def quote_numbers(text: str, numbers: Mapping[str, Mapping[str, object]],
+                  escape: Callable[[str], str] = html.escape) -> tuple[str, list[QuoteProblem]]:
+    """``text`` with every ``{{ ... }}`` outside code replaced by its value, and the problems.
 
     ``numbers`` maps each figure the article declares to its measured numbers.
-    A quote that cannot be worked out stays as it was written.
+    Values are HTML-escaped for the page; ``escape`` may say otherwise (the
+    notebook wants them as plain text). A quote that cannot be worked out
+    stays as it was written.
     """
     code = [(m.start(), m.end()) for m in _FENCE.finditer(text)] + [(m.start(), m.end()) for m in _CODE_SPAN.finditer(text)]
     pieces, problems, position = [], [], 0
@@ -49,7 +52,7 @@ def quote_numbers(text: str, numbers: Mapping[str, Mapping[str, object]]) -> tup
         if any(start <= match.start() < end for start, end in code):
             continue
         try:
-            value = html.escape(evaluate_quote(match["expression"], numbers))
+            value = escape(evaluate_quote(match["expression"], numbers))
         except QuoteError as error:
             problems.append(QuoteProblem(match.start(), str(error)))
             continue

@@ -1,0 +1,307 @@
+"""Notebooks published with their outputs: each is run once at build time and kept, like figures, in the cache.
+
+A notebook reads well before anyone runs it only if its outputs are saved in
+the file. Its code cells need only the declarations and the author's code, not
+the experiments' results (those go into its text), so :func:`start_notebooks`
+starts every article's notebook as the build begins, each in a child process
+(:mod:`site_builder.render.notebook_kernel`: a fresh interpreter, in a fresh
+temporary folder, with matplotlib's Agg backend) that runs beside the
+experiments; :meth:`PendingNotebooks.finish` then waits for them and puts the
+outputs into the published ``.ipynb``, whose text by then quotes the runs.
+
+What decides the outputs, and so the cache key: the code cells, the files a
+run needs beside the notebook, the runner's source, the source of the figure
+code a cell may import (``site_builder.lab`` and what it uses) and the versions
+of Python, numpy and matplotlib. Editing the article's words changes the text
+cells only and runs nothing. An entry holds the code it ran and each cell's
+outputs, sealed with the cache key (:mod:`site_builder.cache_seal`); a hit is
+verified before it is served: the seal must hold and the code it ran must be
+exactly this notebook's code. Anything else is run again and overwritten.
+
+Layout::
+
+    .site-cache/notebooks/<key>.json
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from site_builder.cache_seal import read_sealed, write_sealed
+from site_builder.experiments.cache import figure_code_hashes, library_versions
+from site_builder.problems import BuildFailed, Problem
+from site_builder.render import notebook_kernel
+from site_builder.experiments.custom.sources import CustomSources, SourceProblem, gather_sources
+from site_builder.experiments.specs import PythonSpec
+from site_builder.render.notebook import NotebookSource
+
+SEAL_KIND = "notebooks"
+TIMEOUT = 600  # seconds a notebook may run before the build stops it and says so
+RUNNER = Path(notebook_kernel.__file__)
+_PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # the folder holding site_builder/, for the child's import path
+# Fixed for every run, so a set's order or a BLAS thread count cannot change what a cell prints.
+_ENVIRONMENT = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+@dataclass(frozen=True)
+class NotebookRuns:
+    """The published notebooks, and which of them ran in this build (the rest came from the cache)."""
+
+    files: dict[str, bytes]  # output path -> the executed .ipynb
+    ran: tuple[str, ...]
+
+
+def code_cells(source: bytes) -> tuple[str, ...]:
+    """The text of a notebook's code cells, in order: all that decides what a run of it shows."""
+    return tuple("".join(cell["source"]) for cell in json.loads(source)["cells"] if cell["cell_type"] == "code")
+
+
+def notebook_inputs(notebook: NotebookSource) -> dict[str, object]:
+    """Everything that decides a notebook's outputs, as JSON-ready data."""
+    return {
+        "cells": _sha256(json.dumps(code_cells(notebook.source)).encode("utf-8")),
+        "beside": {path: _sha256(data) for path, data in sorted(notebook.beside.items())},
+        "runner": _sha256(RUNNER.read_bytes()),
+        "code": figure_code_hashes(),  # what `from site_builder import lab` runs
+        "versions": {**library_versions(("numpy", "matplotlib", "pillow", "site-builder")), "python": platform.python_version()},
+    }
+
+
+def cache_key(inputs: Mapping[str, object]) -> str:
+    return _sha256(json.dumps(inputs, sort_keys=True).encode("utf-8"))
+
+
+Outputs = list[dict[str, object]]  # per code cell: {"outputs": [...], "execution_count": N}
+
+
+@dataclass(frozen=True)
+class NotebookCache:
+    """Each run's outputs by cache key, sealed, under ``folder``."""
+
+    folder: Path
+
+    def load(self, key: str, code: tuple[str, ...]) -> Outputs | None:
+        """The outputs stored under ``key``, if the entry passes its seal and ran exactly ``code``; else ``None``."""
+        data = read_sealed(self.folder / f"{key}.json", SEAL_KIND, name=key)
+        if data is None:
+            return None
+        try:
+            entry = json.loads(data)
+            cells = entry["cells"]
+            good = tuple(entry["code"]) == code and len(cells) == len(code) and all(
+                isinstance(c["outputs"], list) and isinstance(c["execution_count"], int) for c in cells)
+        except (ValueError, KeyError, TypeError):
+            return None
+        return cells if good else None
+
+    def store(self, key: str, code: tuple[str, ...], cells: Outputs) -> None:
+        write_sealed(self.folder / f"{key}.json", SEAL_KIND, json.dumps({"code": code, "cells": cells}, sort_keys=True).encode("utf-8"), name=key)
+
+
+@dataclass
+class _Run:
+    """One notebook's run: its outputs from the cache, or a child process still at work."""
+
+    code: tuple[str, ...]
+    key: str
+    cells: Outputs | None = None
+    process: subprocess.Popen[bytes] | None = None
+    folder: tempfile.TemporaryDirectory[str] | None = None
+    started: float = 0.0
+
+
+@dataclass
+class PendingNotebooks:
+    """Notebooks being run beside the build; :meth:`finish` collects them, :meth:`cancel` stops them."""
+
+    cache: NotebookCache
+    timeout: float = TIMEOUT
+    runs: dict[str, _Run] = field(default_factory=dict)
+
+    def finish(self, published: Mapping[str, NotebookSource], on_done: Callable[[], None] | None = None) -> NotebookRuns:
+        """``published`` (the notebooks with their final text) with the outputs of their runs.
+
+        A notebook whose code differs from what was started (it was not
+        started, say) is run now. Raises :class:`BuildFailed` naming each
+        notebook that failed, its article and the cell.
+        """
+        problems: list[Problem] = []
+        for path, notebook in published.items():
+            code = code_cells(notebook.source)
+            if path not in self.runs or self.runs[path].code != code:
+                self._cancel(path)
+                self.runs[path] = self._start(notebook)
+        files, ran = {}, []
+        for path, notebook in published.items():
+            run = self.runs[path]
+            if run.cells is None:
+                ran.append(path)
+                try:
+                    run.cells = self._collect(path, notebook, run)
+                except BuildFailed as failure:
+                    problems.extend(failure.problems)
+                    continue
+                self.cache.store(run.key, run.code, run.cells)
+            files[path] = with_outputs(notebook.source, run.cells)
+            _done(on_done)
+        if problems:
+            raise BuildFailed(problems)
+        return NotebookRuns(files, tuple(ran))
+
+    def cancel(self) -> None:
+        """Stop every run still going (the build failed before it needed them)."""
+        for path in list(self.runs):
+            self._cancel(path)
+
+    def start(self, notebooks: Mapping[str, NotebookSource], force: bool = False) -> PendingNotebooks:
+        for path, notebook in notebooks.items():
+            self.runs[path] = self._start(notebook, force)
+        return self
+
+    def _start(self, notebook: NotebookSource, force: bool = False) -> _Run:
+        code = code_cells(notebook.source)
+        key = cache_key(notebook_inputs(notebook))
+        cached = None if force else self.cache.load(key, code)
+        if cached is not None:
+            return _Run(code, key, cached)
+        folder = tempfile.TemporaryDirectory(prefix="site-builder-notebook-")
+        work = Path(folder.name) / "run"
+        work.mkdir()
+        for name, data in notebook.beside.items():
+            (work / name).parent.mkdir(parents=True, exist_ok=True)
+            (work / name).write_bytes(data)
+        source = Path(folder.name) / "source.ipynb"
+        source.write_bytes(notebook.source)
+        environment = {**os.environ, **_ENVIRONMENT, "PYTHONPATH": os.pathsep.join(filter(None, [str(_PACKAGE_PARENT), os.environ.get("PYTHONPATH", "")]))}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "site_builder.render.notebook_kernel", str(source), str(Path(folder.name) / "result.json"), str(os.getpid())],
+            cwd=work, env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        return _Run(code, key, None, process, folder, time.monotonic())
+
+    def _collect(self, path: str, notebook: NotebookSource, run: _Run) -> Outputs:
+        assert run.process is not None and run.folder is not None
+        try:
+            _, stderr = run.process.communicate(timeout=max(0.0, self.timeout - (time.monotonic() - run.started)))
+        except subprocess.TimeoutExpired:
+            self._cancel(path)
+            raise BuildFailed([Problem(notebook.article, None, f"its notebook {path} ran for more than {self.timeout:.0f} s and was stopped; "
+                                                               "make its figures' runs shorter (fewer steps)")]) from None
+        try:
+            outcome = json.loads((Path(run.folder.name) / "result.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            lines = stderr.decode("utf-8", "replace").strip().splitlines()
+            raise BuildFailed([Problem(notebook.article, None, f"its notebook {path} could not be run (exit status {run.process.returncode}): "
+                                                               f"{lines[-1] if lines else 'no message'}")]) from None
+        finally:
+            run.folder.cleanup()
+        if "error" in outcome:
+            raise BuildFailed([_cell_problem(notebook, path, outcome["error"])])
+        return outcome["cells"]
+
+    def _cancel(self, path: str) -> None:
+        run = self.runs.get(path)
+        if run is None or run.process is None or run.cells is not None:
+            return
+        if run.process.poll() is None:
+            run.process.kill()
+        run.process.wait()
+        if run.folder is not None:
+            run.folder.cleanup()
+        del self.runs[path]
+
+
+def start_notebooks(notebooks: Mapping[str, NotebookSource], cache: NotebookCache, *, force: bool = False, timeout: float = TIMEOUT) -> PendingNotebooks:
+    """Start running every notebook that the cache cannot answer for (all of them with ``force``), each in its own process."""
+    return PendingNotebooks(cache, timeout).start(notebooks, force)
+
+
+def run_notebooks(notebooks: Mapping[str, NotebookSource], cache: NotebookCache, *, force: bool = False, on_done: Callable[[], None] | None = None) -> NotebookRuns:
+    """Every notebook with its outputs, from the cache where a verified entry exists, else run now (in parallel)."""
+    pending = start_notebooks(notebooks, cache, force=force)
+    try:
+        return pending.finish(notebooks, on_done)
+    finally:
+        pending.cancel()
+
+
+def python_sources(articles: Iterable[object], root: Path) -> dict[str, CustomSources]:
+    """Each python figure's sources by output path, for the notebooks started before the experiments.
+
+    A figure whose files cannot be read is left out (the experiments stage reports it).
+    """
+    sources = {}
+    for article in articles:
+        for figure in article.figures:  # type: ignore[attr-defined]
+            if isinstance(figure.spec, PythonSpec):
+                try:
+                    sources[f"{article.slug}/{figure.spec.name}"] = gather_sources(figure.spec, root)  # type: ignore[attr-defined]
+                except SourceProblem:
+                    pass
+    return sources
+
+
+def _done(on_done: Callable[[], None] | None) -> None:
+    if on_done is not None:
+        on_done()
+
+
+def execute_notebook(notebook: NotebookSource, path: str = "notebook.ipynb", timeout: float = TIMEOUT) -> bytes:
+    """``notebook`` run top to bottom in a fresh interpreter and folder: the .ipynb bytes with every output.
+
+    Nothing is cached. Raises :class:`BuildFailed` if a cell raises or the run takes longer than ``timeout`` seconds.
+    """
+    pending = PendingNotebooks(NotebookCache(Path(tempfile.gettempdir()) / "unused"), timeout)
+    run = pending._start(notebook, force=True)
+    pending.runs[path] = run
+    try:
+        return with_outputs(notebook.source, pending._collect(path, notebook, run))
+    finally:
+        pending.cancel()
+
+
+def _cell_problem(notebook: NotebookSource, path: str, error: Mapping[str, object]) -> Problem:
+    first = str(error["source"]).strip().splitlines()[0] if str(error["source"]).strip() else ""
+    traceback = str(error["traceback"]).rstrip()
+    return Problem(notebook.article, None, f"its notebook {path} fails at code cell {error['cell']} ({first!r}):\n{traceback}\n"
+                                           "A cell that runs the article's own code (a python figure) is yours to fix; any other is a bug in site_builder.")
+
+
+def with_outputs(source: bytes, cells: list[Mapping[str, object]]) -> bytes:
+    """The notebook ``source`` with each code cell's outputs and execution count, written as the generator writes it."""
+    document = json.loads(source)
+    code = [cell for cell in document["cells"] if cell["cell_type"] == "code"]
+    assert len(code) == len(cells), "one result per code cell"
+    for cell, result in zip(code, cells):
+        cell["execution_count"] = result["execution_count"]
+        cell["outputs"] = [_as_nbformat(output) for output in result["outputs"]]  # type: ignore[attr-defined]
+    return (json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _as_nbformat(output: Mapping[str, object]) -> dict[str, object]:
+    """Multi-line text as lists of lines, as Jupyter writes it (a PNG stays one base64 string)."""
+    finished = dict(output)
+    if "text" in finished:
+        finished["text"] = _lines(str(finished["text"]))
+    if isinstance(finished.get("data"), Mapping):
+        finished["data"] = {kind: value if kind.startswith("image/") else _lines(str(value)) for kind, value in finished["data"].items()}  # type: ignore[union-attr]
+    return finished
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,111 @@
+"""The article's words for its notebook: the right paragraph per figure, turned into Markdown a notebook renders."""
+
+from __future__ import annotations
+
+import textwrap
+
+from site_builder.load.bibliography import parse_bibliography
+from site_builder.render.notebook_prose import article_prose
+
+BIB = """
+@article{cybenko1989,
+  author = {Cybenko, George},
+  title = {Approximation by superpositions of a sigmoidal function},
+  journal = {Mathematics of Control, Signals and Systems},
+  year = {1989}, volume = {2}, number = {4}, pages = {303--314},
+  doi = {10.1007/BF02551274}
+}
+"""
+
+BODY = textwrap.dedent(
+    """
+    An opening paragraph that names no figure.
+
+    ## Fitting a line {#sec-line}
+
+    $$
+    y = wx + b
+    $$ {#eq-line}
+
+    ![A line rocking.](line.gif "A straight line trained on $x^2$: it hovers near flat."){#fig-line}
+
+    The paragraph after the line figure, with <b>raw HTML</b> and a note.^[A side remark with $z$.][^1]
+
+    ## Two hinges
+
+    Before the hinges: see [the about page](../about.md) and [the playground](#playground).
+
+    ![Two hinges.](hinges.png "Two ReLU hinges. The rest of the caption.")
+
+    @fig-line shows it. The error ends at {{ figure("line.gif").final_loss | round(3) }}, as @cybenko1989 would
+    predict from @eq-line, and as "@sec-line" explains [@cybenko1989, p. 3]. Write \\@ for a literal at.
+
+    [^1]: A footnote.
+    """
+)
+
+
+def prose(page_url: str | None = "https://site.example/post/"):
+    bibliography = parse_bibliography(BIB, "references.bib")
+    return article_prose(BODY, ["line.gif", "hinges.png", "unshown.png"], numbers={"line.gif": {"final_loss": 0.12345}},
+                         bibliography=bibliography, page_url=page_url)
+
+
+def test_each_shown_figure_gets_its_heading_number_and_caption_in_reading_order() -> None:
+    found = prose()
+    assert [f.name for f in found.figures] == ["line.gif", "hinges.png"]  # a figure the text never shows has no prose
+    line, hinges = found.figures
+    assert (line.section, line.number, line.caption) == ("Fitting a line", 1, "A straight line trained on $x^2$: it hovers near flat.")
+    assert (hinges.section, hinges.number, hinges.alt) == ("Two hinges", None, "Two hinges.")
+
+
+def test_the_paragraph_is_the_one_after_the_figure_in_its_section_with_html_notes_and_marks_cleaned_up() -> None:
+    line, _ = prose().figures
+    # @fig-line's paragraph sits in another section, so the one right after the figure is about it.
+    assert line.paragraph == "The paragraph after the line figure, with raw HTML and a note. (A side remark with $z$.)"
+
+
+def test_quotes_citations_and_cross_references_read_as_on_the_page() -> None:
+    _, hinges = prose().figures
+    assert hinges.paragraph == (
+        "Figure 1 shows it. The error ends at 0.123, as Cybenko (1989) would\n"
+        "predict from [Equation (1)](https://site.example/post/#eq-line), and as \"[“Fitting a line”](https://site.example/post/#sec-line)\" "
+        "explains (Cybenko 1989, p. 3). Write @ for a literal at."
+    )
+    assert prose().references == (
+        "Cybenko, G. (1989). Approximation by superpositions of a sigmoidal function. *Mathematics of Control, Signals and Systems*, "
+        "2(4), 303–314. https://doi.org/10.1007/BF02551274",
+    )
+
+
+def test_a_caption_keeps_its_math_and_a_figure_without_a_label_falls_back_to_the_next_paragraph() -> None:
+    body = "## Part\n\n![Alt.](a.png \"Caption with $\\alpha$.\")\n\nThe text about it.\n\n![B.](b.png)\n\nAbout b.\n"
+    a, b = article_prose(body, ["a.png", "b.png"]).figures
+    assert (a.caption, a.paragraph, a.number) == ("Caption with $\\alpha$.", "The text about it.", None)
+    assert (b.caption, b.paragraph) == ("", "About b.")
+
+
+def test_without_a_published_address_links_become_words_and_references_say_where_they_point() -> None:
+    _, hinges = prose(page_url=None).figures
+    assert "predict from Equation (1) in the article" in hinges.paragraph
+    assert "](" not in hinges.paragraph
+
+
+def test_links_to_other_pages_point_at_the_published_pages() -> None:
+    body = "## A\n\nBefore: [about](../about.md), [here](#playground), [out](https://x.org/a).\n\n![B.](b.png)\n"
+    (b,) = article_prose(body, ["b.png"], page_url="https://site.example/post/").figures
+    assert b.paragraph == "Before: [about](https://site.example/about.html), [here](https://site.example/post/#playground), [out](https://x.org/a)."
+    (b,) = article_prose(body, ["b.png"], page_url=None).figures
+    assert b.paragraph == "Before: about, here, [out](https://x.org/a)."
+
+
+def test_a_paragraph_that_introduces_a_list_brings_the_list() -> None:
+    body = "## A\n\n![B.](b.png)\n\nThree things:\n\n- one\n- two\n\nLater text.\n"
+    (b,) = article_prose(body, ["b.png"]).figures
+    assert b.paragraph == "Three things:\n\n- one\n- two"
+
+
+def test_code_is_not_searched_for_figures() -> None:
+    body = "## A\n\n```markdown\n![Not a figure.](b.png \"No.\")\n```\n\n![Yes.](b.png \"Yes.\")\n\nAfter.\n"
+    (b,) = article_prose(body, ["b.png"]).figures
+    assert (b.caption, b.paragraph) == ("Yes.", "After.")
