@@ -164,13 +164,14 @@ ARTICLE_FIELDS: dict[str, str] = {
     "cover": "The image shown with the article in listings and link previews: a declared figure or a file beside the article. Default: the first .png figure.",
     "figures": "Every figure the text shows, by file name, with the experiment that makes it (see Figures).",
     "playground": "The starting settings of an in-page trainer for readers (see Playground).",
-    "bibliography": "A BibTeX file beside the article whose entries it may cite, such as references.bib (see Citations); the site-wide one from site.toml is citable too.",
+    "bibliography": "A BibTeX file beside the article whose entries it may cite (see Citations). Default: references.bib when the folder has one; write bibliography: \"\" to ignore it. The site-wide one from site.toml is citable too.",
 }
 PAGE_FIELDS: dict[str, str] = {
     "title": "Required. The page's title, in its header and in every page's navigation.",
     "summary": "One sentence for link previews and search engines.",
     "draft": ARTICLE_FIELDS["draft"].replace("the article", "the page"),
 }
+DEFAULT_BIBLIOGRAPHY = "references.bib"  # an article's own .bib file, read without a front matter entry
 ARTICLE_KEYS, PAGE_KEYS = tuple(ARTICLE_FIELDS), tuple(PAGE_FIELDS)
 
 
@@ -293,8 +294,15 @@ def _read_playground(document: Document, problems: list[Problem]) -> PlaygroundS
 
 
 def _read_bibliography(fields: _FieldReader, folder: Path, relative: str, assets: tuple[str, ...]) -> Bibliography:
-    """The entries of the .bib file the front matter names (a file beside the article), or none."""
-    name = fields.text("bibliography")
+    """The entries of the article's own .bib file, or none.
+
+    That is the file the front matter names, else ``references.bib`` when
+    the folder has one; ``bibliography: ""`` opts out of that default.
+    """
+    if "bibliography" in fields.document.meta:
+        name = fields.text("bibliography")
+    else:
+        name = DEFAULT_BIBLIOGRAPHY if DEFAULT_BIBLIOGRAPHY in assets else ""
     if not name:
         return EMPTY
     if name not in assets or not name.endswith(".bib"):
