@@ -241,7 +241,8 @@ def _cite(mentions: tuple[Mention, ...], bibliography: Bibliography, style: str,
             elif not bibliography:
                 problems.append(Problem(path, lines.line(mention.offset), f"'{mention.source}' cites '{item.key}', but this page has no bibliography; set 'bibliography' in site.toml or the front matter, or write \\@ for a literal @"))
             else:
-                problems.append(Problem(path, lines.line(mention.offset), f"'{mention.source}' cites '{item.key}', which is not in the bibliography; add it to the .bib file or correct the key (write \\@ for a literal @)"))
+                hint = crossrefs.did_you_mean(item.key, bibliography.entries)
+                problems.append(Problem(path, lines.line(mention.offset), f"'{mention.source}' cites '{item.key}', which is not in the bibliography{hint}; add it to the .bib file or correct the key (write \\@ for a literal @)"))
     return cited_works(keys, bibliography, style), problems
 
 
@@ -496,6 +497,7 @@ class _ArticleTree:
                 self._image(element)
         for parent, paragraph in list(_lone_image_paragraphs(root)):
             _make_figure(parent, paragraph)
+        self._check_labels(root)
         self._number_figures(root)
         number_sidenotes(root)
         self.unknown_callouts = make_callouts(root)
@@ -504,6 +506,32 @@ class _ArticleTree:
         for element in root.iter():  # HTML cannot go into attributes: formulas become text there
             for name, value in element.attrib.items():
                 element.set(name, _replace_tokens(value, self._formulas, "text"))
+
+    def _check_labels(self, root: etree.Element) -> None:
+        """Labels on what cannot carry them, a section label used twice, and ``{#...}`` left as text.
+
+        Counts each label's uses in document order (figure labels on images
+        included, so :meth:`_number_figures` reports theirs at the right line).
+        """
+        seen: dict[str, int] = {}
+        sections: set[str] = set()
+        for element in root.iter():
+            label = element.get("id", "")
+            if label.startswith(crossrefs.CROSSREF_KINDS):
+                seen[label] = seen.get(label, 0) + 1
+                message = crossrefs.misplaced_label_problem(label, str(element.tag))
+                if message is not None:
+                    self.label_problems.append((label, seen[label], message))
+                    element.attrib.pop("id")
+                elif label.startswith(crossrefs.SECTION):
+                    if label in sections:
+                        self.label_problems.append((label, seen[label], f"label '{label}' is used twice on this page; give each section its own"))
+                    sections.add(label)
+            texts = (element.tail,) if element.tag in ("code", "pre") else (element.text, element.tail)
+            for text in texts:
+                for stray in crossrefs.STRAY_LABEL.finditer(text or ""):
+                    seen[stray.group(1)] = seen.get(stray.group(1), 0) + 1
+                    self.label_problems.append((stray.group(1), seen[stray.group(1)], crossrefs.stray_label_problem(stray.group(1))))
 
     def _number_figures(self, root: etree.Element) -> None:
         """Labelled figures (``{#fig-...}`` on the image) get the label as id and "Figure N." in the caption."""
