@@ -54,3 +54,28 @@ def test_an_unknown_kind_is_a_problem_at_its_line() -> None:
         "a.md:6: unknown callout [!DANGER]; use one of [!NOTE], [!TIP], [!IMPORTANT], [!WARNING], [!CAUTION]",
         "a.md:11: unknown callout [!DANGER]; use one of [!NOTE], [!TIP], [!IMPORTANT], [!WARNING], [!CAUTION]",
     ]
+
+
+def test_admonitions_are_the_same_callouts() -> None:
+    html = render('!!! tip "Try it"\n    Change the **seed**.\n\n!!! warning\n    Careful.\n\n!!! note ""\n    Untitled.')
+    assert html == (
+        '<div class="callout callout--tip" role="note">\n<p class="callout__title">Try it</p>\n<p>Change the <strong>seed</strong>.</p>\n</div>\n'
+        '<div class="callout callout--warning" role="note">\n<p class="callout__title">Warning</p>\n<p>Careful.</p>\n</div>\n'
+        '<div aria-label="Note" class="callout callout--note" role="note">\n<p>Untitled.</p>\n</div>'
+    )
+    assert render('!!! tip "Try it"\n    Change the seed.') == render("> [!TIP] Try it\n> Change the seed.")
+
+
+def test_every_admonition_kind() -> None:
+    for kind in ("note", "tip", "important", "warning", "caution"):
+        assert f'class="callout callout--{kind}"' in render(f"!!! {kind}\n    Text.")
+
+
+def test_an_unknown_admonition_is_a_problem_at_its_line_with_a_suggestion() -> None:
+    with pytest.raises(BuildFailed) as caught:
+        render_markdown("Intro.\n\n!!! notee\n    Text.\n\n> [!WARNIGN]\n> Again.\n\n!!! danger\n    x", path="a.md", first_line=4, math=FakeMath())
+    assert [str(p) for p in caught.value.problems] == [
+        "a.md:6: unknown callout !!! notee (did you mean 'note'?); use one of !!! note, !!! tip, !!! important, !!! warning, !!! caution",
+        "a.md:9: unknown callout [!WARNIGN] (did you mean 'WARNING'?); use one of [!NOTE], [!TIP], [!IMPORTANT], [!WARNING], [!CAUTION]",
+        "a.md:12: unknown callout !!! danger; use one of !!! note, !!! tip, !!! important, !!! warning, !!! caution",
+    ]

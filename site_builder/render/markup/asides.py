@@ -5,18 +5,24 @@ r"""Sidenotes and callouts: text set beside or apart from the main line of an ar
   a numbered note that wide screens show in the margin beside its line and
   narrow screens show as a small indented block where it stands. A footnote
   (``[^1]``) still goes to the end of the page.
-* A **callout** is a block quote whose first line is ``[!NOTE]``, ``[!TIP]``,
+* A **callout** is written either as Python-Markdown's admonition,
+  ``!!! tip "Try it yourself"`` followed by its text indented four spaces
+  (``!!! note`` without a title takes the kind's name; ``!!! note ""`` shows
+  none), or as a block quote whose first line is ``[!NOTE]``, ``[!TIP]``,
   ``[!IMPORTANT]``, ``[!WARNING]`` or ``[!CAUTION]`` (GitHub's alert syntax),
-  optionally followed by a title: ``> [!TIP] Try it yourself``. It becomes a
-  boxed ``<div role="note">`` with that title (or the kind's name).
+  optionally followed by a title: ``> [!TIP] Try it yourself``. Both become
+  the same boxed ``<div role="note">``, named by its title (or the kind's
+  name when it shows none).
 
 Both are plain HTML and CSS: they need no JavaScript.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 import xml.etree.ElementTree as etree
 
 import markdown
@@ -61,9 +67,35 @@ def number_sidenotes(root: etree.Element) -> int:
     return len(notes)
 
 
-def make_callouts(root: etree.Element) -> list[str]:
-    """Turn ``> [!KIND] Title`` block quotes into callouts; return the markers of unknown kinds (``[!FOO]``)."""
-    unknown = []
+@dataclass(frozen=True)
+class UnknownCallout:
+    """A callout of a kind we do not have, as the author wrote it."""
+
+    kind: str  # as written: "DANGER", "notee"
+    admonition: bool  # written ``!!! kind`` (else ``> [!KIND]``)
+
+    @property
+    def marker(self) -> str:
+        return f"!!! {self.kind}" if self.admonition else f"[!{self.kind}]"
+
+    @property
+    def line_pattern(self) -> re.Pattern[str]:
+        """Matches where the source spells it (for its line)."""
+        if self.admonition:
+            return re.compile(r"^[ \t]*!!![ \t]*" + re.escape(self.kind) + r"\b", re.MULTILINE)
+        return re.compile(re.escape(self.marker))
+
+    def message(self) -> str:
+        names = [kind.lower() if self.admonition else kind for kind in CALLOUT_KINDS]
+        close = difflib.get_close_matches(self.kind.lower() if self.admonition else self.kind.upper(), names, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        shown = ", ".join(f"!!! {name}" if self.admonition else f"[!{name}]" for name in names)
+        return f"unknown callout {self.marker}{hint}; use one of {shown}"
+
+
+def make_callouts(root: etree.Element) -> list[UnknownCallout]:
+    """Turn admonitions and ``> [!KIND] Title`` block quotes into callouts; return those of unknown kinds, in page order."""
+    unknown = [u for u in (_admonition_to_callout(div) for div in list(root.iter("div"))) if u is not None]
     for parent, quote in list(_marked_quotes(root)):
         _split_off_later_callouts(parent, quote)
     for _, quote in list(_marked_quotes(root)):
@@ -74,8 +106,26 @@ def make_callouts(root: etree.Element) -> list[str]:
         if kind in CALLOUT_KINDS:
             _to_callout(quote, first, kind, match)
         else:
-            unknown.append(f"[!{match.group(1)}]")
+            unknown.append(UnknownCallout(match.group(1), admonition=False))
     return unknown
+
+
+def _admonition_to_callout(div: etree.Element) -> UnknownCallout | None:
+    """Python-Markdown's ``<div class="admonition KIND">`` as our callout; an unknown kind is returned, not changed."""
+    classes = div.get("class", "").split()
+    if classes[:1] != ["admonition"] or len(classes) < 2:
+        return None
+    kind = classes[1].upper()
+    if kind not in CALLOUT_KINDS:
+        return UnknownCallout(classes[1], admonition=True)
+    div.set("class", f"callout callout--{kind.lower()}")
+    div.set("role", "note")
+    title = div[0] if len(div) and div[0].get("class") == "admonition-title" else None
+    if title is None:
+        div.set("aria-label", CALLOUT_KINDS[kind])
+    else:
+        title.set("class", "callout__title")
+    return None
 
 
 def _marked_quotes(root: etree.Element) -> Iterator[tuple[etree.Element, etree.Element]]:

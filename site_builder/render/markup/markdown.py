@@ -33,7 +33,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from site_builder.load.bibliography import EMPTY, Bibliography
 from site_builder.render.markup import crossrefs
-from site_builder.render.markup.asides import CALLOUT_KINDS, SidenoteProcessor, make_callouts, number_sidenotes
+from site_builder.render.markup.asides import SidenoteProcessor, UnknownCallout, make_callouts, number_sidenotes
 from site_builder.render.markup.citations import AUTHOR_YEAR, Citations, cited_works, citation_html, citation_text, reference_list_html
 from site_builder.render.markup.katex import KatexError, MathRenderer
 from site_builder.render.markup.raw_html import OmitRawHtml, strip_unsafe_attributes
@@ -58,7 +58,7 @@ CSS_CLASSES: dict[str, str] = {
     "crossref": "<a> of a cross-reference (@eq-..., @fig-..., @sec-...)",
     "figure__number": "<span> opening a numbered figure's caption (\"Figure 2.\")",
     "sidenote / sidenote-mark / sidenote__number": "a ^[side note] (<span role=note>), its number in the text (<sup>) and in the note",
-    "callout callout--note|tip|important|warning|caution / callout__title": "a > [!KIND] block (<div role=note>) and its title",
+    "callout callout--note|tip|important|warning|caution / callout__title": "a !!! kind or > [!KIND] block (<div role=note>) and its title",
 }
 REDUCED_MOTION = "(prefers-reduced-motion: reduce)"
 
@@ -206,13 +206,14 @@ class _LineFinder:
 
 
 def _tree_problems(tree: _ArticleTree, source: str, path: str, first_line: int) -> list[Problem]:
-    """Unknown callouts and misplaced figure labels, at the line of the n-th time the source spells them."""
-    kinds = ", ".join(f"[!{kind}]" for kind in CALLOUT_KINDS)
+    """Unknown callouts and misplaced labels, at the line of the n-th time the source spells them."""
     seen: dict[str, int] = {}
     problems = []
-    for marker in tree.unknown_callouts:
-        seen[marker] = seen.get(marker, 0) + 1
-        problems.append(Problem(path, _line_of(source, marker, first_line, seen[marker]), f"unknown callout {marker}; use one of {kinds}"))
+    for callout in tree.unknown_callouts:
+        seen[callout.marker] = seen.get(callout.marker, 0) + 1
+        found = list(callout.line_pattern.finditer(source))
+        line = first_line + source.count("\n", 0, found[seen[callout.marker] - 1].start()) if len(found) >= seen[callout.marker] else first_line
+        problems.append(Problem(path, line, callout.message()))
     for label, occurrence, message in tree.label_problems:
         problems.append(Problem(path, _line_of(source, "{#" + label + "}", first_line, occurrence), message))
     return problems
@@ -430,7 +431,7 @@ def _make_markdown(tree: _ArticleTree, formulas: dict[str, _RenderedMath]) -> ma
 
     return markdown.Markdown(
         output_format="html",
-        extensions=["tables", "fenced_code", "codehilite", "footnotes", "toc", "attr_list", _ArticleExtension(tree),
+        extensions=["tables", "fenced_code", "codehilite", "footnotes", "toc", "attr_list", "admonition", _ArticleExtension(tree),
                     *([] if tree.keep_raw_html else [OmitRawHtml()])],
         extension_configs={
             "codehilite": {"css_class": "codehilite", "guess_lang": False, "use_pygments": True},
@@ -484,7 +485,7 @@ class _ArticleTree:
         self.written: list[tuple[str, str]] = []  # (kind, target) in document order
         self.figure_numbers: dict[str, int] = {}  # label -> number, for labelled figures
         self.label_problems: list[tuple[str, int, str]] = []  # (label, which use of it: 1, 2..., message)
-        self.unknown_callouts: list[str] = []
+        self.unknown_callouts: list[UnknownCallout] = []
 
     def process(self, root: etree.Element, headings: dict[str, str]) -> None:
         if not self.keep_raw_html:
