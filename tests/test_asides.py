@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from site_builder.problems import BuildFailed
@@ -14,18 +16,65 @@ def render(text: str) -> str:
     return render_markdown(text, path="a.md", math=FakeMath()).html
 
 
-def test_sidenotes_are_numbered_notes_where_they_stand() -> None:
-    html = render("One.^[A *first* note with $x$ and [a link](https://example.org).] Two.^[Second [with brackets].]")
-    assert html == (
-        '<p>One.<sup aria-hidden="true" class="sidenote-mark">1</sup><span class="sidenote" role="note">'
-        '<span class="sidenote__number">1<span class="visually-hidden"> (side note)</span></span> A <em>first</em> note with '
-        '<span class="katex">[x]</span> and <a href="https://example.org">a link</a>.</span> Two.'
-        '<sup aria-hidden="true" class="sidenote-mark">2</sup><span class="sidenote" role="note">'
-        '<span class="sidenote__number">2<span class="visually-hidden"> (side note)</span></span> Second [with brackets].</span></p>'
+def toggle(number: int) -> str:
+    return (
+        f'<input aria-label="Side note {number}" class="sidenote-toggle" id="sidenote-{number}-toggle" type="checkbox">'
+        f'<label aria-hidden="true" class="sidenote-mark" for="sidenote-{number}-toggle">{number}</label>'
     )
 
 
-@pytest.mark.parametrize("text", ["`^[code]`", "x^[]", "a ^[unclosed", "[^1]\n\n[^1]: A footnote."])
+def opening(number: int) -> str:
+    return f'<span class="sidenote" id="sidenote-{number}" role="note"><span class="sidenote__number">{number}<span class="visually-hidden"> (side note)</span></span> '
+
+
+def test_sidenotes_are_numbered_notes_where_they_stand() -> None:
+    html = render("One.^[A *first* note with $x$ and [a link](https://example.org).] Two.^[Second [with brackets].]")
+    assert html == (
+        f'<p>One.{toggle(1)}{opening(1)}A <em>first</em> note with '
+        '<span class="katex">[x]</span> and <a href="https://example.org">a link</a>.</span> Two.'
+        f'{toggle(2)}{opening(2)}Second [with brackets].</span></p>\n'
+        '<div aria-hidden="true" class="sidenotes-print">\n<p class="sidenotes-print__title">Notes</p>\n<ol>\n'
+        '<li value="1">A <em>first</em> note with <span class="katex">[x]</span> and <a href="https://example.org">a link</a>.</li>\n'
+        '<li value="2">Second [with brackets].</li>\n</ol>\n</div>'
+    )
+
+
+def test_footnotes_are_the_same_notes_numbered_with_them_in_text_order() -> None:
+    html = render("A[^z] b^[Inline.] c[^a] d[^z].\n\n[^a]: Two\n\n    paragraphs.\n\n[^z]: First *one*.\n")
+    body = html.split('<div aria-hidden="true"')[0]
+    assert body == (
+        f'<p>A{toggle(1)}{opening(1)}First <em>one</em>.</span> b{toggle(2)}{opening(2)}Inline.</span> '
+        f'c{toggle(3)}{opening(3)}Two<span class="sidenote__paragraph">paragraphs.</span></span> '
+        'd<sup class="sidenote-ref"><a aria-label="Note 1" href="#sidenote-1">1</a></sup>.</p>\n'
+    )
+    assert "footnote" not in html and "↩" not in html and "&#8617;" not in html  # the list at the end is gone
+    assert [m for m in re.findall(r'<li value="(\d)">', html)] == ["1", "2", "3"]
+
+
+def test_a_footnote_with_a_list_stays_at_the_end_with_its_number_in_the_sequence() -> None:
+    html = render("A^[Side.] b[^l].\n\n[^l]: Steps:\n\n    * one\n    * two\n")
+    assert '<sup class="sidenote-ref" id="fnref:l"><a aria-label="Note 2" href="#fn:l">2</a></sup>' in html
+    assert '<li id="fn:l" value="2">' in html and 'href="#fnref:l" title="Back to note 2 in the text"' in html
+    assert html.count('class="sidenote"') == 1
+
+
+def test_a_screen_reader_meets_each_note_once() -> None:
+    html = render("A^[Only *once*.] b[^1].\n\n[^1]: Also once.\n")
+    visible = re.sub(r'<div aria-hidden="true" class="sidenotes-print">.*', "", html, flags=re.DOTALL)
+    assert visible.count("Only <em>once</em>") == 1 and visible.count("Also once") == 1
+    assert html.count("Only <em>once</em>") == 2  # the second, for print, is hidden from screen readers
+
+
+def test_a_citation_in_a_note_links_once() -> None:
+    from site_builder.load.bibliography import parse_bibliography
+
+    bibliography = parse_bibliography("@misc{k, author = {Ann, A}, title = {T}, year = {2000}}", "r.bib")
+    rendered = render_markdown("A.^[As [@k] says.]", path="a.md", math=FakeMath(), bibliography=bibliography)
+    assert rendered.html.count('id="cite-k-1"') == 1 and "cite-k-2" not in rendered.html + rendered.references_html
+    assert '<li value="1">As (Ann 2000) says.</li>' in rendered.html
+
+
+@pytest.mark.parametrize("text", ["`^[code]`", "x^[]", "a ^[unclosed"])
 def test_not_a_sidenote(text: str) -> None:
     assert "sidenote" not in render(text)
 

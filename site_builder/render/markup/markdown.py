@@ -33,7 +33,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from site_builder.load.bibliography import EMPTY, Bibliography
 from site_builder.render.markup import crossrefs
-from site_builder.render.markup.asides import SidenoteProcessor, UnknownCallout, make_callouts, number_sidenotes
+from site_builder.render.markup.asides import PRINT_NOTES_CLASS, SidenoteProcessor, UnknownCallout, make_callouts, number_sidenotes
 from site_builder.render.markup.citations import AUTHOR_YEAR, Citations, cited_works, citation_html, citation_text, reference_list_html
 from site_builder.render.markup.katex import KatexError, MathRenderer
 from site_builder.render.markup.raw_html import OmitRawHtml, strip_unsafe_attributes
@@ -57,7 +57,9 @@ CSS_CLASSES: dict[str, str] = {
     "references__list (--author-year, --numeric) / references__back / references__link": "the <ol> of references (see citations.py), the ↩ back to each citation, a DOI or URL",
     "crossref": "<a> of a cross-reference (@eq-..., @fig-..., @sec-...)",
     "figure__number": "<span> opening a numbered figure's caption (\"Figure 2.\")",
-    "sidenote / sidenote-mark / sidenote__number": "a ^[side note] (<span role=note>), its number in the text (<sup>) and in the note",
+    "sidenote / sidenote-toggle / sidenote-mark / sidenote__number / sidenote__paragraph": "a ^[side note] or footnote (<span role=note>), the checkbox and <label> that open it on phones, its number in the note, a second paragraph of it",
+    "sidenote-ref": "<sup> of a second reference to a note, or of a footnote that stays at the end",
+    "sidenotes-print / sidenotes-print__title": "the notes again, for print only (aria-hidden; hide it on screens)",
     "callout callout--note|tip|important|warning|caution / callout__title": "a !!! kind or > [!KIND] block (<div role=note>) and its title",
 }
 REDUCED_MOTION = "(prefers-reduced-motion: reduce)"
@@ -276,12 +278,15 @@ class _RenderedMentions:
         """Tokens in prose become HTML, in attributes plain text, in code blocks their source again."""
         if self._pattern is None:
             return body
+        body, print_copy = _split_print_copy(body)
         pieces: list[str] = []
         position = 0
         for pre in _PRE_BLOCK.finditer(body):
             pieces += [self._in_prose(body[position : pre.start()]), self._sub(pre.group(), lambda m: html_lib.escape(m.source, quote=False))]
             position = pre.end()
         pieces.append(self._in_prose(body[position:]))
+        # The notes' copy for print: its citations are text, so no link id is there twice.
+        pieces.append(self._sub(print_copy, lambda m: html_lib.escape(self._text(m), quote=False)))
         return "".join(pieces)
 
     def text(self, value: str) -> str:
@@ -321,6 +326,13 @@ class _RenderedMentions:
 
 
 _ATTRIBUTE = re.compile(r'<[A-Za-z][^<>]*="[^<>]*>')
+_PRINT_COPY = f'<div aria-hidden="true" class="{PRINT_NOTES_CLASS}">'
+
+
+def _split_print_copy(body: str) -> tuple[str, str]:
+    """The body before the notes' print copy (the last thing in it, see :mod:`.asides`), and that copy."""
+    start = body.rfind(_PRINT_COPY)
+    return (body, "") if start < 0 else (body[:start], body[start:])
 
 
 # --- math -----------------------------------------------------------------------
