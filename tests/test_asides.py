@@ -19,7 +19,7 @@ def render(text: str) -> str:
 def toggle(number: int) -> str:
     return (
         f'<input aria-label="Side note {number}" class="sidenote-toggle" id="sidenote-{number}-toggle" type="checkbox">'
-        f'<label aria-hidden="true" class="sidenote-mark" for="sidenote-{number}-toggle">{number}</label>'
+        f'<label class="sidenote-mark" for="sidenote-{number}-toggle"><span aria-hidden="true">{number}</span></label>'
     )
 
 

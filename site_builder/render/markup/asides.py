@@ -131,8 +131,9 @@ def _place_note(parent: etree.Element, note: etree.Element, number: int) -> None
     """Put the toggle and the number before ``note``, and the number (and its meaning, for screen readers) inside it."""
     index = list(parent).index(note)
     toggle = etree.Element("input", {"type": "checkbox", "class": "sidenote-toggle", "id": f"sidenote-{number}-toggle", "aria-label": f"Side note {number}"})
-    mark = etree.Element("label", {"class": "sidenote-mark", "for": f"sidenote-{number}-toggle", "aria-hidden": "true"})
-    mark.text = str(number)
+    mark = etree.Element("label", {"class": "sidenote-mark", "for": f"sidenote-{number}-toggle"})
+    shown = etree.SubElement(mark, "span", {"aria-hidden": "true"})  # the note says its number itself; the checkbox has its name
+    shown.text = str(number)
     parent.insert(index, toggle)
     parent.insert(index + 1, mark)
     note.set("id", f"sidenote-{number}")
