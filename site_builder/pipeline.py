@@ -22,6 +22,10 @@ from site_builder.render.markup import KatexAssetsError, KatexDist, KatexRendere
 from site_builder.render.markup.fonts import subset_math_fonts
 from site_builder.render.markup.math_cache import CachedMathRenderer
 from site_builder.render.notebook import article_notebooks
+from site_builder.render.page_facts import PageReader
+from site_builder.render.reuse import RenderMemo, site_digest
+from site_builder.write.freshness import builder_digest
+from site_builder.write.page_cache import PageCache
 from site_builder.options import BuildOptions, BuildReport
 from site_builder.write.output import check_output_dir, write_site
 from site_builder.problems import BuildFailed, Problem
@@ -46,9 +50,12 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     generated |= article_notebooks(content.articles, config.base_url, figures.code)  # <slug>/<slug>.ipynb to take away
     assets = collect_assets(theme, content, generated)
     files = SiteFiles(figures.files, assets, figures.results)
-    site = _render(config, content, files, theme, katex, options)
-    site = _subset_fonts(site, options)
-    _raise_if(find_broken_references(site))
+    memo = _memo(config, content, files, options)
+    reader = PageReader(known=memo.known_facts)  # each page is parsed once, for the link checks and the fonts together
+    site = _render(config, content, files, theme, katex, options, reader, memo)
+    site = _subset_fonts(site, options, reader)
+    _raise_if(_check_links(site, options, reader))
+    memo.store_facts(reader.learned)
 
     options.progress.start("write", 1)
     write_site(out_dir, site)
@@ -102,26 +109,49 @@ def _run_experiments(content: Content, options: BuildOptions) -> FigureRun:
     return run
 
 
-def _render(config: SiteConfig, content: Content, files: SiteFiles, theme: Theme, katex: KatexDist, options: BuildOptions) -> dict[str, bytes]:
+def _memo(config: SiteConfig, content: Content, files: SiteFiles, options: BuildOptions) -> RenderMemo:
+    """What this build may take from the page cache, and where it keeps what it makes (see render/reuse.py)."""
+    code = builder_digest()
+    sources = {document.path: output_path for document, output_path in
+               [(a.document, a.output_path) for a in content.articles] + [(p.document, p.output_path) for p in content.pages]}
+    cache = PageCache(options.cache_folder() / "pages", read=not options.force)
+    return RenderMemo(cache, site_digest(code, config, sources, {**files.assets, **files.figures}), code)
+
+
+def _render(config: SiteConfig, content: Content, files: SiteFiles, theme: Theme, katex: KatexDist, options: BuildOptions,
+            reader: PageReader, memo: RenderMemo) -> dict[str, bytes]:
     """Render every page; formulas come from the math cache, and Node starts only for new ones."""
     options.progress.start("render", len(content.articles) + len(content.pages))
     try:
         with KatexRenderer(katex) as renderer:
             math = CachedMathRenderer(renderer, options.cache_folder() / "math.json", katex)
-            site = render_site(config, content, files, make_environment(theme), math)
+            site = render_site(config, content, files, make_environment(theme), math, reader, memo)
             math.save()
     except KatexUnavailable as error:
         raise BuildFailed([Problem("environment", None, str(error))]) from None
-    options.progress.finish("render", f"{math.misses} new formulas rendered by KaTeX")
+    options.progress.finish("render", f"{math.misses} new formulas rendered by KaTeX; page cache: {memo.cache.hits} reused, {memo.cache.misses} made")
     return site
 
 
-def _subset_fonts(site: dict[str, bytes], options: BuildOptions) -> dict[str, bytes]:
+def _subset_fonts(site: dict[str, bytes], options: BuildOptions, reader: PageReader) -> dict[str, bytes]:
     """The site with KaTeX's fonts cut down to the glyphs its formulas use (see markup/fonts.py)."""
+    options.progress.start("fonts", 1)
     try:
-        return subset_math_fonts(site, options.cache_folder() / "fonts")
+        subset = subset_math_fonts(site, options.cache_folder() / "fonts", reader)
+        changed = sum(1 for path, data in subset.items() if data is not site.get(path))
+        options.progress.finish("fonts", f"{changed} math fonts subset")
+        return subset
     except ImportError as error:  # fontTools, or brotli for woff2, not installed
         raise BuildFailed([Problem("static/katex/fonts", None, f"cannot subset the math fonts ({error}); install the builder's dependencies: python -m pip install -e .")]) from None
+
+
+def _check_links(site: dict[str, bytes], options: BuildOptions, reader: PageReader) -> list[Problem]:
+    """Every internal reference of the finished site resolves (see render/linkcheck.py)."""
+    pages = sum(1 for path in site if path.endswith(".html"))
+    options.progress.start("links", 1)
+    problems = find_broken_references(site, reader)
+    options.progress.finish("links", f"{pages} pages, {reader.parsed} parsed, {len(problems)} broken")
+    return problems
 
 
 def _katex() -> KatexDist:

@@ -8,10 +8,10 @@
  * loads that data with an injected <script>, which works from file:// where fetch does
  * not, then hides the <picture> (kept as the fallback) and puts a player in its place. The player redraws the run from that data in the GIF's colours and layout (see
  * site_builder/figures/frames.py for the format), on a white background like the GIF:
- * the figures are designed on white, in both page themes.
+ * the figures are designed on white, and the stylesheet's dark-theme filter turns canvas and GIF alike.
  *
  * It plays once and stops on the last frame (play again to replay); readers who prefer
- * reduced motion get the last frame, paused. Keyboard: every control is a native
+ * reduced motion get the poster's frame (the last, or the representative one), paused. Keyboard: every control is a native
  * button, slider or select; with focus anywhere in the player, Space or K plays and
  * pauses and the arrow keys step (the slider and the select keep their own arrows).
  */
@@ -283,12 +283,11 @@
     ctx.setLineDash([]);
   }
 
-  function legendEntries(animation) {
+  /** The legend's rows, top first: [label, line look or null for the data points]. */
+  function legendRows(animation) {
     const look = animation.look;
-    if (animation.kind === "neurons") {
-      return [["target", look.target], ["neurons", look.neuron], ["bias", look.bias], ["model", look.prediction]];
-    }
-    return [["target", look.target], ["model", look.prediction], ["training data", null]];
+    if (animation.legend) return animation.legend;
+    return [[["target", look.target], ["model", look.prediction], ["training data", null]]];
   }
 
   /** One frame, in the GIF's 640×480 coordinates (the context is already scaled). */
@@ -348,16 +347,7 @@
     ctx.lineWidth = 1.2 * 128 / 72;
     if (x0 < 0 && 0 < x1) { ctx.beginPath(); ctx.moveTo(map.x(0), box.y); ctx.lineTo(map.x(0), box.y + box.h); ctx.stroke(); }
     if (y0 < 0 && 0 < y1) { ctx.beginPath(); ctx.moveTo(box.x, map.y(0)); ctx.lineTo(box.x + box.w, map.y(0)); ctx.stroke(); }
-    strokeCurve(ctx, look.target, animation.x, animation.target, map);
-    if (animation.kind === "neurons") {
-      const bias = animation.neurons.bias[index];
-      strokeCurve(ctx, look.bias, [x0, x1], [bias, bias], map);
-      animation.contributions.forEach((rows, i) => {
-        strokeCurve(ctx, Object.assign({}, look.neuron, { colour: animation.neurons.colours[i] }), animation.x, rows[index], map);
-      });
-    }
-    strokeCurve(ctx, look.prediction, animation.x, animation.predictions[index], map);
-    if (animation.kind !== "neurons") {
+    if (animation.kind !== "neurons") { // under the target, as style.TRAINING_POINTS
       ctx.fillStyle = look.points.colour;
       for (let i = 0; i < animation.train_x.length; i++) {
         ctx.beginPath();
@@ -365,45 +355,59 @@
         ctx.fill();
       }
     }
+    strokeCurve(ctx, look.target, animation.x, animation.target, map);
+    if (animation.kind === "neurons") {
+      const bias = animation.neurons.bias[index];
+      strokeCurve(ctx, look.bias, [x0, x1], [bias, bias], map);
+      animation.contributions.forEach((rows, i) => {
+        const dash = animation.neurons.dashes ? animation.neurons.dashes[i] : look.neuron.dash;
+        strokeCurve(ctx, Object.assign({}, look.neuron, { colour: animation.neurons.colours[i], dash: dash }), animation.x, rows[index], map);
+      });
+    }
+    strokeCurve(ctx, look.prediction, animation.x, animation.predictions[index], map);
     ctx.restore();
     drawLegend(ctx, animation);
   }
 
-  /** One row of entries centred at the bottom, as style.add_legend places it. */
+  /** Rows of entries, each centred, the last at the bottom: as style.add_legend and the neurons figure place them. */
   function drawLegend(ctx, animation) {
     const look = animation.look;
     const size = look.sizes.legend;
     const handle = 2.4 * size;
     const gap = 0.8 * size;
     const spacing = 1.6 * size;
+    const rowHeight = 0.055 * animation.layout.height; // neurons.LEGEND_ROW_HEIGHT
     ctx.font = font(animation, size, false);
-    const entries = legendEntries(animation).map(([label, line]) => ({ label, line, width: handle + gap + ctx.measureText(label).width }));
-    const total = entries.reduce((sum, e) => sum + e.width, 0) + spacing * (entries.length - 1);
-    let x = (animation.layout.width - total) / 2;
-    const y = animation.layout.height * 0.99 - 0.6 * size;
-    ctx.textAlign = "left";
-    ctx.textBaseline = "middle";
-    for (const entry of entries) {
-      if (entry.line) {
-        ctx.beginPath();
-        ctx.moveTo(x, y);
-        ctx.lineTo(x + handle, y);
-        ctx.strokeStyle = entry.line.colour;
-        ctx.lineWidth = entry.line.width;
-        ctx.setLineDash(entry.line.dash);
-        ctx.lineCap = "round";
-        ctx.stroke();
-        ctx.setLineDash([]);
-      } else {
-        ctx.fillStyle = look.points.colour;
-        ctx.beginPath();
-        ctx.arc(x + handle / 2, y, look.points.radius, 0, 2 * Math.PI);
-        ctx.fill();
+    const rows = legendRows(animation);
+    rows.forEach((row, r) => {
+      const entries = row.map(([label, line]) => ({ label, line, width: handle + gap + ctx.measureText(label).width }));
+      const total = entries.reduce((sum, e) => sum + e.width, 0) + spacing * (entries.length - 1);
+      let x = (animation.layout.width - total) / 2;
+      const y = animation.layout.height * 0.99 - 0.6 * size - (rows.length - 1 - r) * rowHeight;
+      ctx.textAlign = "left";
+      ctx.textBaseline = "middle";
+      for (const entry of entries) {
+        if (entry.line) {
+          ctx.beginPath();
+          ctx.moveTo(x, y);
+          ctx.lineTo(x + handle, y);
+          ctx.strokeStyle = entry.line.colour;
+          ctx.lineWidth = entry.line.width;
+          ctx.setLineDash(entry.line.dash);
+          ctx.lineCap = "round";
+          ctx.stroke();
+          ctx.setLineDash([]);
+        } else {
+          ctx.fillStyle = look.points.colour;
+          ctx.beginPath();
+          ctx.arc(x + handle / 2, y, look.points.radius, 0, 2 * Math.PI);
+          ctx.fill();
+        }
+        ctx.fillStyle = look.ink;
+        ctx.fillText(entry.label, x + handle + gap, y);
+        x += entry.width + spacing;
       }
-      ctx.fillStyle = look.ink;
-      ctx.fillText(entry.label, x + handle + gap, y);
-      x += entry.width + spacing;
-    }
+    });
   }
 
   /* --- the player ---------------------------------------------------------------- */
@@ -449,7 +453,9 @@
       picture.parentNode.insertBefore(this.root, picture);
       picture.closest("figure").classList.add("figure--player");
       this.watchSize();
-      this.show(prefersReducedMotion() ? this.last : 0);
+      // Without motion, the poster's frame: where a run that hovers hovers (frames.py's "poster").
+      const poster = Number.isInteger(animation.poster) ? Math.max(0, Math.min(this.last, animation.poster)) : this.last;
+      this.show(prefersReducedMotion() ? poster : 0);
       if (!prefersReducedMotion()) this.autoplayWhenVisible();
       this.updatePlayButton();
     }

@@ -52,10 +52,10 @@ def test_pages_work_from_disk(browser, example_site: Path, path: str) -> None:  
 def test_article_from_disk_shows_math_with_katex_fonts_and_all_figures(browser, example_site: Path) -> None:  # noqa: F811
     page, errors = open_page(browser, (example_site / "relu-guide/index.html").as_uri())
     state = loaded_state(page)
-    assert errors == [] and state["images"] == 12 and state["brokenImages"] == []
+    assert errors == [] and state["images"] == 15 and state["brokenImages"] == []
     assert state["katexFontLoaded"], "KaTeX's woff2 fonts did not load from disk"
     assert page.locator(".katex").count() > 20
-    assert page.locator("figure figcaption").count() == 12
+    assert page.locator("figure figcaption").count() == 15
     page.context.close()
 
 
@@ -166,3 +166,32 @@ def test_preview_shows_a_failed_build_in_an_accessible_overlay_and_reloads_when_
         assert page.get_by_role("alert").count() == 0
         assert [e for e in errors if not e.endswith("/__site_builder/events")] == []  # the reload ends the open event stream
         page.context.close()
+
+
+@pytest.mark.parametrize(("scheme", "theme", "dark"), [("light", None, False), ("dark", None, True), ("light", "dark", True), ("dark", "light", False)])
+def test_figures_follow_the_page_theme_and_read_dark_in_it(browser, example_site: Path, scheme: str, theme: str | None, dark: bool) -> None:  # noqa: F811
+    """The dark theme, from the system or the toggle, shows drawn figures through the filter theme.py models: as pixels, dark with light ink."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from site_builder.experiments.figures import style
+    from site_builder.experiments.figures.theme import DARK_FILTER, contrast_ratio, dark_colour
+
+    page, _ = open_page(browser, (example_site / "relu-guide/index.html").as_uri(), color_scheme=scheme)
+    if theme is not None:
+        page.evaluate(f"document.documentElement.dataset.theme = {theme!r}")
+    figure = page.locator("img.figure-image[src='ReLU.png']")
+    figure.scroll_into_view_if_needed()
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=figure.element_handle())
+    assert page.evaluate("(img) => getComputedStyle(img).filter", figure.element_handle()) == (DARK_FILTER if dark else "none")
+    pixels = np.asarray(Image.open(io.BytesIO(figure.screenshot())).convert("RGB")).reshape(-1, 3)
+    colours, counts = np.unique(pixels, axis=0, return_counts=True)
+    background = "#%02x%02x%02x" % tuple(colours[np.argmax(counts)])
+    expected = dark_colour(style.BACKGROUND) if dark else style.BACKGROUND
+    assert contrast_ratio(background, expected) < 1.1, background
+    darkest_or_lightest = min if not dark else max
+    ink = "#%02x%02x%02x" % tuple(darkest_or_lightest((tuple(int(v) for v in c) for c in colours), key=sum))
+    assert contrast_ratio(ink, background) >= 4.5  # the title and ticks still read
+    page.context.close()

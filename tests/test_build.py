@@ -18,7 +18,7 @@ from conftest import REPO, copy_example, eject
 FIGURES = [
     "linonelayer.gif", "landscape.png", "sigmoid.png", "tanh.png", "ReLU.png", "leaky_ReLU.png",
     "quadratic_1lin1_relu.gif", "quadratic_1lin2_relu_2lin1.gif", "output_relu_multineuron.gif",
-    "neurons_2relu.gif", "neurons_20relu.png", "vanishing.png",
+    "neurons_2relu.gif", "neurons_20relu.png", "vanishing.png", "dying.png", "two_seeds.png", "extrapolate.png",
 ]
 
 

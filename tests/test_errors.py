@@ -193,7 +193,7 @@ CASES = [
     ]),
     Case("unknown parameter", {"content/fit/index.md": figure("kind: training, target: 'x', learning_rate: 0.1")}, [
         "content/fit/index.md:5: figure 'fit.gif': unknown parameter 'learning_rate' for a training figure; did you mean 'lr'? "
-        "Known: target, interval, samples, hidden, activation, leak, steps, lr, batch_size, seed, frames, fps, init, init_scale, optimizer, momentum, betas, weight_decay, loss",
+        "Known: target, interval, samples, hidden, activation, leak, steps, lr, batch_size, seed, frames, fps, init, init_scale, init_output, optimizer, momentum, betas, weight_decay, loss",
     ]),
     Case("wrong type", {"content/fit/index.md": figure("kind: training, target: 'x', steps: many")}, [
         "content/fit/index.md:5: figure 'fit.gif': steps must be a whole number from 1 to 100000; got 'many'",

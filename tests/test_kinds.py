@@ -71,7 +71,7 @@ def test_model_options_parse_for_every_training_kind():
      "the xor dataset has two classes; only gauss and spiral take more, so leave classes out or choose one of those"),
     ({"kind": "classification", "dataset": "swirl"}, "dataset must be one of circle, xor, gauss, spiral, moons; got 'swirl'"),
     ({"kind": "gradients", "hidden": [16] * 11}, "hidden must be a list of at most 10 layer widths, each a whole number from 1 to 256, like [2] or [20, 20]; got [16, 16, 16, 16, 16, 16, 16, 16, 16, ..."),
-    ({"kind": "compare", "target": "x**2", "vary": {"colour": [1, 2]}}, "vary: 'colour' cannot vary; the settings that can: seed, lr, hidden, activation, optimizer, init, batch_size, weight_decay, steps"),
+    ({"kind": "compare", "target": "x**2", "vary": {"colour": [1, 2]}}, "vary: 'colour' cannot vary; the settings that can: seed, lr, hidden, activation, optimizer, init, init_output, batch_size, weight_decay, steps"),
     ({"kind": "compare", "target": "x**2", "vary": {"lr": [0.1, 20]}}, "vary: lr must be a number greater than 0 and at most 10; got 20"),
     ({"kind": "compare", "target": "x**2", "vary": {"seed": list(range(5)), "lr": [0.1, 0.2]}},
      "vary makes 10 runs, more than the 8 one figure can tell apart; vary fewer values"),
@@ -251,3 +251,29 @@ def test_a_title_too_long_for_the_figure_shrinks_to_fit_and_a_short_one_keeps_it
                 assert heading.get_text().endswith("…") and title.startswith(heading.get_text()[:-1])
             else:
                 assert heading.get_text() == title
+
+
+def test_init_output_zero_zeroes_only_the_output_weights_and_keeps_every_other_draw() -> None:
+    from site_builder.experiments.nn import get_activation, init_mlp
+
+    draws = [init_mlp((1, 5, 3, 1), get_activation("relu"), np.random.default_rng(7), (-1.0, 1.0), output=out) for out in ("auto", "zero")]
+    auto, zero = draws
+    for a, z in zip(auto.layers[:-1], zero.layers[:-1]):
+        np.testing.assert_array_equal(a.weight, z.weight)
+        np.testing.assert_array_equal(a.bias, z.bias)
+    assert np.all(zero.layers[-1].weight == 0) and np.any(auto.layers[-1].weight != 0)
+    assert parse_figure("a.png", {"kind": "training", "target": "x", "init_output": "none"})[1][0].message == "init_output must be one of auto, zero; got 'none'"
+
+
+def test_compare_dead_counts_the_dead_neurons_of_each_run_at_every_frame() -> None:
+    spec, issues = parse_figure("d.png", {"kind": "compare", "show": "dead", "target": "x**2", "hidden": [30], "steps": 40, "frames": 41,
+                                          "init_output": "zero", "vary": {"lr": [0.5, 0.01]}})
+    assert issues == ()
+    files = produce_figure(spec)
+    numbers = json.loads(files[RESULTS_FILE])
+    fast, slow = numbers["runs"]["lr 0.5"], numbers["runs"]["lr 0.01"]
+    assert fast["dead_neurons"] > slow["dead_neurons"] and fast["dead_fraction"] == fast["dead_neurons"] / 30
+    run = run_training(spec.runs[0][1])
+    assert [s.dead for s in run.snapshots][-1] == run.dead_neurons and len(run.snapshots) == 41
+    with Image.open(io.BytesIO(files["d.png"])) as image:
+        assert image.size == (1280, 960)

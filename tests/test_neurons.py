@@ -15,6 +15,7 @@ from site_builder.experiments.figures.runs import Snapshot, TrainingResult
 from site_builder.experiments.specs import NeuronsSpec, SpecIssue, TrainingSpec, parse_figure
 from site_builder.experiments.training import GRID_POINTS, run_training
 from site_builder.experiments.figures import style
+from site_builder.experiments.figures.animation import MAX_OVERSHOOT
 from site_builder.experiments.figures.neurons import (
     NEURON_DARK,
     animate_neurons,
@@ -163,7 +164,10 @@ def test_y_limits_hold_every_part_of_every_frame(result):
     everything = np.concatenate(
         [result.target_y, *(np.ravel(s.contributions) for s in result.snapshots), *(s.prediction for s in result.snapshots)]
     )
-    assert low < everything.min() and everything.max() < high
+    # Every part fits, except wild values beyond MAX_OVERSHOOT target heights, which leave the plot.
+    height = np.ptp(np.concatenate([result.target_y, [0.0]]))
+    assert low < max(everything.min(), min(result.target_y.min(), 0.0) - MAX_OVERSHOOT * height)
+    assert min(everything.max(), result.target_y.max() + MAX_OVERSHOOT * height) < high
 
 
 def test_neuron_shades_darken_to_the_left_within_one_family():

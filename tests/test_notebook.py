@@ -17,7 +17,8 @@ from site_builder.load.content import load_content
 from site_builder.experiments.expressions import ExpressionError, evaluate
 from site_builder.experiments.custom.sources import gather_sources
 from site_builder.experiments.gradients import run_gradients
-from site_builder.experiments.specs import ActivationPlotSpec, GradientsSpec, NeuronsSpec, PythonSpec, TrainingSpec, parse_figure
+from site_builder.experiments.comparison import run_comparison
+from site_builder.experiments.specs import ActivationPlotSpec, CompareSpec, GradientsSpec, NeuronsSpec, PythonSpec, TrainingSpec, parse_figure
 from site_builder.experiments.training import run_training
 from site_builder.render.notebook import article_notebook, article_notebooks, notebook_path, numpy_source
 
@@ -27,6 +28,7 @@ nbformat = pytest.importorskip("nbformat")
 
 FLAGSHIP = "relu-guide"
 FINAL_MSE = re.compile(r"^(?P<name>.+): final MSE = (?P<mse>[0-9.eE+-]+)$", re.MULTILINE)
+DEAD_COUNT = re.compile(r"^(?P<name>.+): dead neurons = (?P<dead>[0-9]+)$", re.MULTILINE)
 GRADIENT_SHARE = re.compile(r"^(?P<name>.+): first/last layer gradient at the start = (?P<share>[0-9.eE+-]+)$", re.MULTILINE)
 
 
@@ -91,8 +93,9 @@ def test_the_title_links_back_and_only_the_authors_own_code_imports_site_builder
     intro = "".join(cells[0]["source"])
     assert intro.startswith("# An illustrated guide to ReLUs\n")
     assert "(https://example.org/relu-guide/)" in intro
-    author = "%%writefile landscape.py\n" + (REPO / "content/relu-guide/landscape.py").read_text(encoding="utf-8").rstrip("\n")
-    code = "\n".join(s for c in cells if c["cell_type"] == "code" and (s := "".join(c["source"])) != author)
+    authors = {f"%%writefile {script.name}\n" + script.read_text(encoding="utf-8").rstrip("\n") for script in (REPO / "content/relu-guide").glob("*.py")}
+    assert len(authors) == 2  # landscape.py and extrapolate.py
+    code = "\n".join(s for c in cells if c["cell_type"] == "code" and (s := "".join(c["source"])) not in authors)
     assert "import landscape" in code
     assert "site_builder" not in code  # the notebook's own library needs numpy and matplotlib only
     assert "`site_builder.lab` (`pip install site-builder`)" in "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
@@ -211,6 +214,11 @@ def test_the_flagship_notebook_runs_and_reproduces_the_articles_losses(tmp_path:
                 start = run.snapshots[0].norms
                 assert shares[f"{spec.name} {run.activation}"] == pytest.approx(start[0] / start[-1], rel=1e-5)
                 assert losses[f"{spec.name} {run.activation}"] == pytest.approx(run.snapshots[-1].loss, abs=1e-6, rel=1e-6)
+        if isinstance(spec, CompareSpec):
+            dead = {m["name"]: int(m["dead"]) for m in DEAD_COUNT.finditer(printed)}
+            for run in run_comparison(spec):
+                assert losses[f"{spec.name} {run.label}"] == pytest.approx(run.result.final_loss, abs=1e-6, rel=1e-6)
+                assert dead[f"{spec.name} {run.label}"] == run.result.dead_neurons
 
 
 def test_a_declared_leaky_relu_figure_is_drawn_with_its_leak() -> None:

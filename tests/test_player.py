@@ -69,7 +69,7 @@ def test_player_data_is_deterministic_and_matches_the_training_run():
     first, second = produce_figure(SMALL)["fit.frames.js"], produce_figure(SMALL)["fit.frames.js"]
     assert first == second
     name, data = parse_frames(first)
-    result = run_training(SMALL)
+    result = run_training(SMALL, spread_motion=True)  # animations show the frames that spread the motion
     assert name == "fit.gif" and data["kind"] == "training" and data["title"] == "2 hidden ReLU neurons"
     assert data["steps"] == [s.step for s in result.snapshots]
     assert data["losses"] == pytest.approx([s.loss for s in result.snapshots], rel=1e-12)
@@ -86,7 +86,7 @@ def test_player_data_is_deterministic_and_matches_the_training_run():
 
 def test_neurons_player_data_has_each_share_and_the_bias():
     name, data = parse_frames(produce_figure(NEURONS)["parts.frames.js"])
-    result = run_training(NEURONS.training)
+    result = run_training(NEURONS.training, spread_motion=True)
     assert name == "parts.gif" and data["kind"] == "neurons"
     neurons = data["neurons"]
     assert len(neurons["contributions"]) == len(neurons["colours"]) == 2
@@ -144,6 +144,18 @@ def status(player) -> str:
     return player.locator(".player__status").inner_text()
 
 
+def shown_steps(example_site: Path, index: int) -> tuple[list[int], int]:
+    """The steps the article's ``index``-th animation shows (as its player data says), and its poster's frame."""
+    pictures = re.findall(r'<img[^>]*src="([^"]+\.gif)"', (example_site / ARTICLE).read_text(encoding="utf-8"))
+    _, data = parse_frames((example_site / ARTICLE).parent.joinpath(pictures[index].replace(".gif", ".frames.js")).read_bytes())
+    return data["steps"], data["poster"]
+
+
+def at(steps: list[int], index: int) -> str:
+    """The status line's opening for frame ``index``."""
+    return f"step {steps[index]} of {steps[-1]}"
+
+
 @pytest.mark.slow
 def test_every_animation_gets_a_player_from_disk(browser, example_site: Path):  # noqa: F811
     page, errors = open_article(browser, example_site)
@@ -175,15 +187,18 @@ def test_player_data_loads_only_as_its_figure_nears(browser, example_site: Path)
 @pytest.mark.slow
 def test_play_pause_and_stepping(browser, example_site: Path):  # noqa: F811
     page, errors = open_article(browser, example_site, reduced_motion="reduce")
+    steps, poster = shown_steps(example_site, 0)
     player = page.locator(".player").first
     play = player.locator(".player__play")
+    assert status(player).startswith(at(steps, poster))  # paused on the poster's frame
+    player.locator("input[type=range]").fill(str(len(steps) - 1))
     assert play.get_attribute("aria-label") == "Replay"
     player.locator(".player__back").click()
-    assert status(player).startswith("step 396 of 400")
+    assert status(player).startswith(at(steps, -2))
     player.locator(".player__back").click()
-    assert status(player).startswith("step 392 of 400")
+    assert status(player).startswith(at(steps, -3))
     player.locator(".player__forward").click()
-    assert status(player).startswith("step 396 of 400")
+    assert status(player).startswith(at(steps, -2))
     player.locator("input[type=range]").fill("0")  # 99 frames to go: still playing at the next click
     play.click()
     assert play.get_attribute("aria-label") == "Pause"
@@ -197,7 +212,7 @@ def test_play_pause_and_stepping(browser, example_site: Path):  # noqa: F811
     assert play.get_attribute("aria-label") in ("Play", "Replay")
     page.keyboard.press("Home")
     page.keyboard.press("ArrowRight")
-    assert status(player).startswith("step 4 of 400")
+    assert status(player).startswith(at(steps, 1))
     assert errors == []
     page.context.close()
 
@@ -205,15 +220,16 @@ def test_play_pause_and_stepping(browser, example_site: Path):  # noqa: F811
 @pytest.mark.slow
 def test_slider_keyboard_updates_the_value_text(browser, example_site: Path):  # noqa: F811
     page, errors = open_article(browser, example_site, reduced_motion="reduce")
+    steps, poster = shown_steps(example_site, 1)
     slider = page.locator(".player").nth(1).locator("input[type=range]")
     assert slider.get_attribute("aria-label") == "Training step"
-    assert slider.get_attribute("aria-valuetext").startswith("step 1000 of 1000, MSE 0.")
+    assert slider.get_attribute("aria-valuetext").startswith(at(steps, poster) + ", MSE 0.")
     slider.focus()
     page.keyboard.press("Home")
-    assert slider.get_attribute("aria-valuetext").startswith("step 0 of 1000, MSE ")
+    assert slider.get_attribute("aria-valuetext").startswith(at(steps, 0) + ", MSE ")
     page.keyboard.press("ArrowRight")
     assert slider.input_value() == "1"
-    assert slider.get_attribute("aria-valuetext").startswith("step 10 of 1000, MSE ")
+    assert slider.get_attribute("aria-valuetext").startswith(at(steps, 1) + ", MSE ")
     assert errors == []
     page.context.close()
 
@@ -229,7 +245,7 @@ def test_speed_select_changes_the_speed_and_playback_stops_at_the_end(browser, e
     player.locator("input[type=range]").fill("90")
     player.locator(".player__play").click()  # 9 frames at 50 ms / 2: about a quarter second
     page.wait_for_function("() => document.querySelector('.player__play').getAttribute('aria-label') === 'Replay'", timeout=5000)
-    assert status(player).startswith("step 400 of 400")
+    assert status(player).startswith(at(shown_steps(example_site, 0)[0], -1))
     assert errors == []
     page.context.close()
 
@@ -241,20 +257,24 @@ def test_without_reduced_motion_the_player_autoplays_once(browser, example_site:
     player.scroll_into_view_if_needed()
     player.locator(".player__speed-select").select_option("2")
     page.wait_for_function("() => document.querySelector('.player__play').getAttribute('aria-label') === 'Replay'", timeout=15000)
-    assert status(player).startswith("step 400 of 400")
+    assert status(player).startswith(at(shown_steps(example_site, 0)[0], -1))
     assert errors == []
     page.context.close()
 
 
 @pytest.mark.slow
-def test_reduced_motion_starts_paused_on_the_last_step(browser, example_site: Path):  # noqa: F811
+def test_reduced_motion_starts_paused_on_the_posters_frame(browser, example_site: Path):  # noqa: F811
     page, errors = open_article(browser, example_site, reduced_motion="reduce")
-    for player in page.locator(".player").all():
-        assert player.locator(".player__play").get_attribute("aria-label") == "Replay"
+    for index, player in enumerate(page.locator(".player").all()):
+        steps, poster = shown_steps(example_site, index)
         slider = player.locator("input[type=range]")
-        assert slider.input_value() == slider.get_attribute("max")
+        assert slider.input_value() == str(poster)
+        expected = "Replay" if poster == len(steps) - 1 else "Play"
+        assert player.locator(".player__play").get_attribute("aria-label") == expected
     page.wait_for_timeout(200)
-    assert status(page.locator(".player").first).startswith("step 400 of 400")
+    steps, poster = shown_steps(example_site, 0)
+    assert poster < len(steps) - 1  # the hovering line: its poster is where it hovers, not where it stopped
+    assert status(page.locator(".player").first).startswith(at(steps, poster))
     assert errors == []
     page.context.close()
 

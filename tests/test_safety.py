@@ -28,8 +28,8 @@ PAUSING_CLI = """
 import os, sys, time
 from site_builder.write import output
 write_tree = output._write_tree
-def pausing_write_tree(folder, files):
-    write_tree(folder, files)
+def pausing_write_tree(folder, files, *previous):
+    write_tree(folder, files, *previous)
     time.sleep(float(os.environ["SITE_BUILDER_TEST_PAUSE"]))
 output._write_tree = pausing_write_tree
 from site_builder.commands.cli import main

@@ -23,7 +23,7 @@ INTERVAL = "interval must be two numbers [lo, hi] with lo < hi, both between -10
 LR = "lr must be a number greater than 0 and at most 10; got "
 UNDEFINED = "; change the target or the interval so it is defined everywhere on it"
 TRAINING_KEYS = (
-    "target, interval, samples, hidden, activation, leak, steps, lr, batch_size, seed, frames, fps, init, init_scale, optimizer, momentum, betas, weight_decay, loss"
+    "target, interval, samples, hidden, activation, leak, steps, lr, batch_size, seed, frames, fps, init, init_scale, init_output, optimizer, momentum, betas, weight_decay, loss"
 )
 
 

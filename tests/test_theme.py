@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import browser  # noqa: F401 - fixture
+from browser import browser, project_site_server  # noqa: F401 - fixtures
 from browser import open_page as open_browser_page
 
 
@@ -73,16 +73,20 @@ def test_the_choice_survives_a_store_that_loses_it_between_pages_from_disk(brows
     page.context.close()
 
 
-def test_a_later_choice_in_another_tab_wins_over_this_tabs_memory(browser, example_site: Path) -> None:  # noqa: F811
+def test_a_later_choice_in_another_tab_wins_over_this_tabs_memory(browser, project_site_server: str) -> None:  # noqa: F811
+    """Served over HTTP, where every page of the site shares one store and a choice reaches other tabs
+    through the storage event. From file:// Chromium promises no shared store (theme.js says so), and
+    the event failed to arrive in 1 of 16 runs of this test there under load; so from disk each tab
+    keeps its own choice, which the test above holds, and following other tabs is best effort."""
     context = browser.new_context(color_scheme="light")
     first, second = context.new_page(), context.new_page()
     for page in (first, second):
-        page.goto((example_site / ARTICLE).as_uri(), wait_until="load")
+        page.goto(project_site_server + ARTICLE, wait_until="load")
     toggle(first).click()  # dark in the first tab
     second.wait_for_function("document.documentElement.getAttribute('data-theme') === 'dark'")  # the storage event
     toggle(second).click()  # back to the system's light, later, in the second tab
     first.wait_for_function("document.documentElement.getAttribute('data-theme') === null")
-    first.goto((example_site / "index.html").as_uri(), wait_until="load")
+    first.goto(project_site_server + "index.html", wait_until="load")
     assert theme(first)["attribute"] is None and theme(first)["background"] == LIGHT_BG
     context.close()
 

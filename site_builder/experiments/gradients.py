@@ -40,7 +40,7 @@ class _RunOptions:
 
     def __init__(self, spec: GradientsSpec, activation: str) -> None:
         self.activations = (activation,) * len(spec.hidden)
-        self.leak, self.init, self.init_scale = spec.leak, spec.init, spec.init_scale
+        self.leak, self.init, self.init_scale, self.init_output = spec.leak, spec.init, spec.init_scale, spec.init_output
         self.optimizer, self.lr, self.momentum, self.betas, self.weight_decay = spec.optimizer, spec.lr, spec.momentum, spec.betas, spec.weight_decay
 
 

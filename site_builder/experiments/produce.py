@@ -34,6 +34,7 @@ from site_builder.experiments.specs import (
     poster_name,
 )
 from site_builder.experiments.training import run_training
+from site_builder.experiments.figures import style
 from site_builder.experiments.figures.neurons import animate_neurons, draw_neurons_still
 from site_builder.experiments.figures.plots import draw_activation_plot
 from site_builder.experiments.nn.activations import get_activation
@@ -116,8 +117,10 @@ def _gradients_figure(spec: GradientsSpec) -> dict[str, bytes]:
 def _compare_figure(spec: CompareSpec) -> dict[str, bytes]:
     runs = run_comparison(spec)
     data = compare_figure(runs, spec.show)
-    title = "Training loss of each run" if spec.show == "loss" else "Each run's fit"
-    numbers = {"runs": {run.label: {"final_loss": run.result.final_loss, "dead_neurons": run.result.dead_neurons} for run in runs},
+    title = {"loss": "Training loss of each run", "fit": "Each run's fit", "dead": "Dead ReLU neurons in each run"}[spec.show]
+    numbers = {"runs": {run.label: {"final_loss": run.result.final_loss, "dead_neurons": run.result.dead_neurons,
+                                    "dead_fraction": run.result.dead_neurons / max(run.result.hidden_units, 1)}
+                        for run in runs},
                "final_loss": [run.result.final_loss for run in runs]}
     if _is_animation(spec.name):
         animation = animate_compare(data, title=title, fps=spec.fps)
@@ -126,18 +129,32 @@ def _compare_figure(spec: CompareSpec) -> dict[str, bytes]:
 
 
 def classification_title(spec: ClassificationSpec) -> str:
-    """E.g. ``"4 hidden ReLU neurons on xor"``, ``"Logistic regression on circle"``."""
+    """E.g. ``"4 hidden ReLU neurons on xor"``, ``"Logistic regression on circle"``; always short enough to fit."""
     if not spec.hidden:
         return f"Logistic regression on {spec.dataset}" if spec.loss == "cross_entropy" else f"Linear model on {spec.dataset}"
-    return f"{_network_words(spec.hidden, spec.activations)} on {spec.dataset}"
+    wordings = _network_wordings(spec.hidden, spec.activations, widths=False)
+    return style.first_fitting_title(*(f"{words} on {spec.dataset}" for words in wordings))
 
 
-def _network_words(hidden: tuple[int, ...], activations: tuple[str, ...]) -> str:
+def _network_wordings(hidden: tuple[int, ...], activations: tuple[str, ...], *, widths: bool = True) -> tuple[str, ...]:
+    """Ways to say what the hidden layers are, most detailed first: titles take the first that fits.
+
+    Without ``widths``, deeper networks are not described by their layers' widths.
+    """
     names = [ACTIVATION_NAMES[a] for a in activations]
     if len(hidden) == 1:
-        return f"{hidden[0]} hidden {names[0]} neuron{'' if hidden[0] == 1 else 's'}"
-    kind = names[0] if len(set(names)) == 1 else "/".join(dict.fromkeys(names))
-    return f"{len(hidden)} hidden layers of {kind} neurons"
+        return (f"{hidden[0]} hidden {names[0]} neuron{'' if hidden[0] == 1 else 's'}",)
+    layers = f"{len(hidden)} hidden layers"
+    if len(set(names)) > 1:
+        kinds = list(dict.fromkeys(names))
+        return (f"{layers} of {'/'.join(kinds)} neurons", f"{layers}, {len(kinds)} activations")
+    name = names[0]
+    if not widths:
+        return (f"{layers} of {name} neurons",)
+    if len(set(hidden)) == 1:
+        return (f"{layers} of {hidden[0]} {name} neurons", f"{layers} of {name} neurons")
+    listed = ", ".join(str(w) for w in hidden[:-1]) + f" and {hidden[-1]}"
+    return (f"Hidden layers of {listed} {name} neurons", f"{layers} of {name} neurons")
 
 
 def _activation_plot(spec: ActivationPlotSpec) -> bytes:
@@ -153,7 +170,7 @@ def _activation_plot(spec: ActivationPlotSpec) -> bytes:
 def _training_figure(spec: TrainingSpec) -> dict[str, bytes]:
     """Train as ``spec`` says; draw the run as a GIF and its poster (``.gif``) or its final fit (``.png``)."""
     animated = _is_animation(spec.name)
-    result = run_training(spec)
+    result = run_training(spec, spread_motion=animated)
     numbers = _results({"final_loss": result.final_loss, "dead_neurons": result.dead_neurons, "steps": spec.steps})
     if animated:
         title = training_title(spec)
@@ -165,7 +182,7 @@ def _training_figure(spec: TrainingSpec) -> dict[str, bytes]:
 def _neurons_figure(spec: NeuronsSpec) -> dict[str, bytes]:
     """Train as ``spec.training`` says; draw each hidden neuron's share over training or at its end."""
     animated = _is_animation(spec.name)
-    result = run_training(spec.training)
+    result = run_training(spec.training, spread_motion=animated)
     numbers = _results({"final_loss": result.final_loss, "dead_neurons": result.dead_neurons, "steps": spec.training.steps})
     if animated:
         title, fps = neurons_title(spec), spec.training.fps
@@ -194,36 +211,32 @@ def activation_title(spec: ActivationPlotSpec) -> str:
 
 
 def activation_formula(spec: ActivationPlotSpec) -> str:
-    """The activation's definition in mathtext, for the legend."""
+    """The activation's definition in mathtext, for the legend, in the article's variable ``z`` (a neuron's input)."""
     formulas = {
-        "sigmoid": r"$\sigma(x) = 1\,/\,(1 + e^{-x})$",
-        "tanh": r"$\tanh(x)$",
-        "relu": r"$\mathrm{ReLU}(x) = \max(0,\, x)$",
-        "leaky_relu": rf"$\max({spec.leak:g}x,\, x)$",
-        "elu": r"$x$ if $x > 0$, else $e^{x} - 1$",
-        "gelu": r"$x\,\Phi(x)$",
+        "sigmoid": r"$\sigma(z) = 1\,/\,(1 + e^{-z})$",
+        "tanh": r"$\tanh(z)$",
+        "relu": r"$\mathrm{ReLU}(z) = \max(0,\, z)$",
+        "leaky_relu": rf"$\max({spec.leak:g}z,\, z)$",
+        "elu": r"$z$ if $z > 0$, else $e^{z} - 1$",
+        "gelu": r"$z\,\Phi(z)$",
     }
     return formulas[spec.activation]
 
 
 def training_title(spec: TrainingSpec) -> str:
-    """What was trained, e.g. ``"Linear model"``, ``"1 hidden ReLU neuron"``.
+    """What was trained, e.g. ``"Linear model"``, ``"1 hidden ReLU neuron"``, short enough to fit the figure.
 
-    Deeper networks list their widths: ``"Hidden layers of 4 and 8 tanh neurons"``.
+    Deeper networks list their widths when that fits: ``"Hidden layers of 4
+    and 8 tanh neurons"``, ``"4 hidden layers of 16 sigmoid neurons"``, else
+    ``"4 hidden layers of sigmoid neurons"`` (the caption says the rest).
     """
     if not spec.hidden:
         return "Linear model"
-    if len(set(spec.activations)) > 1:
-        return _network_words(spec.hidden, spec.activations)
-    name = ACTIVATION_NAMES[spec.activations[0]]
-    if len(spec.hidden) == 1:
-        width = spec.hidden[0]
-        return f"{width} hidden {name} neuron{'' if width == 1 else 's'}"
-    widths = ", ".join(str(w) for w in spec.hidden[:-1]) + f" and {spec.hidden[-1]}"
-    return f"Hidden layers of {widths} {name} neurons"
+    return style.first_fitting_title(*_network_wordings(spec.hidden, spec.activations))
 
 
 def neurons_title(spec: NeuronsSpec) -> str:
     """E.g. ``"2 hidden ReLU neurons and their sum"``, ``"1 hidden tanh neuron and the bias"``."""
     what = training_title(spec.training)
-    return f"{what} and the bias" if spec.training.hidden == (1,) else f"{what} and their sum"
+    ending = " and the bias" if spec.training.hidden == (1,) else " and their sum"
+    return style.first_fitting_title(what + ending, what)

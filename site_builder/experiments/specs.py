@@ -44,6 +44,7 @@ from site_builder.schema import Check, Invalid, Number, OneOf, Parameter, WholeN
 
 ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
 INITS: tuple[str, ...] = ("auto", "he", "xavier", "normal")  # as site_builder.experiments.nn.INIT_SCHEMES
+OUTPUT_INITS: tuple[str, ...] = ("auto", "zero")  # as site_builder.experiments.nn.OUTPUT_INITS
 OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
 LOSSES: tuple[str, ...] = ("mse", "cross_entropy")
 DATASETS: tuple[str, ...] = ("circle", "xor", "gauss", "spiral", "moons")  # as site_builder.experiments.datasets
@@ -84,6 +85,7 @@ class TrainingSpec:
     # The model's options (every training kind has them; the defaults are the original behaviour).
     init: str = "auto"
     init_scale: float = 1.0
+    init_output: str = "auto"
     optimizer: str = "sgd"
     momentum: float = 0.9
     betas: tuple[float, float] = (0.9, 0.999)
@@ -126,6 +128,7 @@ class ClassificationSpec:
     fps: int = 20
     init: str = "auto"
     init_scale: float = 1.0
+    init_output: str = "auto"
     optimizer: str = "sgd"
     momentum: float = 0.9
     betas: tuple[float, float] = (0.9, 0.999)
@@ -162,6 +165,7 @@ class GradientsSpec:
     fps: int = 10
     init: str = "auto"
     init_scale: float = 1.0
+    init_output: str = "auto"
     optimizer: str = "sgd"
     momentum: float = 0.9
     betas: tuple[float, float] = (0.9, 0.999)
@@ -175,7 +179,8 @@ class CompareSpec:
 
     ``base`` holds the settings the runs share; ``vary`` each varied
     setting and its values, and every combination is a run (see :attr:`runs`).
-    ``show`` is ``loss`` (the training loss over steps) or ``fit`` (the fits).
+    ``show`` is ``loss`` (the training loss over steps), ``fit`` (the fits) or
+    ``dead`` (the share of hidden ReLU units dead on the training data, over steps).
     """
 
     name: str
@@ -261,7 +266,7 @@ MIN_SAMPLES, MAX_SAMPLES = 2, 10_000
 MAX_HIDDEN_LAYERS = 4
 MAX_DEEP_LAYERS = 10  # a gradients figure is about depth
 MAX_COMPARED_RUNS = 8
-COMPARABLE = ("seed", "lr", "hidden", "activation", "optimizer", "init", "batch_size", "weight_decay", "steps")
+COMPARABLE = ("seed", "lr", "hidden", "activation", "optimizer", "init", "init_output", "batch_size", "weight_decay", "steps")
 MAX_HIDDEN_WIDTH = 256
 MIN_FPS, MAX_FPS = 1, 60
 MAX_INTERVAL_ABS = 1000.0  # both interval ends lie in [-MAX_INTERVAL_ABS, MAX_INTERVAL_ABS]
@@ -767,6 +772,7 @@ def _model_options(defaults: type) -> tuple[Parameter, ...]:
     return (
         Parameter("init", OneOf(INITS), "how the weights start: auto (the activation's own gain; a 1-D input's kinks spread over the interval), he, xavier, or normal (std = init_scale)", defaults.init),
         Parameter("init_scale", Number(0.0, 100.0, lo_open=True), "multiplies the initial weights' standard deviation (for normal, it is the standard deviation)", defaults.init_scale),
+        Parameter("init_output", OneOf(OUTPUT_INITS), "how the output layer's weights start: auto (as init says) or zero (hidden units start with no say in the output, so none is pulled the wrong way and dies before it learns)", defaults.init_output),
         Parameter("optimizer", OneOf(OPTIMIZERS), "sgd (gradient descent), momentum, or adam", defaults.optimizer),
         Parameter("momentum", Number(0.0, 1.0, hi_open=True), "the momentum optimizer's beta: v = beta * v + gradient", defaults.momentum),
         Parameter("betas", _Betas(), "adam's two decay rates, for the gradient's mean and its square", defaults.betas),
@@ -792,7 +798,7 @@ PARAMETERS: dict[str, tuple[Parameter, ...]] = {
         Parameter("lr", Number(0.0, MAX_LR, lo_open=True), "learning rate", TrainingSpec.lr),
         Parameter("batch_size", _BatchSize(), "points per update; null is full-batch gradient descent", TrainingSpec.batch_size),
         Parameter("seed", WholeNumber(0, None), "seeds the initial weights and the batches: the same seed gives the same figure", TrainingSpec.seed),
-        Parameter("frames", WholeNumber(MIN_FRAMES, MAX_FRAMES), "snapshots an animation records, evenly spaced over training (animations only; at most steps + 1, and left out it is 100 or steps + 1 for a shorter run)", TrainingSpec.frames),
+        Parameter("frames", WholeNumber(MIN_FRAMES, MAX_FRAMES), "frames an animation shows (animations only; at most steps + 1, and left out it is 100 or steps + 1 for a shorter run): the steps that share the fit's motion evenly, ending soon after it settles and on the last step", TrainingSpec.frames),
         Parameter("fps", WholeNumber(MIN_FPS, MAX_FPS), "frames per second of an animation (animations only)", TrainingSpec.fps),
         *_model_options(TrainingSpec),
         Parameter("loss", _CurveLoss(), "always mse here; cross_entropy is for kind: classification", TrainingSpec.loss),
@@ -847,7 +853,7 @@ PARAMETERS["gradients"] = (
 PARAMETERS["compare"] = (
     *(p for p in PARAMETERS["training"] if p.name != "fps"),
     Parameter("vary", _Vary(), "the settings that differ between the runs, and their values: every combination is one run"),
-    Parameter("show", OneOf(("loss", "fit")), "loss: the training loss over the steps; fit: the fits against the target", CompareSpec.show),
+    Parameter("show", OneOf(("loss", "fit", "dead")), "loss: the training loss over the steps; fit: the fits against the target; dead: the share of hidden ReLU neurons that are off on every training point, over the steps", CompareSpec.show),
     _FPS,
 )
 PARAMETERS["neurons"] = tuple(
@@ -868,7 +874,7 @@ RESULT_FIELDS: dict[str, dict[str, str]] = {
                   "ACTIVATION.final_loss": "the run's MSE at the end", "ACTIVATION.dead_fraction": "the mean share of dead ReLU units per layer at the end (null for other activations)",
                   "steps": "the steps each run trained"},
     "compare": {"runs[\"LABEL\"].final_loss": "a run's MSE at the end, by its legend label (\"lr 0.2\")", "runs[\"LABEL\"].dead_neurons": "its dead ReLU units at the end",
-                "final_loss[N]": "the N-th run's MSE at the end, in legend order"},
+                "runs[\"LABEL\"].dead_fraction": "its dead share of hidden units at the end (0 to 1)", "final_loss[N]": "the N-th run's MSE at the end, in legend order"},
 }
 
 # One line per kind, for the reference.

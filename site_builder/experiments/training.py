@@ -3,11 +3,14 @@
 ``run_training`` is a pure function of its :class:`TrainingSpec`: the same
 spec gives bit-identical arrays. It samples the target on evenly spaced
 points, builds and trains an MLP from :mod:`site_builder.experiments.nn`, and records
-``spec.frames`` snapshots through the trainer's ``on_step`` hook.
+``spec.frames`` snapshots through the trainer's ``on_step`` hook: evenly spaced
+steps, or, for an animation (``spread_motion``), the steps that spread the
+prediction's motion evenly over the frames (:mod:`site_builder.experiments.sampling`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Protocol
 
 import numpy as np
@@ -15,6 +18,7 @@ import numpy as np
 from site_builder.experiments.nn import MLP, Optimizer, TrainingDiverged, get_activation, get_optimizer, hidden_contributions, init_mlp, mse, train
 from site_builder.experiments.expressions import compile_expression
 from site_builder.experiments.figures.runs import Snapshot, TrainingResult
+from site_builder.experiments.sampling import candidate_steps, motion_frames
 from site_builder.experiments.specs import TrainingSpec, parse_figure, training_inputs
 
 GRID_POINTS = 256  # points of the dense grid that predictions are drawn on
@@ -37,10 +41,14 @@ def fit(target: str, **parameters: object) -> TrainingResult:
     return run_training(spec)
 
 
-def run_training(spec: TrainingSpec) -> TrainingResult:
+def run_training(spec: TrainingSpec, *, spread_motion: bool = False) -> TrainingResult:
     """Train the network ``spec`` describes and return its recorded run.
 
-    Raises TrainingDiverged if the loss stops being finite.
+    The ``spec.frames`` snapshots are at evenly spaced steps; with
+    ``spread_motion``, at the steps :func:`~site_builder.experiments.sampling.motion_frames`
+    picks from many more recorded ones, so that an animation's frames share
+    the motion evenly and end soon after the fit settles (the last is still
+    the final step). Raises TrainingDiverged if the loss stops being finite.
     """
     target = compile_expression(spec.target)
     train_x = training_inputs(spec.interval, spec.samples)  # (N,)
@@ -48,7 +56,8 @@ def run_training(spec: TrainingSpec) -> TrainingResult:
     grid_x = np.linspace(*spec.interval, GRID_POINTS)  # (G,)
     init_rng, batch_rng = np.random.default_rng(spec.seed).spawn(2)
     model = model_for(spec, (1, *spec.hidden, 1), init_rng, spec.interval)
-    recorder = _SnapshotRecorder(snapshot_steps(spec.steps, spec.frames), train_x, train_y, grid_x, spec.lr)
+    wanted = candidate_steps(spec.steps, spec.frames) if spread_motion else snapshot_steps(spec.steps, spec.frames)
+    recorder = _SnapshotRecorder(wanted, train_x, train_y, grid_x, spec.lr)
     model = train(
         model,
         train_x[:, None],
@@ -61,6 +70,12 @@ def run_training(spec: TrainingSpec) -> TrainingResult:
         optimizer=optimizer_for(spec),
     )
     snapshots = tuple(recorder.snapshots)
+    if spread_motion:
+        height = float(np.ptp(np.concatenate([target(grid_x), train_y]))) or 1.0
+        predictions = np.stack([s.prediction for s in snapshots])  # (candidates, G)
+        snapshots = tuple(recorder.complete(snapshots[i]) for i in motion_frames(predictions, spec.frames, height))
+    else:
+        snapshots = tuple(recorder.complete(s) for s in snapshots)
     assert len(snapshots) == spec.frames and snapshots[-1].step == spec.steps
     return TrainingResult(
         grid_x=grid_x,
@@ -81,6 +96,7 @@ class ModelOptions(Protocol):
     leak: float
     init: str
     init_scale: float
+    init_output: str
     optimizer: str
     lr: float
     momentum: float
@@ -91,7 +107,7 @@ class ModelOptions(Protocol):
 def model_for(spec: ModelOptions, widths: tuple[int, ...], rng: np.random.Generator, interval: tuple[float, float] | None = None) -> MLP:
     """A freshly initialised network of ``widths`` with ``spec``'s activations and initialisation."""
     activations = [get_activation(name, spec.leak) for name in spec.activations]
-    return init_mlp(widths, activations, rng, interval, init=spec.init, scale=spec.init_scale)
+    return init_mlp(widths, activations, rng, interval, init=spec.init, scale=spec.init_scale, output=spec.init_output)
 
 
 def optimizer_for(spec: ModelOptions) -> Optimizer:
@@ -123,8 +139,9 @@ def snapshot_steps(steps: int, frames: int) -> tuple[int, ...]:
 class _SnapshotRecorder:
     """The ``on_step`` hook: at each chosen step, the training MSE and the curve on the grid.
 
-    For a one-hidden-layer net it also keeps each hidden unit's term on the
-    grid and the output bias, which the neurons figure animates.
+    It keeps the model too, and :meth:`complete` adds, for a
+    one-hidden-layer net, each hidden unit's term on the grid and the output
+    bias, which the neurons figure animates: only for the snapshots kept.
     """
 
     def __init__(
@@ -135,6 +152,7 @@ class _SnapshotRecorder:
         self.grid_x = grid_x[:, None]  # (G, 1)
         self.lr = lr
         self.snapshots: list[Snapshot] = []
+        self.models: dict[int, MLP] = {}  # by step; models are immutable, so keeping one is free
 
     def __call__(self, step: int, model: MLP) -> None:
         if step not in self.wanted:
@@ -144,11 +162,16 @@ class _SnapshotRecorder:
             prediction = model(self.grid_x)[:, 0]  # (G,)
         if not np.isfinite(loss):
             raise TrainingDiverged(step, self.lr, loss)
+        self.models[step] = model
+        self.snapshots.append(Snapshot(step=step, loss=loss, prediction=prediction))
+
+    def complete(self, snapshot: Snapshot) -> Snapshot:
+        """``snapshot`` with its hidden units' terms and output bias (for one-hidden-layer nets)."""
+        model = self.models[snapshot.step]
         contributions = _contributions(model, self.grid_x[:, 0])  # (G, H) or None
         output_bias = None if contributions is None else float(model.layers[-1].bias[0])
-        self.snapshots.append(
-            Snapshot(step=step, loss=loss, prediction=prediction, contributions=contributions, output_bias=output_bias)
-        )
+        return dataclasses.replace(snapshot, contributions=contributions, output_bias=output_bias,
+                                   dead=dead_neurons(model, self.train_x))
 
 
 def _contributions(model: MLP, grid_x: np.ndarray) -> np.ndarray | None:

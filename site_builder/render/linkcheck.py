@@ -10,46 +10,26 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping
-from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 from site_builder.render.links import is_external
+from site_builder.render.page_facts import PageFacts, PageReader, read_page
 from site_builder.problems import Problem
 
-_URL_ATTRIBUTES = {"href", "src", "poster", "data"}
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 
 
-class _ReferenceCollector(HTMLParser):
-    """Collects referenced URLs and the ids a page defines."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.references: list[str] = []
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name in _URL_ATTRIBUTES:
-                self.references.append(value)
-            elif name == "srcset":
-                self.references.extend(part.split()[0] for part in value.split(",") if part.strip())
-            elif name in ("id", "name") and tag != "meta":
-                self.ids.add(value)
-
-
-def find_broken_references(files: Mapping[str, bytes]) -> list[Problem]:
+def find_broken_references(files: Mapping[str, bytes], reader: PageReader | None = None) -> list[Problem]:
     """Problems for each internal href/src/CSS url() in ``files`` that does not resolve.
 
     ``files`` maps output paths to their bytes. Pages are the ``.html`` files,
     stylesheets the ``.css`` files; fragments are checked against target ids.
+    ``reader`` serves pages already parsed in this build (see :mod:`~site_builder.render.page_facts`).
     """
-    pages = {path: _collect(data) for path, data in files.items() if path.endswith(".html")}
+    pages = (reader or PageReader()).pages(files)
     problems: list[Problem] = []
-    for path, collector in sorted(pages.items()):
-        for reference in collector.references:
+    for path, facts in sorted(pages.items()):
+        for reference in facts.references:
             message = _check(path, reference, files, pages)
             if message:
                 problems.append(Problem(f"(output) {path}", None, message))
@@ -63,14 +43,7 @@ def find_broken_references(files: Mapping[str, bytes]) -> list[Problem]:
     return problems
 
 
-def _collect(data: bytes) -> _ReferenceCollector:
-    collector = _ReferenceCollector()
-    collector.feed(data.decode("utf-8", "replace"))
-    collector.close()
-    return collector
-
-
-def _check(page: str, reference: str, files: Mapping[str, bytes], pages: Mapping[str, _ReferenceCollector]) -> str | None:
+def _check(page: str, reference: str, files: Mapping[str, bytes], pages: Mapping[str, PageFacts]) -> str | None:
     if is_external(reference):
         return None
     parts = urlsplit(reference)
@@ -88,4 +61,4 @@ def _check(page: str, reference: str, files: Mapping[str, bytes], pages: Mapping
 
 def page_ids(data: bytes) -> frozenset[str]:
     """Every ``id`` (and anchor ``name``) defined in an HTML page: the fragments a link may name."""
-    return frozenset(_collect(data).ids)
+    return read_page(data).ids

@@ -26,7 +26,7 @@ from pathlib import PurePosixPath
 
 from site_builder.experiments.expressions import CONSTANTS, FUNCTIONS, compile_expression
 from site_builder.experiments.custom.sources import CustomSources
-from site_builder.experiments.specs import ActivationPlotSpec, FigureSpec, GradientsSpec, NeuronsSpec, PythonSpec, TrainingSpec
+from site_builder.experiments.specs import ActivationPlotSpec, CompareSpec, FigureSpec, GradientsSpec, NeuronsSpec, PythonSpec, TrainingSpec
 
 NOTEBOOK_SUFFIX = ".ipynb"
 SNAPSHOTS = 5  # earlier fits drawn faintly behind the final one, for animated (.gif) figures
@@ -94,9 +94,11 @@ def in_plain_numpy(spec: FigureSpec) -> bool:
     with the original model (one activation for all layers, auto initialisation, gradient descent, no decay)."""
     if isinstance(spec, ActivationPlotSpec):
         return spec.activation in ("sigmoid", "tanh", "relu", "leaky_relu")
+    if isinstance(spec, CompareSpec):
+        return in_plain_numpy(spec.base) and all(key in _FIT_SETTINGS for key, _ in spec.vary)
     if isinstance(spec, GradientsSpec):
         return (all(a in ("sigmoid", "tanh", "relu", "leaky_relu") for a in spec.activations) and spec.init == "auto"
-                and spec.init_scale == 1.0 and spec.optimizer == "sgd" and spec.weight_decay == 0.0 and not spec.dead)
+                and spec.init_scale == 1.0 and spec.init_output == "auto" and spec.optimizer == "sgd" and spec.weight_decay == 0.0 and not spec.dead)
     training = spec.training if isinstance(spec, NeuronsSpec) else spec
     if not isinstance(training, TrainingSpec):
         return False
@@ -335,11 +337,13 @@ def get_activation(name, leak=0.1):
 
 
 # The network is a list of (W, b) layers.
-def init_mlp(widths, gain, rng, interval):
+def init_mlp(widths, gain, rng, interval, zero_output=False):
     """Normal weights with std gain / sqrt(fan_in) (1 / sqrt(fan_in) for the linear output layer).
 
     Each first-layer bias puts its unit's kink, where w * x + b = 0, at a uniformly drawn
-    point of the interval, so no ReLU starts out dead on all of the data.
+    point of the interval, so no ReLU starts out dead on all of the data. With
+    zero_output, the output weights start at zero (after being drawn, so the hidden
+    layers get the same numbers): no neuron starts out pulled the wrong way.
     """
     layers = []
     for i, (fan_in, fan_out) in enumerate(zip(widths[:-1], widths[1:])):
@@ -349,6 +353,8 @@ def init_mlp(widths, gain, rng, interval):
         if i == 0 and not is_output:
             kinks = rng.uniform(*interval, size=fan_out)
             b = -W[0] * kinks
+        if is_output and zero_output:
+            W = np.zeros_like(W)
         layers.append((W, b))
     return layers
 
@@ -419,6 +425,7 @@ class Run:
     target: object
     interval: tuple
     losses: list = field(default_factory=list)     # MSE on all N points, at every step
+    dead: list = field(default_factory=list)       # hidden units off on all N points, at every step
     snapshots: dict = field(default_factory=dict)  # step -> layers, for a few steps
 
     def predict(self, x, layers=None):
@@ -436,7 +443,7 @@ def sample(target, x):
 
 
 def fit(target, interval=(-1.0, 1.0), samples=64, hidden=(), activation="relu", leak=0.1,
-        steps=1000, lr=0.1, batch_size=None, seed=0, snapshots=5):
+        steps=1000, lr=0.1, batch_size=None, seed=0, zero_output=False, snapshots=5):
     """Train a 1 -> hidden... -> 1 network on `samples` evenly spaced points of the target."""
     x = np.linspace(*interval, samples)
     y = sample(target, x)
@@ -446,12 +453,14 @@ def fit(target, interval=(-1.0, 1.0), samples=64, hidden=(), activation="relu", 
     keep = set(np.round(np.linspace(0, steps, snapshots)).astype(int).tolist())
 
     def record(step, layers):
-        run.losses.append(mse(forward(layers, x[:, None], f)[0], y[:, None]))
+        prediction, _, zs = forward(layers, x[:, None], f)
+        run.losses.append(mse(prediction, y[:, None]))
+        run.dead.append(sum(int(np.all(z <= 0, axis=0).sum()) for z in zs[:-1]))  # dead only means something for relu
         if step in keep:
             run.snapshots[step] = layers
 
     with np.errstate(over="ignore", invalid="ignore"):  # a too-large lr shows up as a nan loss
-        run.layers = train(init_mlp((1, *hidden, 1), gain, init_rng, interval),
+        run.layers = train(init_mlp((1, *hidden, 1), gain, init_rng, interval, zero_output),
                            x[:, None], y[:, None], f, df, steps, lr, batch_size, batch_rng, record)
     return run
 
@@ -549,6 +558,40 @@ def plot_neurons(run, title):
 
 def report(name, run):
     print(f"{name}: final MSE = {run.mse:.8f}")
+
+
+def compare(target, vary, **settings):
+    """One `fit` per combination of the varied settings, e.g. vary={"lr": [0.2, 0.02]}: {label: run}."""
+    combos = [("", {})]
+    for key, values in vary.items():
+        combos = [(f"{label}, {key} {value}".lstrip(", "), {**chosen, key: value}) for label, chosen in combos for value in values]
+    return {label: fit(target, **{**settings, **chosen}) for label, chosen in combos}
+
+
+def plot_compare(runs, show, title):
+    """Every run on one axis: its loss over the steps, its final fit, or its share of dead neurons."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    first = next(iter(runs.values()))
+    if show == "fit":
+        grid = np.linspace(*first.interval, 256)
+        ax.plot(grid, sample(first.target, grid), color="0.5", lw=3, alpha=0.5, label="target")
+    for label, run in runs.items():
+        if show == "fit":
+            ax.plot(grid, run.predict(grid), lw=2, label=label)
+        elif show == "dead":
+            units = sum(W.shape[1] for W, _ in run.layers[:-1])
+            ax.plot(100 * np.array(run.dead) / units, lw=2, label=label)
+        else:
+            ax.semilogy(run.losses, lw=2, label=label)
+    ax.set(xlabel="x" if show == "fit" else "step", ylabel={"fit": None, "dead": "dead ReLU neurons (%)", "loss": "MSE"}[show], title=title)
+    ax.legend(fontsize="small")
+    plt.show()
+
+
+def report_compare(name, runs):
+    for label, run in runs.items():
+        print(f"{name} {label}: final MSE = {run.mse:.8f}")
+        print(f"{name} {label}: dead neurons = {run.dead[-1]}")
 '''
 
 CLOSING_TEXT = """\
@@ -592,6 +635,13 @@ def _figure_text(number: int, spec: FigureSpec) -> str:
             f"({', '.join(spec.activations)}), trained on {_code_span(f'y = {spec.target}')} at {spec.samples} points "
             f"with {spec.steps} steps of gradient descent at learning rate {spec.lr!r}.\n"
         )
+    if isinstance(spec, CompareSpec):
+        varied = " and ".join(key for key, _ in spec.vary)
+        shown = {"loss": "their training loss over the steps", "fit": "their final fits", "dead": "the share of their ReLU neurons that are dead, step by step"}[spec.show]
+        return heading + (
+            f"Runs of a network {_network(spec.base)} trained on {_code_span(f'y = {spec.base.target}')} that differ only in "
+            f"{varied}, and {shown}.\n"
+        )
     training = spec.training if isinstance(spec, NeuronsSpec) else spec
     what = (
         "What each hidden neuron adds to the output of a network"
@@ -615,7 +665,35 @@ def _network(spec: TrainingSpec) -> str:
     return f"{shape}, {spec.steps} steps of {how} at learning rate {spec.lr!r},"
 
 
+_FIT_SETTINGS = ("seed", "lr", "hidden", "activation", "batch_size", "steps", "init_output")  # what compare() can vary
+
+
+def _compare_code(spec: CompareSpec) -> str:
+    vary = ", ".join(f"{_FIT_NAMES.get(key, key)!r}: [{', '.join(_fit_value(key, v) for v in values)}]" for key, values in spec.vary)
+    return (
+        "def target(x):\n"
+        f"    return {numpy_source(spec.base.target)}\n\n"
+        f"runs = compare(target, {{{vary}}},\n"
+        f"               {_fit_arguments(spec.base)})\n"
+        f"report_compare({spec.name!r}, runs)\n"
+        f"plot_compare(runs, {spec.show!r}, {spec.name!r})\n"
+    )
+
+
+_FIT_NAMES = {"init_output": "zero_output"}
+
+
+def _fit_value(key: str, value: object) -> str:
+    if key == "hidden":
+        return _tuple(value)  # type: ignore[arg-type]
+    if key == "init_output":
+        return repr(value == "zero")
+    return repr(value)
+
+
 def _figure_code(spec: FigureSpec) -> str:
+    if isinstance(spec, CompareSpec):
+        return _compare_code(spec)
     if isinstance(spec, ActivationPlotSpec):
         leak = f", leak={spec.leak!r}" if spec.activation == "leaky_relu" else ""
         return f"plot_activation({spec.activation!r}, interval={_tuple(spec.interval)}{leak})\n"
@@ -656,6 +734,7 @@ def _fit_arguments(spec: TrainingSpec) -> str:
         "lr": repr(spec.lr),
         "batch_size": repr(spec.batch_size),
         "seed": repr(spec.seed),
+        **({"zero_output": "True"} if spec.init_output == "zero" else {}),
     }
     lines, line = [], ""
     for key, value in arguments.items():

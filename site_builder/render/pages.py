@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -23,7 +24,7 @@ from site_builder.load.content import Article, Content, Page
 from site_builder.experiments.specs import poster_name
 from site_builder.render.feeds import SocialPage, feed_link, publishing_files, social_tags
 from site_builder.load.frontmatter import Document
-from site_builder.render.linkcheck import page_ids
+from site_builder.render.page_facts import PageReader
 from site_builder.render.players import PLAYER_STILL_MEDIA, has_player, player_data
 from site_builder.render.links import LinkMap, Target, is_external, relative_url, root_prefix
 from site_builder.render.notebook import notebook_link
@@ -31,7 +32,8 @@ from site_builder.render.markup.citations import AUTHOR_YEAR
 from site_builder.render.markup import REDUCED_MOTION, MathRenderer, RenderedMarkdown, Still, render_markdown
 from site_builder.problems import BuildFailed, Problem
 from site_builder.render.cite_this import article_citation
-from site_builder.render.search import INDEX_FILE, SEARCH_PAGE, SearchDocument, search_index
+from site_builder.render.reuse import RenderMemo
+from site_builder.render.search import INDEX_FILE, SEARCH_PAGE, SearchDocument, search_index, sections
 from site_builder.render.tags import TagPage, tag_pages, tag_path
 from site_builder.render.templating import TemplateProblem, render_template
 
@@ -56,12 +58,16 @@ class _Body:
     markdown: RenderedMarkdown
 
 
-def render_site(config: SiteConfig, content: Content, files: SiteFiles, environment: jinja2.Environment, math: MathRenderer) -> dict[str, bytes]:
+def render_site(config: SiteConfig, content: Content, files: SiteFiles, environment: jinja2.Environment, math: MathRenderer,
+                reader: PageReader | None = None, memo: RenderMemo | None = None) -> dict[str, bytes]:
     """Render every page; return the whole site as output path -> bytes.
 
     Raises :class:`BuildFailed` with every problem found: LaTeX and template
     errors, broken links and fragments, figures declared but not shown.
+    ``reader`` parses each page once for every check of this build (see :mod:`~site_builder.render.page_facts`);
+    ``memo`` serves bodies and search sections an earlier build made from the same inputs (see :mod:`~site_builder.render.reuse`).
     """
+    reader = reader or PageReader()
     sources = {a.document.path: a.output_path for a in content.articles}
     sources |= {p.document.path: p.output_path for p in content.pages}
     output = {**files.assets, **files.figures}
@@ -70,8 +76,11 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
     bodies: list[_Body] = []
     for document, output_path, bibliography in _documents(content):
         cites = _Citing(bibliography, config.citation_style)
+        def make(document: Document = document, output_path: str = output_path, cites: _Citing = cites) -> RenderedMarkdown:
+            return _render_body(document, output_path, link_map, output, math, cites, config.raw_html, files.numbers)
         try:
-            bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, math, cites, config.raw_html, files.numbers)))
+            body = memo.body(document, output_path, cites.bibliography, numbers_of(output_path, files.numbers), make) if memo else make()
+            bodies.append(_Body(document, output_path, body))
         except BuildFailed as failure:
             problems.extend(failure.problems)
             # Render again with the math as text and citations as written, so this document's links and figures are checked too.
@@ -82,16 +91,17 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
     for article in content.articles:
         problems.extend(_unused_figures(article, link_map, bodies))
     if problems:
-        problems.extend(_check_references(bodies, link_map, {}))
+        problems.extend(_check_references(bodies, link_map, {}, reader))
         raise BuildFailed(problems)
     inline = {"inline_css": Markup(files.assets.get(STYLESHEET, b"").decode("utf-8")), "inline_theme_script": Markup(files.assets.get(THEME_SCRIPT, b"").decode("utf-8"))}
     players = {b.output_path: player_data(b.source.path, b.output_path, b.markdown.references, link_map, output) for b in bodies}
     pages = _render_pages(config, content, {b.output_path: b.markdown for b in bodies}, output, environment, inline, players)
-    problems.extend(_check_references(bodies, link_map, pages))
+    problems.extend(_check_references(bodies, link_map, pages, reader))
     if problems:
         raise BuildFailed(problems)
     if config.search:
-        pages[INDEX_FILE] = search_index(_search_documents(content, {b.output_path: b.markdown for b in bodies}))
+        pages[INDEX_FILE] = search_index(_search_documents(content, {b.output_path: b.markdown for b in bodies}),
+                                         (lambda title, body: memo.sections(title, body, sections)) if memo else sections)
     return {**output, **pages, **publishing_files(config, content, tag_pages(content.articles), pages)}
 
 
@@ -141,6 +151,13 @@ def _render_body(document: Document, output_path: str, link_map: LinkMap, output
             return None
         return Still(relative_url(output_path, still), PLAYER_STILL_MEDIA if has_player(target.output_path, output) else REDUCED_MOTION)
 
+    declared = document.meta.get("figures")
+    figure_names = {posixpath.normpath(str(name)) for name in declared} if isinstance(declared, Mapping) else set()
+
+    def drawn(src: str) -> bool:
+        """Whether ``src`` is one of the figures this document declares (so the build drew it)."""
+        return posixpath.normpath(src.split("#", 1)[0].split("?", 1)[0]) in figure_names
+
     return render_markdown(
         document.body,
         path=document.path,
@@ -149,6 +166,7 @@ def _render_body(document: Document, output_path: str, link_map: LinkMap, output
         rewrite_url=lambda href: link_map.url(document.path, href),
         image_size=image_size,
         poster=poster,
+        drawn=drawn,
         raw_html=raw_html,
         bibliography=citing.bibliography if citing else EMPTY,
         citation_style=citing.style if citing else AUTHOR_YEAR,
@@ -189,9 +207,9 @@ def _unused_figures(article: Article, link_map: LinkMap, bodies: list[_Body]) ->
     ]
 
 
-def _check_references(bodies: list[_Body], link_map: LinkMap, pages: Mapping[str, bytes]) -> list[Problem]:
+def _check_references(bodies: list[_Body], link_map: LinkMap, pages: Mapping[str, bytes], reader: PageReader) -> list[Problem]:
     """Every link and image an author wrote resolves, fragments included; problems carry lines."""
-    ids = {path: page_ids(data) for path, data in pages.items() if path.endswith(".html")}
+    ids = {path: facts.ids for path, facts in reader.pages(pages).items()}
     problems = []
     for body in bodies:
         for reference in body.markdown.references:

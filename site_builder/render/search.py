@@ -23,7 +23,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -71,14 +71,18 @@ def sections(title: str, body_html: str) -> list[Section]:
     return [s for s in reader.finish() if s.text or s.anchor]
 
 
-def search_index(documents: Sequence[SearchDocument]) -> bytes:
-    """``search-index.js`` for ``documents`` (see the module docs for its shape)."""
+def search_index(documents: Sequence[SearchDocument], sections_of: Callable[[str, str], list[Section]] | None = None) -> bytes:
+    """``search-index.js`` for ``documents`` (see the module docs for its shape).
+
+    ``sections_of(title, body_html)`` cuts a page into sections: :func:`sections`, or a cache in front of it.
+    """
+    sections_of = sections_of or sections
     pages = [[d.title, d.url, d.summary] for d in documents]
     rows: list[list[object]] = []
     lengths: list[int] = []
     postings: dict[str, list[int]] = {}
     for number, document in enumerate(documents):
-        for section in sections(document.title, document.body_html):
+        for section in sections_of(document.title, document.body_html):
             index = len(rows)
             rows.append([number, section.anchor, section.heading, section.text])
             found = words(section.text)

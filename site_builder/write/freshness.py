@@ -52,6 +52,19 @@ def input_stamp(options: BuildOptions, out_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def builder_digest() -> str:
+    """A hash of the builder itself: its files (code, vendored KaTeX, default theme) and the libraries' versions.
+
+    What the page cache's entries are named by, besides their own inputs
+    (see :mod:`site_builder.render.reuse`): a new version of either makes them all again.
+    """
+    digest = hashlib.sha256()
+    for path in _builder_files():
+        digest.update(path.as_posix().encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    digest.update(json.dumps({name: _version(name) for name in LIBRARIES}, sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()
+
+
 def reusable_build(options: BuildOptions, out_dir: Path, stamp: str, seconds: float) -> BuildReport | None:
     """A report for the previous build if its stamp is ``stamp`` and its output is untouched, else ``None``."""
     record = _read_record(options).get(str(out_dir.resolve()))

@@ -5,7 +5,7 @@ moving artists that ``scene.show(snapshot)`` points at one moment of
 training. :func:`animate` builds the scene once; each frame restores the
 rendered static background and draws only what moves (blitting), which is
 several times faster than redrawing the whole figure per frame. Its poster
-is the last frame as a PNG. :func:`draw_still` draws the final snapshot alone.
+is one frame as a PNG: the last, or the one the caller names as representative. :func:`draw_still` draws the final snapshot alone.
 
 This module's own scene is the training figure: the target curve, the
 training points and the model's current prediction on fixed axes, with
@@ -30,15 +30,16 @@ from site_builder.experiments.figures.runs import Snapshot, TrainingResult
 from site_builder.experiments.figures import style
 from site_builder.experiments.figures.encode import GIF_COLOURS, GifEncoder, encode_gif, palette_for
 from site_builder.experiments.figures.textstamp import TextStamp
+from site_builder.experiments.sampling import representative_frame
 
 __all__ = [
     "GIF_COLOURS", "Animation", "FitArtists", "Scene", "SceneBuilder", "TrainingScene", "animate", "animate_training",
     "build_training_scene", "plot_fit", "draw_still", "draw_training_animation", "draw_training_still", "encode_gif",
-    "fixed_y_limits", "format_mse", "frame_durations", "iter_frames", "render_frames", "status_text", "training_y_limits",
+    "fixed_y_limits", "format_mse", "frame_durations", "iter_frames", "poster_frame", "render_frames", "status_text", "training_y_limits",
 ]
 
 Y_MARGIN = 0.08  # fraction of the y range added above and below
-MAX_OVERSHOOT = 1.0  # predictions widen the view by at most this many target heights per side
+MAX_OVERSHOOT = 0.5  # predictions widen the view by at most this many target heights per side
 MIN_FRAME_MS = 20  # browsers slow shorter GIF delays down to 100 ms
 FINAL_HOLD_MS = 1500  # extra time on the last frame, so readers see where training ended
 
@@ -60,7 +61,7 @@ SceneBuilder = Callable[[FigureCanvasAgg, TrainingResult], Scene]
 
 @dataclass(frozen=True)
 class Animation:
-    """A looping GIF and its poster: the last frame as a PNG of the same size.
+    """A looping GIF and its poster: one of its frames (by default the last) as a PNG of the same size.
 
     The poster is what readers who prefer reduced motion see, and what link
     previews and players show before (or instead of) playing.
@@ -70,27 +71,31 @@ class Animation:
     poster: bytes
 
 
-def animate(result: TrainingResult, build_scene: SceneBuilder, *, fps: int) -> Animation:
+def animate(result: TrainingResult, build_scene: SceneBuilder, *, fps: int, poster: int = -1) -> Animation:
     """One 640×480 frame per snapshot of ``result``, the last held a little longer; and the poster.
 
     GIF delays are whole centiseconds, and browsers play delays under 20 ms
     as 100 ms, so ``fps`` above 50 is capped at 50 rather than made slower.
-    The poster is the last frame's pixels exactly, before the GIF's palette
-    reduces them.
+    The poster is frame ``poster``'s pixels exactly (default: the last),
+    before the GIF's palette reduces them.
     """
     if fps <= 0:
         raise ValueError(f"fps must be positive, got {fps}")
     snapshots = result.snapshots
+    if snapshots and not -len(snapshots) <= poster < len(snapshots):
+        raise ValueError(f"poster frame {poster} does not exist: there are {len(snapshots)} frames")
+    poster_index = poster % len(snapshots) if snapshots else 0
     with style.figure_context():
         canvas = style.new_canvas(style.SCREEN_DPI)
         scene = build_scene(canvas, result)
         sample = [snapshots[0], snapshots[len(snapshots) // 2], snapshots[-1]]
         encoder = GifEncoder(palette_for(list(iter_frames(canvas, scene, sample))))
         durations = frame_durations(len(snapshots), fps)
-        for frame, duration in zip(iter_frames(canvas, scene, snapshots), durations):
+        for index, (frame, duration) in enumerate(zip(iter_frames(canvas, scene, snapshots), durations)):
             encoder.add(frame, duration)  # streamed: one RGBA frame in memory at a time
-    poster = style.encode_png(np.ascontiguousarray(frame[..., :3]))
-    return Animation(gif=encoder.finish(), poster=poster)
+            if index == poster_index:
+                still = style.encode_png(np.ascontiguousarray(frame[..., :3]))
+    return Animation(gif=encoder.finish(), poster=still)
 
 
 def draw_still(result: TrainingResult, build_scene: SceneBuilder) -> bytes:
@@ -127,7 +132,7 @@ class TrainingScene:
 
     prediction: Line2D
     status: Text
-    points: Line2D  # static, but redrawn each frame so it stays above the prediction
+    points: Line2D  # static: under the target, so never redrawn
 
     def show(self, snapshot: Snapshot) -> None:
         """Point the moving artists at ``snapshot``."""
@@ -136,12 +141,20 @@ class TrainingScene:
 
     def moving_artists(self) -> tuple[Line2D | Text, ...]:
         """The artists to redraw each frame, bottom to top."""
-        return (self.prediction, self.points, self.status)
+        return (self.prediction, self.status)
 
 
 def animate_training(result: TrainingResult, *, title: str, fps: int) -> Animation:
-    """The training animation (see :func:`animate`) and its poster."""
-    return animate(result, _training_scene(title), fps=fps)
+    """The training animation (see :func:`animate`) and its poster: :func:`poster_frame`."""
+    return animate(result, _training_scene(title), fps=fps, poster=poster_frame(result))
+
+
+def poster_frame(result: TrainingResult) -> int:
+    """The snapshot a training figure's poster shows (see :func:`~site_builder.experiments.sampling.representative_frame`):
+    the last when the fit settled, else where a hovering fit hovers."""
+    predictions = np.stack([s.prediction for s in result.snapshots])
+    low, high = training_y_limits(result)
+    return representative_frame(np.array([s.step for s in result.snapshots]), predictions, high - low)
 
 
 def draw_training_animation(result: TrainingResult, *, title: str, fps: int) -> bytes:

@@ -17,16 +17,16 @@ from matplotlib.text import Text
 
 from site_builder.experiments.figures import style
 from site_builder.experiments.figures.animation import Animation, SceneBuilder, animate, draw_still, fixed_y_limits
-from site_builder.experiments.figures.runs import CompareRun
+from site_builder.experiments.figures.runs import CompareRun, Snapshot
 
-RUN_COLOURS = (style.VERMILLION, style.BLUISH_GREEN, style.REDDISH_PURPLE, style.ORANGE, style.BLUE, style.INK, style.MUTED_INK, "#56B4E9")
+RUN_COLOURS = (style.VERMILLION, style.BLUISH_GREEN, style.REDDISH_PURPLE, style.ORANGE, style.BLUE, style.INK, style.MUTED_INK, style.SKY)
 RUN_DASHES = ("-", (0, (4.0, 2.0)), (0, (1.5, 1.5)), (0, (6.0, 2.0, 1.5, 2.0)))
 
 
 @dataclass(frozen=True)
 class CompareFigure:
     runs: tuple[CompareRun, ...]
-    show: str  # "loss" or "fit"
+    show: str  # "loss", "fit" or "dead"
     snapshots: tuple[int, ...]  # frame indices into each run's snapshots
 
 
@@ -56,8 +56,8 @@ class CompareScene:
     def show(self, index: int) -> None:
         for line, run in zip(self.lines, self.data.runs):
             snapshots = run.result.snapshots
-            if self.data.show == "loss":
-                line.set_data([s.step for s in snapshots[: index + 1]], [s.loss for s in snapshots[: index + 1]])
+            if self.data.show in ("loss", "dead"):
+                line.set_data([s.step for s in snapshots[: index + 1]], [_curve_value(self.data.show, run, s) for s in snapshots[: index + 1]])
             else:
                 line.set_ydata(snapshots[index].prediction)
         self.status.set_text(compare_status(self.data, index))
@@ -86,7 +86,7 @@ def build_compare_scene(canvas: FigureCanvasAgg, data: CompareFigure, title: str
         if data.show == "fit":
             (line,) = axes.plot(run.result.grid_x, run.result.snapshots[0].prediction, **look)
         else:
-            (line,) = axes.plot([run.result.snapshots[0].step], [run.result.snapshots[0].loss], **look)
+            (line,) = axes.plot([run.result.snapshots[0].step], [_curve_value(data.show, run, run.result.snapshots[0])], **look)
         lines.append(line)
     if data.show == "fit":
         everything = np.concatenate([r.result.snapshots[i].prediction for r in data.runs for i in data.snapshots])  # the shown moments only
@@ -94,6 +94,11 @@ def build_compare_scene(canvas: FigureCanvasAgg, data: CompareFigure, title: str
         axes.set_ylim(*fixed_y_limits(np.concatenate([first.target_y, first.train_y]), everything))
         axes.set_xlabel("x")
         style.draw_zero_lines(axes)
+    elif data.show == "dead":
+        axes.set_ylim(-3, 103)
+        axes.set_xlim(0, max(r.result.snapshots[-1].step for r in data.runs))
+        axes.set_xlabel("step")
+        axes.set_ylabel("dead ReLU neurons (%)")
     else:
         losses = np.array([s.loss for r in data.runs for s in r.result.snapshots])
         positive = losses[np.isfinite(losses) & (losses > 0)]
@@ -109,3 +114,10 @@ def build_compare_scene(canvas: FigureCanvasAgg, data: CompareFigure, title: str
     for artist in scene.moving_artists():
         artist.set_animated(True)
     return scene
+
+
+def _curve_value(show: str, run: CompareRun, snapshot: Snapshot) -> float:
+    """What a curve plots at ``snapshot``: the loss, or the percentage of the run's hidden units that are dead."""
+    if show == "loss":
+        return snapshot.loss
+    return 100.0 * (snapshot.dead or 0) / max(run.result.hidden_units, 1)

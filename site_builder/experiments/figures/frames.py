@@ -14,6 +14,8 @@ The object is JSON (sorted keys, fixed rounding: same run, same bytes):
   training grid (ends included); ``train_x``, ``train_y``: the training data;
   all rounded to 4 significant digits.
 * ``steps``, ``losses``: one per snapshot, losses exact (shortest round-trip).
+* ``poster``: the index of the frame the poster shows, which readers who
+  prefer reduced motion see (see :func:`~.animation.poster_frame`).
 * ``xlim``, ``ylim``, ``title``, ``fps``, ``frame_ms``, ``hold_ms``: as the GIF
   uses them; ``look``: the colours and line widths of :mod:`style`;
   ``layout``: where the title, status line and plot go (figure fractions).
@@ -23,9 +25,10 @@ The object is JSON (sorted keys, fixed rounding: same run, same bytes):
   pixel), differenced along training and then along x (so a curve that moves
   little, or a line, costs ~1 character per point), zig-zag signed and
   written as base-64 VLQ (as in source maps). See :func:`encode_curves`.
-* ``neurons`` (``neurons`` figures only): ``colours``, ``contributions`` (one
-  encoded string per hidden unit, like ``prediction``) and ``bias`` (the
-  output bias per snapshot, 4 significant digits).
+* ``neurons`` (``neurons`` figures only): ``colours`` and ``dashes`` (px),
+  ``contributions`` (one encoded string per hidden unit, like ``prediction``)
+  and ``bias`` (the output bias per snapshot, 4 significant digits); and
+  ``legend``: its rows, top first, each a list of ``[label, line]``.
 
 A figure drawn by an author's own code has no run to redraw, so its data is
 of ``kind: "raster"`` (:func:`raster_frames`): the GIF itself, base64, which
@@ -43,8 +46,8 @@ import numpy as np
 
 from site_builder.experiments.figures.runs import TrainingResult
 from site_builder.experiments.figures import style
-from site_builder.experiments.figures.animation import FINAL_HOLD_MS, frame_durations, training_y_limits
-from site_builder.experiments.figures.neurons import BIAS, NEURON, neuron_colours, neurons_y_limits, snapshot_parts
+from site_builder.experiments.figures.animation import FINAL_HOLD_MS, frame_durations, poster_frame, training_y_limits
+from site_builder.experiments.figures.neurons import BIAS, NEURON, legend_rows, neuron_looks, neurons_layout, neurons_y_limits, snapshot_parts
 
 __all__ = ["FORMAT_VERSION", "PLAYER_GRID_POINTS", "encode_curves", "neurons_frames", "raster_frames", "training_frames"]
 
@@ -69,10 +72,14 @@ def neurons_frames(result: TrainingResult, *, name: str, title: str, fps: int) -
     parts = [snapshot_parts(s) for s in result.snapshots]
     contributions = np.stack([c for c, _ in parts])[:, _grid_indices(result), :]  # (F, G', H)
     quantum = data["quantum"]
+    looks = neuron_looks(result)
     data["kind"] = "neurons"
+    data["layout"] = _layout(neurons_layout(result))
+    data["legend"] = [[[label, _line(look)] for label, look in row] for row in legend_rows(result)]
     data["neurons"] = {
         "bias": [_round(b) for _, b in parts],
-        "colours": neuron_colours(result.grid_x, parts[-1][0]),
+        "colours": [look.color for look in looks],
+        "dashes": [_line(look)["dash"] for look in looks],
         "contributions": [encode_curves(contributions[:, :, i], quantum) for i in range(contributions.shape[2])],
     }
     return _script(name, data)
@@ -135,6 +142,7 @@ def _common(result: TrainingResult, *, title: str, fps: int, ylim: tuple[float, 
         "train_y": [_round(v) for v in result.train_y],
         "steps": [s.step for s in result.snapshots],
         "losses": [float(s.loss) for s in result.snapshots],
+        "poster": poster_frame(result),
         "quantum": float(f"{quantum:.0e}"),
         "prediction": encode_curves(predictions, quantum),
         "look": _look(),
@@ -151,10 +159,7 @@ def _grid_indices(result: TrainingResult) -> np.ndarray:
 def _look() -> dict[str, object]:
     """Colours, and widths in px at 640 px wide, of every role the figures draw."""
 
-    def line(look: style.LineLook) -> dict[str, object]:
-        dashes = [] if isinstance(look.linestyle, str) else [d * look.linewidth for d in look.linestyle[1]]
-        return {"colour": look.color, "width": _round(look.linewidth * _POINTS_PER_PX), "dash": [_round(d * _POINTS_PER_PX) for d in dashes]}
-
+    line = _line
     return {
         "background": style.BACKGROUND, "ink": style.INK, "muted": style.MUTED_INK, "grid": style.GRID,
         "target": line(style.TARGET), "prediction": line(style.PREDICTION), "neuron": line(NEURON), "bias": line(BIAS),
@@ -165,8 +170,13 @@ def _look() -> dict[str, object]:
     }
 
 
-def _layout() -> dict[str, object]:
-    layout = style.LEGEND_BELOW
+def _line(look: style.LineLook) -> dict[str, object]:
+    """A line's colour, and its width and dash pattern in px at 640 px wide."""
+    dashes = [] if isinstance(look.linestyle, str) else [d * look.linewidth for d in look.linestyle[1]]
+    return {"colour": look.color, "width": _round(look.linewidth * _POINTS_PER_PX), "dash": [_round(d * _POINTS_PER_PX) for d in dashes]}
+
+
+def _layout(layout: style.Layout = style.LEGEND_BELOW) -> dict[str, object]:
     return {
         "width": round(style.PAGE_INCHES[0] * style.SCREEN_DPI), "height": round(style.PAGE_INCHES[1] * style.SCREEN_DPI),
         "axes": [_round(v) for v in layout.axes_rect], "margin_left": style.MARGIN_LEFT,

@@ -22,7 +22,7 @@ from site_builder.experiments.figures import style
 from site_builder.experiments.figures.animation import Animation, SceneBuilder, animate, draw_still
 from site_builder.experiments.figures.runs import GradientRun
 
-RUN_COLOURS = (style.BLUE, style.VERMILLION, style.BLUISH_GREEN, style.REDDISH_PURPLE, style.ORANGE, style.INK, style.MUTED_INK, style.GRID)
+RUN_COLOURS = (style.BLUE, style.VERMILLION, style.BLUISH_GREEN, style.REDDISH_PURPLE, style.ORANGE, style.INK, style.MUTED_INK, style.SKY)
 RUN_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 

@@ -7,6 +7,10 @@ import numpy as np
 from site_builder.experiments.figures import style
 
 Y_MARGIN = 0.12  # fraction of the data's height added above and below
+# style.LEGEND_ABOVE with room on the left and below for the axis labels.
+LABELLED_LEGEND_ABOVE = style.Layout(
+    axes_rect=(0.16, 0.155, 0.81, 0.645), legend_loc=style.LEGEND_ABOVE.legend_loc, legend_anchor=style.LEGEND_ABOVE.legend_anchor,
+)
 
 
 def draw_activation_plot(
@@ -16,11 +20,14 @@ def draw_activation_plot(
     *,
     title: str,
     formula_label: str,
+    xlabel: str = "input $z$",
+    ylabel: str = "value",
 ) -> bytes:
-    """PNG of an activation ``y = f(x)`` (solid) and its derivative ``dy`` (dashed).
+    """PNG of an activation ``y = f(z)`` (solid) and its derivative ``dy`` (dashed), the input ``z`` given as ``x``.
 
     ``x`` must be sorted; ``formula_label`` names the solid curve in the
-    legend and may use mathtext (``r"$\\max(0, x)$"``). The axes cross at
+    legend and may use mathtext (``r"$\\max(0, z)$"``); ``xlabel`` and
+    ``ylabel`` label the axes. The axes cross at
     the origin when it is in view. Where the derivative jumps (ReLU at 0)
     the dashed line is broken rather than joined by a vertical stroke that
     the function does not have. Rendered at :data:`style.STILL_DPI`.
@@ -30,7 +37,9 @@ def draw_activation_plot(
         raise ValueError(f"x, y, dy must be equal-length 1-D arrays, got {x.shape}, {y.shape}, {dy.shape}")
     with style.figure_context():
         canvas = style.new_canvas(style.STILL_DPI)
-        axes = style.add_titled_axes(canvas.figure, title, style.LEGEND_ABOVE)
+        axes = style.add_titled_axes(canvas.figure, title, LABELLED_LEGEND_ABOVE)
+        axes.set_xlabel(xlabel)
+        axes.set_ylabel(ylabel)
         axes.plot(x, y, label=formula_label, **style.FUNCTION.kwargs())
         axes.plot(*break_at_jumps(x, dy), label="derivative", **style.DERIVATIVE.kwargs())
         axes.set_xlim(float(x[0]), float(x[-1]))

@@ -19,6 +19,7 @@ class Snapshot:
     # sum of contributions plus output_bias.
     contributions: np.ndarray | None = None
     output_bias: float | None = None
+    dead: int | None = None  # hidden ReLU units off on every training point at this step (None where not recorded)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ class TrainingResult:
     def final_loss(self) -> float:
         """Training-set MSE after the last step."""
         return self.snapshots[-1].loss
+
+    @property
+    def hidden_units(self) -> int:
+        """Neurons in all hidden layers together (0 for a linear model)."""
+        return sum(weight.shape[1] for weight, _ in self.final_params[:-1])
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ themes, by readers with every kind of colour vision. So:
   screens); the figure is laid out on a 5×3.75 inch page at 128 dpi, so an
   11 pt label is about 20 px tall, 3 % of the width, and still ~11 CSS px when
   a phone shrinks the image to 360 px;
-* the background is opaque white, so a dark page theme frames the figure
-  instead of swallowing its black text;
+* the background is opaque white; the dark page theme shows the figure
+  through a CSS filter that inverts it and turns its hues back (:mod:`.theme`),
+  so it reads dark without a second image;
 * colours come from the Okabe–Ito palette (safe for the common colour-vision
   deficiencies), and each line also differs in dash pattern or marker, so
   the figure survives greyscale printing too.
@@ -52,6 +53,7 @@ STILL_DPI: int = 2 * SCREEN_DPI  # 1280×960: crisp on high-density screens
 # -- Colour -------------------------------------------------------------------
 # Okabe & Ito, "Color Universal Design" (2008). Contrast on white: blue 5.2:1
 # and vermillion 3.9:1 (WCAG asks 3:1 of graphics), ink 17:1, muted ink 7.5:1.
+# In the dark theme the page shows figures through theme.DARK_FILTER.
 
 INK = "#1a1a1a"  # text, axes, markers
 MUTED_INK = "#555555"  # secondary text (tick labels, status line)
@@ -61,7 +63,11 @@ BLUE = "#0072B2"
 VERMILLION = "#D55E00"
 BLUISH_GREEN = "#009E73"
 REDDISH_PURPLE = "#CC79A7"
-ORANGE = "#E69F00"
+ORANGE = "#B26F00"  # Okabe–Ito orange (#E69F00) darkened: 4.1:1 on white, where the original has 2.3:1
+
+SKY = "#2B8CC4"  # Okabe–Ito sky blue (#56B4E9) darkened: 3.7:1 on white, where the original has 2.3:1
+# Every colour above but GRID keeps at least 3:1 on the figure's background in the dark theme too
+# (see theme.py; tests/test_figure_looks.py checks them all).
 
 # -- Type ---------------------------------------------------------------------
 
@@ -109,12 +115,16 @@ class LineLook:
 # far from it in hue and lightness.
 FUNCTION = LineLook(color=BLUE)
 DERIVATIVE = LineLook(color=VERMILLION, linestyle=(0, (4.0, 2.0)))
-TARGET = LineLook(color=BLUE, linewidth=3.0)
-PREDICTION = LineLook(color=VERMILLION, linestyle=(0, (4.0, 2.0)), zorder=3.0)
-# Small filled dots: the target line stays visible between them.
+# The model is a solid line, thinner than the target and on top of it, so its
+# corners (a ReLU network's hinges) stay sharp where dashes would blur them, and
+# where it matches the target it shows as a vermillion core in a blue band.
+TARGET = LineLook(color=BLUE, linewidth=3.6)
+PREDICTION = LineLook(color=VERMILLION, linewidth=1.9, zorder=3.0)
+# Dots under the target line, a little wider than it: the line stays whole and
+# each point shows as ink on either side of it (or alone, where it is off the line).
 TRAINING_POINTS = LineLook(
-    color=INK, linestyle="None", linewidth=0.0, marker="o", markersize=3.6,
-    markerfacecolor=INK, zorder=4.0,
+    color=INK, linestyle="None", linewidth=0.0, marker="o", markersize=5.2,
+    markerfacecolor=INK, zorder=1.8,
 )
 
 # -- Matplotlib settings ------------------------------------------------------
@@ -299,6 +309,21 @@ def fit_to_width(text: Text, width: float, smallest: float = MIN_TITLE_SIZE) -> 
     while too_wide() and len(words) > 1:
         words.pop()
         text.set_text(" ".join(words).rstrip(",;:") + "…")
+
+
+def title_fits(title: str, smallest: float = MIN_TITLE_SIZE) -> bool:
+    """Whether ``title`` spans at most the width :func:`add_titled_axes` gives it at ``smallest`` pt, so
+    :func:`fit_to_width` would shrink it rather than cut it; for code that picks between wordings."""
+    with figure_context():
+        figure = new_canvas().figure
+        text = figure.text(MARGIN_LEFT, TITLE_TOP, title, fontsize=smallest, fontweight="bold")
+        renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+        return bool(text.get_window_extent(renderer).width <= (1.0 - 2 * MARGIN_LEFT) * figure.bbox.width)
+
+
+def first_fitting_title(*wordings: str) -> str:
+    """The first of ``wordings`` (most detailed first) that :func:`title_fits`; the last one if none does."""
+    return next((w for w in wordings if title_fits(w)), wordings[-1])
 
 
 def add_status_text(figure: Figure) -> Text:

@@ -109,6 +109,7 @@ class MLP:
 
 
 INIT_SCHEMES: tuple[str, ...] = ("auto", "he", "xavier", "normal")
+OUTPUT_INITS: tuple[str, ...] = ("auto", "zero")  # how the output layer's weights start
 
 
 def init_mlp(
@@ -119,6 +120,7 @@ def init_mlp(
     *,
     init: str = "auto",
     scale: float = 1.0,
+    output: str = "auto",
 ) -> MLP:
     """A freshly initialised MLP with layer widths ``widths`` (input first, output last).
 
@@ -135,9 +137,16 @@ def init_mlp(
     * ``normal``: ``scale`` itself, whatever the layer.
 
     ``scale`` multiplies the standard deviation of the first three.
+
+    ``output="zero"`` sets the output layer's weights to zero after drawing them (so
+    the hidden layers get the very same draws as with ``"auto"``). Every hidden unit
+    then starts with no say in the output and no gradient, and the first step gives
+    each an output weight of the sign that helps: none starts out pulled the wrong way,
+    which is how a lone ReLU on a positive target otherwise slides off the data and dies.
     """
     assert len(widths) >= 2 and all(w >= 1 for w in widths), f"bad widths {widths}"
     assert init in INIT_SCHEMES, f"unknown init {init!r}"
+    assert output in OUTPUT_INITS, f"unknown output init {output!r}"
     activations = (activation,) * (len(widths) - 2) if isinstance(activation, Activation) else tuple(activation)
     assert len(activations) == len(widths) - 2, "one activation per hidden layer"
     layers = []
@@ -149,6 +158,8 @@ def init_mlp(
         if init == "auto" and i == 0 and not is_output and fan_in == 1 and input_interval is not None:
             kinks = rng.uniform(*input_interval, size=fan_out)  # (fan_out,)
             bias = -weight[0] * kinks
+        if is_output and output == "zero":
+            weight = np.zeros_like(weight)
         layers.append(Dense(weight, bias))
     return MLP(tuple(layers), activations)
 

@@ -22,49 +22,18 @@ import hashlib
 import io
 import re
 from collections.abc import Iterable, Mapping
-from html.parser import HTMLParser
 from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
 
 from site_builder.cache_seal import read_sealed, write_sealed
+from site_builder.render.page_facts import PageReader, read_page, union_math
 
 FONTS_FOLDER = "static/katex/fonts/"
 WOFF2_SIGNATURE = b"wOF2"
 KATEX_STYLESHEET = "static/katex/katex.min.css"
 _CSS_CONTENT = re.compile(r"""content\s*:\s*(["'])(.*?)\1""")
 _FAMILY_RULE = re.compile(r"([^{}@]+)\{[^}]*font-family:\s*(KaTeX_\w+)")
-
-
-class _MathText(HTMLParser):
-    """Collects the characters of text inside any element whose classes include ``katex``,
-    except the TeX source KaTeX keeps in MathML ``<annotation>`` (never drawn), and the
-    class names used there."""
-
-    _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.characters: set[str] = set()
-        self.classes: set[str] = set()
-        self._stack: list[bool] = []  # for each open element: is it inside math?
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._VOID:
-            return
-        classes = (dict(attrs).get("class") or "").split()
-        inside = bool(self._stack and self._stack[-1]) or "katex" in classes
-        self._stack.append(inside and tag != "annotation")
-        if inside:
-            self.classes.update(classes)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in self._VOID and self._stack:
-            self._stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        if self._stack and self._stack[-1]:
-            self.characters.update(data)
 
 
 class MathInPages(NamedTuple):
@@ -76,15 +45,7 @@ class MathInPages(NamedTuple):
 
 def read_math(pages: Iterable[bytes]) -> MathInPages:
     """The characters and class names inside the math (``class="katex"`` elements) of ``pages``, HTML bytes."""
-    characters: set[str] = set()
-    classes: set[str] = set()
-    for page in pages:
-        collector = _MathText()
-        collector.feed(page.decode("utf-8"))
-        collector.close()
-        characters |= collector.characters
-        classes |= collector.classes
-    return MathInPages(frozenset(character for character in characters if not character.isspace()), frozenset(classes))
+    return MathInPages(*union_math(read_page(page) for page in pages))
 
 
 def font_families_used(css: str, classes: Iterable[str]) -> frozenset[str]:
@@ -137,15 +98,15 @@ def subset_font(woff2: bytes, characters: Iterable[str]) -> bytes:
     return out.getvalue()
 
 
-def subset_math_fonts(files: Mapping[str, bytes], cache_dir: Path | None = None) -> dict[str, bytes]:
+def subset_math_fonts(files: Mapping[str, bytes], cache_dir: Path | None = None, reader: PageReader | None = None) -> dict[str, bytes]:
     """``files`` (output path -> bytes) with the KaTeX woff2 fonts the site's math draws with subset
     to its characters.
 
     The other fonts (most of KaTeX's twenty) stay as they are: no page fetches
     them, so subsetting them would only slow the build. A site without
-    formulas keeps every font as it is.
+    formulas keeps every font as it is. ``reader`` serves pages already parsed in this build.
     """
-    math = read_math(data for path, data in files.items() if path.endswith(".html"))
+    math = MathInPages(*union_math((reader or PageReader()).pages(files).values()))
     if not math.characters:
         return dict(files)
     stylesheet = files.get(KATEX_STYLESHEET, b"").decode("utf-8")

@@ -53,6 +53,7 @@ CSS_CLASSES: dict[str, str] = {
     "footnote-ref / footnote-backref": "the <a> to a footnote and the ↩ back from it",
     "figure / figcaption": "elements (not classes) for images alone in their paragraph",
     "picture": "element (not a class) around an animation that has a still (see Still)",
+    "figure-image": "<img> of a figure the build drew (drawn on white): the theme shows it inverted, hues kept, in the dark theme",
     "citation / citation__link": "<span> around a citation in the text, and each <a> in it to a reference",
     "references__list (--author-year, --numeric) / references__back / references__link": "the <ol> of references (see citations.py), the ↩ back to each citation, a DOI or URL",
     "crossref": "<a> of a cross-reference (@eq-..., @fig-..., @sec-...)",
@@ -128,6 +129,7 @@ def render_markdown(
     rewrite_url: Callable[[str], str] | None = None,
     image_size: Callable[[str], tuple[int, int] | None] | None = None,
     poster: Callable[[str], Still | None] | None = None,
+    drawn: Callable[[str], bool] | None = None,
     raw_html: str = "omit",
     bibliography: Bibliography = EMPTY,
     citation_style: str = AUTHOR_YEAR,
@@ -144,6 +146,8 @@ def render_markdown(
     and returns the :class:`Still` to show instead of it (to readers who prefer
     reduced motion, say), or ``None``; the image then goes into a
     ``<picture>`` with that still as a source for the still's media query.
+    ``drawn`` gets an image's src as written and says whether the build drew
+    it (a declared figure): those get the class ``figure-image``.
     ``raw_html`` is the site's policy for HTML in the source, ``"omit"`` or
     ``"keep"`` (see :mod:`site_builder.render.markup.raw_html`).
     Citations (``[@key]``, ``@key``) are looked up in ``bibliography`` and
@@ -170,7 +174,7 @@ def render_markdown(
     problems += citation_problems
     formulas, latex_problems = _render_formulas(protected.spans, math, path, first_line, equations)
     problems += latex_problems
-    tree = _ArticleTree(formulas, rewrite_url, image_size, poster, keep_raw_html=raw_html == "keep")
+    tree = _ArticleTree(formulas, rewrite_url, image_size, poster, keep_raw_html=raw_html == "keep", drawn=drawn)
     md = _make_markdown(tree, formulas)
     body = md.convert(mentioned.text)
     problems += _tree_problems(tree, text, path, first_line)
@@ -487,8 +491,10 @@ class _ArticleTree:
         poster: Callable[[str], Still | None] | None = None,
         *,
         keep_raw_html: bool = False,
+        drawn: Callable[[str], bool] | None = None,
     ) -> None:
         self.keep_raw_html = keep_raw_html
+        self._drawn = drawn
         self._formulas = formulas
         self._rewrite_url = rewrite_url
         self._image_size = image_size
@@ -582,6 +588,8 @@ class _ArticleTree:
         if size is not None:
             img.set("width", str(size[0]))
             img.set("height", str(size[1]))
+        if self._drawn is not None and is_local_url(src) and self._drawn(src):
+            img.set("class", " ".join(filter(None, [img.get("class"), "figure-image"])))
         img.set("loading", "lazy")
         img.set("decoding", "async")
 

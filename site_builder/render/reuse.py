@@ -1,0 +1,120 @@
+"""Page-level reuse: a document's rendered body, its search sections and a page's facts, from the page cache.
+
+Each entry is named by a hash of everything that decides it, so reusing one
+gives the bytes a clean build would make:
+
+* a **body** (Markdown, math, citations and links rendered to HTML) depends on
+  the document's path, text and first line, the bibliography it may cite, the
+  figure numbers beside it, and on what is the same for every document of the
+  build (the *site digest*): the builder's own code (KaTeX included), the
+  settings, every source's output path, and the path and bytes of every figure
+  and asset, which link checks, image sizes and posters read;
+* a page's **search sections** depend on its title, its body's HTML and the code;
+* a page's **facts** (links, ids, math; :mod:`site_builder.render.page_facts`)
+  depend on its bytes and the code.
+
+The keys are conservative: an added article, a changed figure or a changed
+setting renders every body again, and an edit to one article's text renders
+that article alone. Templates are not part of any key: every page goes through
+its template in every build (cheap next to Markdown and math), and the writer
+keeps files whose bytes did not change (:mod:`site_builder.write.output`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from site_builder.load.bibliography import Bibliography
+from site_builder.load.config import SiteConfig
+from site_builder.load.frontmatter import Document
+from site_builder.render.markup import RenderedMarkdown
+from site_builder.render.markup.markdown import Reference, TocEntry
+from site_builder.render.page_facts import PageFacts
+from site_builder.render.search import Section
+from site_builder.write.page_cache import PageCache
+
+
+def site_digest(code: str, config: SiteConfig, sources: Mapping[str, str], files: Mapping[str, bytes]) -> str:
+    """What every body of the build depends on alike: ``code`` (a digest of the builder), settings, output paths, file bytes."""
+    digest = hashlib.sha256(code.encode("utf-8") + b"\0" + repr(config).encode("utf-8") + b"\0")
+    digest.update(json.dumps(sorted(sources.items())).encode("utf-8"))
+    for path in sorted(files):
+        digest.update(b"\0" + path.encode("utf-8") + b"\0" + hashlib.sha256(files[path]).digest())
+    return digest.hexdigest()
+
+
+@dataclass
+class RenderMemo:
+    """Looks bodies, sections and facts up in ``cache`` and stores what it had to make."""
+
+    cache: PageCache
+    site: str  # see :func:`site_digest`
+    code: str  # a digest of the builder's code
+
+    def body(self, document: Document, output_path: str, bibliography: Bibliography, numbers: Mapping[str, object],
+             make: Callable[[], RenderedMarkdown]) -> RenderedMarkdown:
+        """The document's rendered body: from the cache, or made by ``make`` (and then stored)."""
+        key = _hash(self.site, document.path, output_path, document.body, str(document.body_line), repr(bibliography),
+                    json.dumps(numbers, sort_keys=True, default=repr))
+        stored = self.cache.get("body", key)
+        if stored is not None:
+            try:
+                return _body_from_json(stored)
+            except (KeyError, TypeError, ValueError):
+                pass  # not what we store: make it again
+        made = make()
+        self.cache.put("body", key, _body_to_json(made))
+        return made
+
+    def sections(self, title: str, body_html: str, make: Callable[[str, str], list[Section]]) -> list[Section]:
+        """A page's search sections: from the cache, or made by ``make(title, body_html)``."""
+        key = _hash(self.code, title, body_html)
+        stored = self.cache.get("sections", key)
+        if isinstance(stored, list) and all(isinstance(row, list) and len(row) == 3 and all(isinstance(x, str) for x in row) for row in stored):
+            return [Section(*row) for row in stored]
+        made = make(title, body_html)
+        self.cache.put("sections", key, [[s.anchor, s.heading, s.text] for s in made])
+        return made
+
+    def known_facts(self, page_digest: str) -> PageFacts | None:
+        """Facts about the page whose bytes hash to ``page_digest``, if an earlier build stored them."""
+        stored = self.cache.get("facts", _hash(self.code, page_digest))
+        try:
+            return PageFacts.from_json(stored) if isinstance(stored, dict) else None
+        except (KeyError, TypeError):
+            return None
+
+    def store_facts(self, learned: Mapping[str, PageFacts]) -> None:
+        """Keep the facts this build parsed, by the SHA-256 of each page's bytes."""
+        for page_digest, facts in learned.items():
+            self.cache.put("facts", _hash(self.code, page_digest), facts.to_json())
+
+
+def _hash(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        encoded = part.encode("utf-8", "surrogatepass")
+        digest.update(str(len(encoded)).encode() + b":" + encoded)
+    return digest.hexdigest()
+
+
+def _body_to_json(body: RenderedMarkdown) -> dict[str, object]:
+    return {"html": body.html, "toc": [[t.level, t.anchor, t.title] for t in body.toc],
+            "references": [[r.kind, r.target, r.line] for r in body.references], "math_count": body.math_count,
+            "references_html": body.references_html}
+
+
+def _body_from_json(data: object) -> RenderedMarkdown:
+    if not isinstance(data, dict):
+        raise TypeError("a stored body is an object")
+    toc: Sequence[list] = data["toc"]
+    references: Sequence[list] = data["references"]
+    body = RenderedMarkdown(str(data["html"]), tuple(TocEntry(int(l), str(a), str(t)) for l, a, t in toc),
+                            tuple(Reference(str(k), str(t), int(n)) for k, t, n in references), int(data["math_count"]),
+                            str(data["references_html"]))
+    if not all(isinstance(x, str) for x in (data["html"], data["references_html"])):
+        raise TypeError("a stored body holds HTML text")
+    return body

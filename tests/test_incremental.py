@@ -1,0 +1,127 @@
+"""Incremental builds make exactly what a clean build makes: random edit sequences, compared byte for byte.
+
+A project with a few articles (math, tags, links with fragments, an image
+beside one of them) is built after each edit twice: incrementally, with the cache
+and the output of every earlier build, and clean, into a new folder with an
+empty cache. The two outputs must be the same files with the same bytes. Edits
+touch an article's text, its title, its tags, a template, the settings, and add
+or remove an article.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from site_builder.build import BuildOptions, build
+
+from conftest import REPO
+
+EDITS = ("text", "title", "tags", "template", "config", "add", "remove")
+WORDS = ("gradient", "neuron", "layer", "weight", "bias")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def article(title: str, tags: list[str], words: str, other: str | None) -> str:
+    link = f"See [the other one](../{other}/index.md#a-heading)." if other else "No other article yet."
+    return (f"---\ntitle: {title}\ndate: 2026-01-0{len(title) % 9 + 1}\nsummary: About {title.lower()}.\ntags: [{', '.join(tags)}]\n---\n\n"
+            f"Some text with $x^2 + {len(words)}$ and {words}.\n\n## A heading\n\n{link}\n\n![A small square.](dot.png \"A dot.\")\n")
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 3), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def make_project(root: Path) -> None:
+    shutil.copytree(REPO / "templates", root / "templates")
+    (root / "site.toml").write_text('title = "Incremental"\nsearch = true\nbase_url = "https://example.org/x/"\n', encoding="utf-8")
+    (root / "content").mkdir()
+    (root / "content" / "about.md").write_text("---\ntitle: About\n---\n\nAbout $\\alpha$ and [an article](a0/index.md#a-heading).\n", encoding="utf-8")
+    for slug in ("a0", "a1"):
+        write_article(root, slug, f"Title {slug}", ["one"], "some words", "a0" if slug != "a0" else None)
+
+
+def write_article(root: Path, slug: str, title: str, tags: list[str], words: str, other: str | None) -> None:
+    folder = root / "content" / slug
+    folder.mkdir(exist_ok=True)
+    (folder / "dot.png").write_bytes(png())
+    (folder / "index.md").write_text(article(title, tags, words, other), encoding="utf-8")
+
+
+def apply(root: Path, edit: str, number: int) -> None:
+    slugs = sorted(p.name for p in (root / "content").iterdir() if p.is_dir())
+    slug = slugs[number % len(slugs)]
+    page = root / "content" / slug / "index.md"
+    if edit == "text":
+        page.write_text(page.read_text(encoding="utf-8").replace("and ", f"and {WORDS[number % len(WORDS)]} ", 1), encoding="utf-8")
+    elif edit == "title":
+        page.write_text(page.read_text(encoding="utf-8").replace("title: ", f"title: New{number} ", 1), encoding="utf-8")
+    elif edit == "tags":
+        page.write_text(page.read_text(encoding="utf-8").replace("tags: [", f"tags: [t{number % 3}, ", 1), encoding="utf-8")
+    elif edit == "template":
+        template = root / "templates" / "article.html"
+        template.write_text(template.read_text(encoding="utf-8").replace("<article", f"<p>Edition {number}.</p><article", 1), encoding="utf-8")
+    elif edit == "config":
+        (root / "site.toml").write_text(f'title = "Incremental {number}"\nsearch = true\nbase_url = "https://example.org/x/"\n', encoding="utf-8")
+    elif edit == "add":
+        write_article(root, f"b{number}", f"Added {number}", ["one", "two"], "added words", slugs[0])
+    elif edit == "remove" and len(slugs) > 1:
+        removed = slugs[-1]
+        linked = [s for s in slugs if s != removed and f"../{removed}/" in (root / "content" / s / "index.md").read_text(encoding="utf-8")]
+        if not linked and removed != "a0":  # about.md links to a0; a removal must leave a site that builds
+            shutil.rmtree(root / "content" / removed)
+
+
+@pytest.mark.slow
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 20)), min_size=1, max_size=4))
+def test_incremental_output_equals_a_clean_build_after_random_edits(edits: list[tuple[str, int]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root, out = Path(tmp) / "project", Path(tmp) / "out"
+        make_project(root)
+        build(BuildOptions(root=root, out=out))
+        for step, (edit, number) in enumerate(edits):
+            apply(root, edit, number)
+            build(BuildOptions(root=root, out=out))
+            clean = Path(tmp) / f"clean-{step}"
+            build(BuildOptions(root=root, out=clean, cache_dir=Path(tmp) / f"cache-{step}"))
+            incremental, expected = tree(out), tree(clean)
+            assert sorted(incremental) == sorted(expected), (edits[: step + 1], set(incremental) ^ set(expected))
+            assert [path for path in expected if incremental[path] != expected[path]] == [], edits[: step + 1]
+
+
+@pytest.mark.slow
+def test_an_edit_to_one_article_rewrites_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    root, out = tmp_path / "project", tmp_path / "out"
+    make_project(root)
+    build(BuildOptions(root=root, out=out))
+    before = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    apply(root, "text", 1)  # a1's text: not its title or summary
+    build(BuildOptions(root=root, out=out))
+    after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    assert sorted(path for path in after if before.get(path) != after[path]) == [".site-builder", "a1/index.html", "search-index.js"]
+
+
+@pytest.mark.slow
+def test_a_damaged_page_cache_entry_is_made_again(tmp_path: Path) -> None:
+    root, out = tmp_path / "project", tmp_path / "out"
+    make_project(root)
+    build(BuildOptions(root=root, out=out))
+    expected = tree(out)
+    for entry in (root / ".site-cache" / "pages").rglob("*.json"):
+        entry.write_bytes(entry.read_bytes().replace(b"words", b"WORDS"))
+    (root / "content" / "a0" / "index.md").write_text((root / "content" / "a0" / "index.md").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build(BuildOptions(root=root, out=out))
+    assert tree(out) == expected
