@@ -85,25 +85,35 @@
       .slice(0, MAX_RESULTS);
   }
 
-  // About 160 characters of the section's text around the first query word found in it.
+  // About 160 characters of the section's text around the first query word found in it, with
+  // every query word in that stretch (or a word it begins) marked.
   function snippet(text, queryWords) {
-    var lower = text.toLowerCase(), at = -1, length = 0;
+    var lower = text.toLowerCase(), at = -1;
     queryWords.forEach(function (word) {
       var found = lower.indexOf(word);
-      if (found >= 0 && (at < 0 || found < at)) { at = found; length = word.length; }
+      if (found >= 0 && (at < 0 || found < at)) at = found;
     });
-    var start = Math.max(0, at - 60), end = Math.min(text.length, (at < 0 ? 0 : at) + 100);
-    if (at < 0) { start = 0; end = Math.min(text.length, 160); }
+    var start = at < 0 ? 0 : Math.max(0, at - 60), end = Math.min(text.length, at < 0 ? 160 : at + 100);
+    var marks = [];
+    queryWords.forEach(function (word) {
+      for (var i = lower.indexOf(word, start); i >= 0 && i < end; i = lower.indexOf(word, i + word.length)) {
+        marks.push([i, Math.min(end, i + word.length)]);
+      }
+    });
+    marks.sort(function (a, b) { return a[0] - b[0]; });
     var paragraph = document.createElement("p");
     paragraph.className = "search__snippet";
-    paragraph.appendChild(document.createTextNode((start > 0 ? "…" : "") + text.slice(start, at < 0 ? end : at)));
-    if (at >= 0) {
-      var mark = document.createElement("mark");
-      mark.textContent = text.slice(at, at + length);
-      paragraph.appendChild(mark);
-      paragraph.appendChild(document.createTextNode(text.slice(at + length, end)));
-    }
-    if (end < text.length) paragraph.appendChild(document.createTextNode("…"));
+    var position = start;
+    paragraph.appendChild(document.createTextNode(start > 0 ? "\u2026" : ""));
+    marks.forEach(function (mark) {
+      if (mark[0] < position) return;  // inside a longer mark already shown
+      paragraph.appendChild(document.createTextNode(text.slice(position, mark[0])));
+      var element = document.createElement("mark");
+      element.textContent = text.slice(mark[0], mark[1]);
+      paragraph.appendChild(element);
+      position = mark[1];
+    });
+    paragraph.appendChild(document.createTextNode(text.slice(position, end) + (end < text.length ? "\u2026" : "")));
     return paragraph;
   }
 
@@ -137,6 +147,26 @@
       window.history.replaceState(null, "", url.href);
     } catch (error) { /* some browsers refuse to change a file: address; the search still works */ }
   }
+
+  // Keys: Down from the box goes to the first result, Down and Up move between results (Up from the
+  // first goes back to the box); Enter on a result opens it, as on any link.
+  function resultLinks() { return Array.prototype.slice.call(list.querySelectorAll(".search__result a")); }
+  input.addEventListener("keydown", function (event) {
+    if (event.key !== "ArrowDown") return;
+    var links = resultLinks();
+    if (!links.length) return;
+    event.preventDefault();
+    links[0].focus();
+  });
+  list.addEventListener("keydown", function (event) {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    var links = resultLinks(), at = links.indexOf(document.activeElement);
+    if (at < 0) return;
+    event.preventDefault();
+    if (event.key === "ArrowDown") links[Math.min(at + 1, links.length - 1)].focus();
+    else if (at === 0) input.focus();
+    else links[at - 1].focus();
+  });
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();

@@ -154,3 +154,41 @@ def test_an_error_in_an_articles_bib_file_points_into_it(make_project, tmp_path:
     assert [str(p) for p in caught.value.problems] == [
         "content/a/refs.bib:1: entry 'x': has no author or editor; add author = {Family, Given and Family, Given}",
     ]
+
+
+def test_a_references_bib_beside_the_article_is_read_without_a_front_matter_entry(make_project) -> None:
+    root = make_project({"content/a/index.md": ARTICLE.format(front=""), "content/a/references.bib": ENTRY})
+    build(BuildOptions(root=root, out=root / "out"))
+    page = (root / "out/a/index.html").read_text(encoding="utf-8")
+    assert "As Cybenko (1989) showed." in re.sub(r"<[^>]+>", "", page)
+    assert 'id="ref-cybenko1989"' in page
+
+
+def test_an_empty_bibliography_entry_opts_out_of_references_bib(make_project) -> None:
+    root = make_project({"content/a/index.md": ARTICLE.format(front='bibliography: ""\n'), "content/a/references.bib": ENTRY})
+    with pytest.raises(BuildFailed) as caught:
+        build(BuildOptions(root=root, out=root / "out"))
+    assert [str(p) for p in caught.value.problems] == [
+        "content/a/index.md:6: '@cybenko1989' cites 'cybenko1989', but this page has no bibliography; set 'bibliography' in site.toml or the front matter, or write \\@ for a literal @",
+    ]
+
+
+def test_a_key_in_the_site_file_and_a_discovered_references_bib_is_an_error(make_project) -> None:
+    root = make_project(
+        {"references.bib": ENTRY, "content/a/index.md": ARTICLE.format(front=""), "content/a/references.bib": "% ours\n\n" + ENTRY},
+        site_toml='title = "T"\nbibliography = "references.bib"\n',
+    )
+    with pytest.raises(BuildFailed) as caught:
+        build(BuildOptions(root=root, out=root / "out"))
+    assert [str(p) for p in caught.value.problems] == [
+        "content/a/references.bib:3: entry 'cybenko1989' is also in references.bib:1; a key may be defined once, so rename or remove one",
+    ]
+
+
+def test_the_site_file_named_beside_an_article_is_not_a_clash_with_itself(make_project) -> None:
+    root = make_project(
+        {"content/a/index.md": ARTICLE.format(front=""), "content/a/references.bib": ENTRY},
+        site_toml='title = "T"\nbibliography = "content/a/references.bib"\n',
+    )
+    build(BuildOptions(root=root, out=root / "out"))
+    assert 'id="ref-cybenko1989"' in (root / "out/a/index.html").read_text(encoding="utf-8")

@@ -185,3 +185,11 @@ def test_citation_and_latex_problems_are_reported_together() -> None:
 def test_lenient_rendering_leaves_unknown_citations_as_written() -> None:
     html = render_markdown("Ask @someone.", path="a.md", math=FakeMath(), strict=False).html
     assert html == "<p>Ask @someone.</p>"
+
+
+def test_an_unknown_key_suggests_a_close_one() -> None:
+    with pytest.raises(BuildFailed) as caught:
+        render_markdown("As [@cybenko1998] showed.", path="a.md", math=FakeMath(), bibliography=BIB)
+    assert [str(p) for p in caught.value.problems] == [
+        "a.md:1: '[@cybenko1998]' cites 'cybenko1998', which is not in the bibliography (did you mean 'cybenko1989'?); add it to the .bib file or correct the key (write \\@ for a literal @)",
+    ]

@@ -75,3 +75,37 @@ def test_figure_label_used_twice() -> None:
     assert problems_of("![A.](a.png){#fig-a}\n\n![B.](b.png){#fig-a}") == [
         "a.md:3: label 'fig-a' is used twice on this page; give each figure its own",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("## A {#sec-a}\n\nText.\n\n## B {#sec-a}\n", "a.md:7: label 'sec-a' is used twice on this page; give each section its own"),
+        ("A paragraph.\n{#eq-x}\n", "a.md:4: '{#eq-x}' is on a <p> element, which cannot carry an equation label; label a display formula with $$ ... $$ {#eq-name}"),
+        ("## Results {#fig-x}\n", "a.md:3: '{#fig-x}' is on a heading, which cannot carry a figure label; label a figure with ![Alt](file.png \"Caption.\"){#fig-name}"),
+        ("A paragraph.\n{#sec-x}\n", "a.md:4: '{#sec-x}' is on a <p> element, which cannot carry a section label; label a heading with ## Title {#sec-name}"),
+        ("Some words {#eq-y} here.\n", "a.md:3: '{#eq-y}' is attached to nothing and would show as text; label a display formula with $$ ... $$ {#eq-name}"),
+    ],
+    ids=["section twice", "equation label on a paragraph", "figure label on a heading", "section label on a paragraph", "label left as text"],
+)
+def test_a_label_where_it_cannot_be_is_a_problem(text: str, expected: str) -> None:
+    assert problems_of(text, first_line=3) == [expected]
+
+
+def test_a_label_in_code_is_just_code() -> None:
+    html = render("Write `## Title {#sec-name}` to label a heading.\n\n```\n$$ x $$ {#eq-x}\n```\n").html
+    assert "{#sec-name}" in html and "{#eq-x}" in html
+
+
+def test_an_unknown_label_suggests_a_close_one() -> None:
+    assert problems_of("$$a$$ {#eq-loss}\n\nSee @eq-los.\n") == [
+        "a.md:3: no equation labelled 'eq-los' on this page (did you mean 'eq-loss'?); label a display formula with $$ ... $$ {#eq-name}",
+    ]
+
+
+def test_every_label_problem_of_a_page_is_reported_at_once() -> None:
+    assert problems_of("## A {#sec-a}\n\n## B {#sec-a}\n\n## C {#fig-c}\n\nSee @sec-b.\n") == [
+        "a.md:3: label 'sec-a' is used twice on this page; give each section its own",
+        "a.md:5: '{#fig-c}' is on a heading, which cannot carry a figure label; label a figure with ![Alt](file.png \"Caption.\"){#fig-name}",
+        "a.md:7: no section labelled 'sec-b' on this page (did you mean 'sec-a'?); label a heading with ## Title {#sec-name}",
+    ]

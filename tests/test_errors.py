@@ -160,7 +160,7 @@ CASES = [
         "content/guide/index.md:3: '2026-02-30' is not a real date (day is out of range for month); write an existing date as YYYY-MM-DD",
     ]),
     Case("unknown keys and wrong types", {"content/guide/index.md": "---\ntitle: A\ndate: 2026-01-01\ncolour: blue\ndraft: maybe\ntags: relu\n---\n"}, [
-        "content/guide/index.md:4: unknown front matter key 'colour'; allowed keys: title, date, summary, draft, tags, cover, figures, playground, bibliography",
+        "content/guide/index.md:4: unknown front matter key 'colour'; allowed keys: title, date, summary, draft, tags, cover, figures, playground, author, bibliography",
         "content/guide/index.md:5: 'draft' must be true or false, not 'maybe'",
         "content/guide/index.md:6: 'tags' must be a list of words, such as [relu, basics], not 'relu'",
     ]),
@@ -276,6 +276,26 @@ CASES = [
         "content/about.md:4: '[@nobody]' cites 'nobody', which is not in the bibliography; add it to the .bib file or correct the key (write \\@ for a literal @)",
         "content/guide/index.md:5: no equation labelled 'eq-one' on this page; label a display formula with $$ ... $$ {#eq-name}",
     ], site_toml='title = "ok"\nbibliography = "references.bib"\n'),
+    Case("every scholarly mistake of an article, in one build", {
+        "content/guide/index.md": (
+            "---\ntitle: A guide\ndate: 2026-01-02\n---\n"
+            "## Start {#sec-start}\n\n## Again {#sec-start}\n\n## Results {#fig-results}\n\n"
+            "A paragraph.\n{#eq-loss}\n\nSee @sec-strat and [@cybenko1998].\n\n!!! notee\n    Text.\n"
+        ),
+        "content/guide/references.bib": "@misc{cybenko1989, author = {Cybenko, G.}, title = {T}, year = {1989}}\n",
+    }, [
+        "content/guide/index.md:7: label 'sec-start' is used twice on this page; give each section its own",
+        "content/guide/index.md:9: '{#fig-results}' is on a heading, which cannot carry a figure label; label a figure with ![Alt](file.png \"Caption.\"){#fig-name}",
+        "content/guide/index.md:12: '{#eq-loss}' is on a <p> element, which cannot carry an equation label; label a display formula with $$ ... $$ {#eq-name}",
+        "content/guide/index.md:14: '[@cybenko1998]' cites 'cybenko1998', which is not in the bibliography (did you mean 'cybenko1989'?); add it to the .bib file or correct the key (write \\@ for a literal @)",
+        "content/guide/index.md:14: no section labelled 'sec-strat' on this page (did you mean 'sec-start'?); label a heading with ## Title {#sec-name}",
+        "content/guide/index.md:16: unknown callout !!! notee (did you mean 'note'?); use one of !!! note, !!! tip, !!! important, !!! warning, !!! caution",
+    ]),
+    Case("a references.bib beside an article that is not BibTeX", {
+        "content/guide/references.bib": "@misc{a, title = {T}, year = {2000}, author = {A, B}}\n@misc{b, title = {T}\n",
+    }, [
+        "content/guide/references.bib:3: not valid BibTeX: syntax error: premature end of file",
+    ]),
     # --- files and names ---
     Case("content file is not UTF-8", {"content/about.md": b"---\ntitle: About\n---\nCaf\xe9 au lait.\n"}, [
         "content/about.md:4: not valid UTF-8 (byte 0xe9); save the file with UTF-8 encoding",

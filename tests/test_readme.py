@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from pathlib import Path
 
 from site_builder.build import build
@@ -60,3 +61,30 @@ def test_the_playground_examples_build_into_the_settings_the_readme_describes(tm
     assert ('data-mode="classification" data-dataset="xor" data-noise="0.1" data-hidden="4" data-activation="relu" '
             'data-lr="0.03" data-batch-size="10"') in classifier
     assert "static/playground/mlp.js" in classifier and "static/playground/classifier.js" in classifier and "nn.js" not in classifier
+
+
+def test_the_scholarly_examples_build_as_the_readme_says(tmp_path: Path) -> None:
+    """Every Markdown example of the citations section, in one article beside the flagship's references.bib."""
+    from PIL import Image
+
+    section = readme_section("Citations, numbered equations and figures, sidenotes and callouts")
+    blocks = re.findall(r"```markdown\n(.*?)```", section, re.DOTALL)
+    assert len(blocks) == 4
+    folder = tmp_path / "content" / "a"
+    folder.mkdir(parents=True)
+    (tmp_path / "site.toml").write_text('title = "T"\nauthor = "Ann Smith"\nbase_url = "https://ann.example/"\n', encoding="utf-8")
+    shutil.copy(README.parent / "content" / "relu-guide" / "references.bib", folder / "references.bib")  # found without front matter
+    Image.new("RGB", (8, 6), "white").save(folder / "ReLU.png")
+    (folder / "index.md").write_text("---\ntitle: A\ndate: 2026-01-01\n---\n\n" + "\n\n".join(blocks), encoding="utf-8")
+
+    report = build(BuildOptions(root=tmp_path))
+
+    page = (report.out_dir / "a" / "index.html").read_text(encoding="utf-8")
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert "ReLU took over after Nair and Hinton (2010) and Glorot et al. (2011)." in text
+    assert "Leaky ReLU (Maas et al. 2013) keeps a small slope." in text
+    assert "First proved for sigmoids (see Cybenko 1989, p. 303; Hornik et al. 1989)." in text
+    assert "Unlike Equation (1), Figure 1 bends; see “Activation functions”." in text
+    assert page.count('class="sidenote"') == 2 and 'class="footnote"' not in page
+    assert 'class="callout callout--tip"' in page and 'class="callout callout--warning"' in page
+    assert '<meta name="citation_public_url" content="https://ann.example/a/">' in page

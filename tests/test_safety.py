@@ -402,7 +402,7 @@ def parse_html(text: str) -> _Collector:
     return collector
 
 
-SITE_SCRIPT = re.compile(r'<script(?: defer)? src="(?:\.\./)*(?:static/(?:theme|toc|search)\.js|search-index\.js)"(?: defer)?></script>')
+SITE_SCRIPT = re.compile(r'<script(?: defer)? src="(?:\.\./)*(?:static/(?:theme|toc|search|search-key|cards|copy)\.js|search-index\.js)"(?: defer)?></script>')
 
 
 def without_site_scripts(text: str, theme_js: str) -> str:
@@ -418,7 +418,7 @@ def is_injected(tag: str, attrs: dict[str, str | None]) -> bool:
     """
     if tag == "script":
         src = attrs.get("src")
-        return src is not None and not src.endswith(("static/theme.js", "static/toc.js", "static/search.js", "search-index.js"))
+        return src is not None and not src.endswith(("static/theme.js", "static/toc.js", "static/search.js", "static/search-key.js", "static/cards.js", "static/copy.js", "search-index.js"))
     return tag == "b"
 
 
@@ -478,3 +478,13 @@ def test_builds_in_different_folders_at_different_times_are_byte_identical(tmp_p
     first = build_copy_of_example(tmp_path / "first", "1767225600")
     time.sleep(1.1)  # a different second on the clock
     assert build_copy_of_example(tmp_path / "second", "1767225600") == first
+
+
+def test_hostile_front_matter_stays_text_in_the_cite_this_entry_and_its_meta_tags(tmp_path: Path) -> None:
+    root = new_project(tmp_path, {"content/guide/index.md": HOSTILE_ARTICLE.replace("tags:", f"author: '{HOSTILE}'\ntags:")})
+    out = tmp_path / "_site"
+    assert main(["build", "--root", str(root), "--out", str(out)]) == 0
+    article = parse_html((out / "guide/index.html").read_text(encoding="utf-8"))
+    meta = {attrs["name"]: attrs["content"] for tag, attrs in article.tags if tag == "meta" and str(attrs.get("name", "")).startswith("citation_")}
+    assert meta["citation_title"] == HOSTILE and meta["citation_author"] == HOSTILE
+    assert not any(is_injected(tag, attrs) for tag, attrs in article.tags)

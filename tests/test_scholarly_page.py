@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -48,20 +49,154 @@ def test_equations_show_their_numbers_and_references_name_them(browser, example_
     page.context.close()
 
 
-@pytest.mark.parametrize(("viewport", "floated"), [(DESKTOP, True), (PHONE, False)], ids=["desktop", "phone"])
-def test_the_sidenote_sits_beside_the_text_on_wide_screens_and_below_its_line_on_phones(browser, example_site: Path, viewport: dict, floated: bool) -> None:  # noqa: F811
-    page, errors = open_page(browser, (example_site / ARTICLE).as_uri(), viewport=viewport)
-    note = page.locator(".sidenote").first
-    note.scroll_into_view_if_needed()
-    box, column = note.bounding_box(), page.locator(".prose").bounding_box()
-    paragraph = page.locator(".prose p", has=note).bounding_box()
-    assert page.evaluate("getComputedStyle(document.querySelector('.sidenote')).float") == ("right" if floated else "none")
-    assert column["x"] <= box["x"] and box["x"] + box["width"] <= column["x"] + column["width"] + 1
-    if floated:
-        assert box["width"] < paragraph["width"] / 2  # beside the text, not across it
-    else:
-        assert abs(box["width"] - paragraph["width"]) < 1  # a block of the paragraph's width
-    assert "Strictly, ReLU has no derivative" in note.inner_text()
-    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+SIDENOTE_TEXT = "Strictly, ReLU has no derivative"
+PHONE_375 = {"width": 375, "height": 812}
+
+
+def test_on_a_wide_screen_every_note_sits_beside_its_line(browser, example_site: Path) -> None:  # noqa: F811
+    page, errors = open_page(browser, (example_site / ARTICLE).as_uri(), viewport=DESKTOP)
+    notes = page.locator(".prose .sidenote")
+    assert notes.count() == 2  # the ^[...] note and the [^1] footnote: one kind of note
+    assert page.locator(".footnote").count() == 0  # no list of footnotes at the end besides
+    for index in range(notes.count()):
+        note = notes.nth(index)
+        note.scroll_into_view_if_needed()
+        mark = page.locator(f"label[for=sidenote-{index + 1}-toggle]")
+        box, mark_box = note.bounding_box(), mark.bounding_box()
+        text_box = note.evaluate("n => n.closest('p').getBoundingClientRect().toJSON()")
+        assert note.is_visible() and note.evaluate("n => getComputedStyle(n).float") == "right"
+        assert box["width"] < text_box["width"] / 2 and box["x"] + box["width"] <= text_box["x"] + text_box["width"] + 1  # beside the text
+        assert abs(box["y"] - mark_box["y"]) < 40  # level with its number in the text
+        assert mark.inner_text() == str(index + 1) and note.locator(".sidenote__number").inner_text().startswith(str(index + 1))
+        assert page.locator(f"#sidenote-{index + 1}-toggle").is_hidden()  # nothing to toggle here
+    assert SIDENOTE_TEXT in notes.first.inner_text() and "universal approximation" in notes.nth(1).inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
     assert errors == []
     page.context.close()
+
+
+def test_on_a_phone_a_note_opens_in_place_from_its_number(browser, example_site: Path) -> None:  # noqa: F811
+    page, errors = open_page(browser, (example_site / ARTICLE).as_uri(), viewport=PHONE_375)
+    note = page.locator(".prose .sidenote").first
+    assert note.is_hidden()
+    mark = page.locator(".sidenote-mark").first
+    mark.scroll_into_view_if_needed()
+    mark.click()
+    assert note.is_visible() and SIDENOTE_TEXT in note.inner_text()
+    paragraph = note.evaluate("n => n.closest('p').getBoundingClientRect().toJSON()")
+    box = note.bounding_box()
+    assert note.evaluate("n => getComputedStyle(n).float") == "none" and abs(box["width"] - paragraph["width"]) < 1  # in place, the text's width
+    mark.click()
+    assert note.is_hidden()
+    toggle = page.get_by_role("checkbox", name="Side note 1")  # the keyboard's way in, named for screen readers
+    toggle.focus()
+    page.keyboard.press("Space")
+    assert note.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_375["width"]
+    assert errors == []
+    page.context.close()
+
+
+def test_print_lists_the_notes_at_the_end_and_screen_readers_meet_each_once(browser, example_site: Path) -> None:  # noqa: F811
+    page, errors = open_page(browser, (example_site / ARTICLE).as_uri(), viewport=DESKTOP)
+    copy = page.locator(".sidenotes-print")
+    assert copy.is_hidden() and copy.get_attribute("aria-hidden") == "true"
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    spoken = [str(node.get("name", {}).get("value", "")) for node in tree if not node.get("ignored") and node.get("role", {}).get("value") == "StaticText"]
+    assert sum(SIDENOTE_TEXT in text for text in spoken) == 1  # the note, not its copy for print
+    assert sum("universal approximation" in text for text in spoken) == 1
+    page.emulate_media(media="print")
+    assert copy.is_visible() and page.locator(".prose .sidenote").first.is_hidden()
+    assert [item.get_attribute("value") for item in copy.locator("li").all()] == ["1", "2"]
+    assert SIDENOTE_TEXT in copy.locator("li").first.inner_text()
+    assert page.locator(".sidenote-mark").first.is_visible()  # the number stays in the text
+    assert errors == []
+    page.context.close()
+
+
+def card(page):
+    return page.locator("#hover-card")
+
+
+def test_hovering_a_citation_shows_its_reference_and_focus_and_escape_work_too(browser, example_site: Path) -> None:  # noqa: F811
+    page, errors = open_page(browser, (example_site / ARTICLE).as_uri(), viewport=DESKTOP)
+    link = page.get_by_role("link", name="Cybenko 1989").first
+    link.scroll_into_view_if_needed()
+    before = page.evaluate("[...document.querySelectorAll('.prose > p')].map(p => p.getBoundingClientRect().top)")
+    link.hover()
+    card(page).wait_for(state="visible")
+    assert card(page).get_attribute("role") == "tooltip" and link.get_attribute("aria-describedby") == "hover-card"
+    text = card(page).inner_text()
+    assert text.startswith("Cybenko, G. (1989). Approximation by superpositions of a sigmoidal function.") and "↩" not in text
+    assert card(page).get_by_role("link", name="https://doi.org/10.1007/BF02551274").count() == 1  # the DOI is a link
+    assert page.evaluate("[...document.querySelectorAll('.prose > p')].map(p => p.getBoundingClientRect().top)") == before  # nothing moved
+    box, anchor = card(page).bounding_box(), link.bounding_box()
+    assert 0 <= box["x"] and box["x"] + box["width"] <= DESKTOP["width"] and (box["y"] >= anchor["y"] + anchor["height"] or box["y"] + box["height"] <= anchor["y"])
+    page.mouse.move(5, 5)
+    card(page).wait_for(state="hidden")
+    assert link.get_attribute("aria-describedby") is None
+    link.focus()
+    card(page).wait_for(state="visible")
+    page.keyboard.press("Escape")
+    card(page).wait_for(state="hidden")
+    assert page.evaluate("document.querySelectorAll('[id]').length") == page.evaluate("new Set([...document.querySelectorAll('[id]')].map(e => e.id)).size")  # ids stay unique
+    assert errors == []
+    page.context.close()
+
+
+def test_cross_reference_cards_preview_the_formula_the_figure_and_the_section(browser, example_site: Path) -> None:  # noqa: F811
+    page, errors = open_page(browser, (example_site / ARTICLE).as_uri(), viewport=DESKTOP)
+    page.locator("a.crossref[href='#eq-collapse']").focus()
+    card(page).wait_for(state="visible")
+    assert card(page).locator(".katex-display").count() == 1 and card(page).locator(".equation-number").inner_text() == "(1)"
+    page.locator("a.crossref[href='#fig-linear']").focus()
+    card(page).wait_for(state="visible")
+    image = card(page).locator("img")
+    image.wait_for(state="visible")
+    assert image.evaluate("i => i.complete && i.naturalWidth > 0") and card(page).inner_text().startswith("Figure 1. A single linear layer")
+    page.locator("a.crossref[href='#sec-linear-fit']").focus()
+    card(page).wait_for(state="visible")
+    title, lead = card(page).locator("p").all_inner_texts()
+    assert title == "Why a linear model cannot fit x²" and lead.startswith("Take the simplest curved target:") and lead.endswith(".") and lead.count(". ") == 0
+    assert errors == []
+    page.context.close()
+
+
+def test_without_javascript_citations_and_cross_references_are_plain_links(browser, example_site: Path) -> None:  # noqa: F811
+    page, errors = open_page(browser, (example_site / ARTICLE).as_uri(), viewport=DESKTOP, java_script_enabled=False)
+    assert card(page).count() == 0
+    page.get_by_role("link", name="Cybenko 1989").first.click()
+    page.wait_for_url("**#ref-cybenko1989")
+    page.locator("a.crossref[href='#eq-collapse']").click()
+    page.wait_for_url("**#eq-collapse")
+    assert page.locator(".cite-this__copy").is_hidden()  # it needs a script; the entry is there to select
+    assert page.locator(".cite-this__entry").inner_text().startswith("@misc{relu-guide2026,")
+    assert errors == []
+    page.context.close()
+
+
+def test_the_copy_button_copies_the_entry(browser, example_site: Path) -> None:  # noqa: F811
+    page, errors = open_page(browser, (example_site / ARTICLE).as_uri(), viewport=DESKTOP)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    entry = page.locator(".cite-this__entry").text_content()
+    assert "url          = {https://example.github.io/site_builder/relu-guide/}" in entry  # site.toml's base_url
+    page.get_by_role("button", name="Copy BibTeX").click()
+    page.get_by_role("status").filter(has_text="Copied.").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == entry
+    assert errors == []
+    page.context.close()
+
+
+def test_without_the_clipboard_api_the_copy_button_selects_the_entry(browser, example_site: Path) -> None:  # noqa: F811
+    context = browser.new_context(viewport=DESKTOP)
+    context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined});")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto((example_site / ARTICLE).as_uri())
+    page.get_by_role("button", name="Copy BibTeX").click()
+    status = page.locator(".cite-this__status")
+    status.filter(has_text=re.compile("Copied|Selected")).wait_for()
+    assert page.evaluate("window.getSelection().toString()") == page.locator(".cite-this__entry").text_content()
+    assert errors == []
+    context.close()

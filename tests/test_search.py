@@ -90,7 +90,7 @@ def test_two_builds_write_the_same_index_and_search_false_writes_none(make_proje
     build(BuildOptions(root=root, out=root / "one"))
     build(BuildOptions(root=root, out=root / "two", force=True))
     assert (root / "one/search-index.js").read_bytes() == (root / "two/search-index.js").read_bytes()
-    assert 'href="../search.html"' in (root / "one/a/index.html").read_text(encoding="utf-8")
+    assert 'action="../search.html"' in (root / "one/a/index.html").read_text(encoding="utf-8")  # the header's search box
     (root / "site.toml").write_text('title = "T"\nsearch = false\n', encoding="utf-8")
     build(BuildOptions(root=root, out=root / "three"))
     assert not (root / "three/search-index.js").exists() and not (root / "three/search.html").exists()

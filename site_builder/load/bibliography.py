@@ -140,11 +140,11 @@ def parse_bibliography(text: str, path: str) -> Bibliography:
 
 
 def clashes(first: Bibliography, second: Bibliography) -> list[Problem]:
-    """A problem at each entry of ``second`` whose key ``first`` also has."""
+    """A problem at each entry of ``second`` whose key ``first`` also has (one file read as both is no clash)."""
     return [
         Problem(entry.path, entry.line, f"entry '{key}' is also in {first.entries[key].position}; a key may be defined once, so rename or remove one")
         for key, entry in second.entries.items()
-        if key in first.entries
+        if key in first.entries and first.entries[key].path != entry.path
     ]
 
 

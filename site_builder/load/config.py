@@ -50,14 +50,14 @@ class SiteConfig:
     whose every author is trusted."""
     bibliography: str = ""
     """A BibTeX file every article and page may cite from, relative to the project root, e.g.
-    ``content/references.bib`` (under ``content/``, ``serve`` rebuilds when it changes); empty means none. An article can add its own file beside it with the
-    front matter key ``bibliography``; a key defined in both is an error."""
+    ``content/references.bib`` (under ``content/``, ``serve`` rebuilds when it changes); empty means none. An article also cites from its own
+    ``references.bib`` beside it (or the file its front matter key ``bibliography`` names); a key defined in both is an error."""
     citation_style: str = "author-year"
     """How citations read: ``author-year`` ("Cybenko (1989)", "(Nair and Hinton 2010)", references
     sorted by author) or ``numeric`` ("Cybenko [1]", "[1, 2]", references in order of first citation)."""
     search: bool = True
-    """Write a search page (``search.html``) and its index, and link it from every page's header.
-    The index is built at build time and loaded with a ``<script>`` tag, so search works from disk."""
+    """Write a search page (``search.html``) and its index, and put a search box in every page's header
+    (``/`` focuses it). The index is built at build time and loaded with a ``<script>`` tag, so search works from disk."""
 
 
 CITATION_STYLES = ("author-year", "numeric")

@@ -52,6 +52,7 @@ class Article:
     cover: str | None  # image shown with the article in listings: a figure or asset name
     playground: PlaygroundSettings | None = None  # the in-page trainer's starting settings, if the article has one
     bibliography: Bibliography = EMPTY  # entries of the article's own .bib file (front matter 'bibliography')
+    authors: tuple[str, ...] = ()  # front matter 'author' (one name or a list); empty means the site's author
 
     @property
     def output_path(self) -> str:
@@ -133,6 +134,7 @@ def _load_article(folder: Path, relative: str) -> Article:
         cover=_cover(fields, figures, assets),
         playground=_read_playground(document, fields.problems),
         bibliography=_read_bibliography(fields, folder, relative, assets),
+        authors=fields.names("author"),
     )
     fields.raise_if_any()
     return article
@@ -164,13 +166,15 @@ ARTICLE_FIELDS: dict[str, str] = {
     "cover": "The image shown with the article in listings and link previews: a declared figure or a file beside the article. Default: the first .png figure.",
     "figures": "Every figure the text shows, by file name, with the experiment that makes it (see Figures).",
     "playground": "The starting settings of an in-page trainer for readers (see Playground).",
-    "bibliography": "A BibTeX file beside the article whose entries it may cite, such as references.bib (see Citations); the site-wide one from site.toml is citable too.",
+    "author": "Who wrote the article: a name, or a list such as [Ann Smith, Bo Li]. Default: 'author' from site.toml. Shown in its 'Cite this article' entry and its citation_author tags.",
+    "bibliography": "A BibTeX file beside the article whose entries it may cite (see Citations). Default: references.bib when the folder has one; write bibliography: \"\" to ignore it. The site-wide one from site.toml is citable too.",
 }
 PAGE_FIELDS: dict[str, str] = {
     "title": "Required. The page's title, in its header and in every page's navigation.",
     "summary": "One sentence for link previews and search engines.",
     "draft": ARTICLE_FIELDS["draft"].replace("the article", "the page"),
 }
+DEFAULT_BIBLIOGRAPHY = "references.bib"  # an article's own .bib file, read without a front matter entry
 ARTICLE_KEYS, PAGE_KEYS = tuple(ARTICLE_FIELDS), tuple(PAGE_FIELDS)
 
 
@@ -208,6 +212,14 @@ class _FieldReader:
     def tags(self, key: str) -> tuple[str, ...]:
         value = self._typed(key, lambda v: isinstance(v, list) and all(isinstance(t, str) and t.strip() for t in v), "a list of words, such as [relu, basics]", [])
         return tuple(value)  # type: ignore[arg-type]
+
+    def names(self, key: str) -> tuple[str, ...]:
+        """One name or a list of names: ``author: Ann Smith`` or ``author: [Ann Smith, Bo Li]``."""
+        if key not in self.document.meta:
+            return ()
+        value = self._typed(key, lambda v: (isinstance(v, str) and v.strip()) or (isinstance(v, list) and v and all(isinstance(n, str) and n.strip() for n in v)),
+                            "a name or a list of names, such as [Ann Smith, Bo Li]", [])
+        return (value.strip(),) if isinstance(value, str) else tuple(n.strip() for n in value)  # type: ignore[union-attr]
 
     def date(self, key: str) -> dt.date:
         if key not in self.document.meta:
@@ -293,8 +305,15 @@ def _read_playground(document: Document, problems: list[Problem]) -> PlaygroundS
 
 
 def _read_bibliography(fields: _FieldReader, folder: Path, relative: str, assets: tuple[str, ...]) -> Bibliography:
-    """The entries of the .bib file the front matter names (a file beside the article), or none."""
-    name = fields.text("bibliography")
+    """The entries of the article's own .bib file, or none.
+
+    That is the file the front matter names, else ``references.bib`` when
+    the folder has one; ``bibliography: ""`` opts out of that default.
+    """
+    if "bibliography" in fields.document.meta:
+        name = fields.text("bibliography")
+    else:
+        name = DEFAULT_BIBLIOGRAPHY if DEFAULT_BIBLIOGRAPHY in assets else ""
     if not name:
         return EMPTY
     if name not in assets or not name.endswith(".bib"):

@@ -31,6 +31,7 @@ from site_builder.render.notebook import notebook_link
 from site_builder.render.markup.citations import AUTHOR_YEAR
 from site_builder.render.markup import REDUCED_MOTION, MathRenderer, RenderedMarkdown, Still, render_markdown
 from site_builder.problems import BuildFailed, Problem
+from site_builder.render.cite_this import article_citation
 from site_builder.render.reuse import RenderMemo
 from site_builder.render.search import INDEX_FILE, SEARCH_PAGE, SearchDocument, search_index, sections
 from site_builder.render.tags import TagPage, tag_pages, tag_path
@@ -229,7 +230,7 @@ def _check_references(bodies: list[_Body], link_map: LinkMap, pages: Mapping[str
 def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, RenderedMarkdown], output: Mapping[str, bytes], environment: jinja2.Environment, inline: Mapping[str, Markup], players: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, bytes]:
     nav = [{"title": p.title, "path": p.output_path} for p in content.pages]
     jobs: list[tuple[str, str, dict[str, object]]] = [("index.html", "index.html", {"page_title": config.title, "description": config.description, "articles": [_article_card(a, output) for a in content.articles]})]
-    jobs += [(a.output_path, "article.html", _article_context(a, bodies[a.output_path], output)) for a in content.articles]
+    jobs += [(a.output_path, "article.html", _article_context(a, bodies[a.output_path], output, config)) for a in content.articles]
     jobs += [(p.output_path, "page.html", _page_context(p, bodies[p.output_path])) for p in content.pages]
     jobs += [(t.output_path, "tag.html", _tag_context(t, output)) for t in tag_pages(content.articles)]
     jobs.append(("404.html", "404.html", {"page_title": "Page not found", "description": config.description, **inline}))
@@ -277,8 +278,18 @@ def _article_card(article: Article, output: Mapping[str, bytes]) -> dict[str, ob
     return {"title": article.title, "date": article.date, "summary": article.summary, "tags": article.tags, "tag_pages": [{"name": t, "path": tag_path(t)} for t in article.tags], "url": article.output_path, "draft": article.draft, "cover": cover}
 
 
-def _article_context(article: Article, body: RenderedMarkdown, output: Mapping[str, bytes]) -> dict[str, object]:
+def _article_context(article: Article, body: RenderedMarkdown, output: Mapping[str, bytes], config: SiteConfig) -> dict[str, object]:
+    citation = article_citation(
+        slug=article.slug,
+        title=article.title,
+        authors=article.authors or ((config.author,) if config.author else ()),
+        date=article.date,
+        site_title=config.title,
+        url=config.base_url + article.output_path.removesuffix("index.html") if config.base_url else "",
+    )
     return {
+        "citation": citation,
+        "cards": _has_cards(body.html),
         "page_title": article.title,
         "description": article.summary,
         "article": _article_card(article, output),
@@ -288,6 +299,11 @@ def _article_context(article: Article, body: RenderedMarkdown, output: Mapping[s
         "playground": article.playground,
         "notebook": notebook_link(article.slug, output),  # None when the article declares no figures
     }
+
+
+def _has_cards(body_html: str) -> bool:
+    """Whether the body has citations or cross-references, whose cards ``static/cards.js`` shows."""
+    return 'class="citation__link"' in body_html or 'class="crossref"' in body_html
 
 
 def _page_context(page: Page, body: RenderedMarkdown) -> dict[str, object]:

@@ -18,6 +18,7 @@ figures or formulas it leaves unlabelled.
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ from site_builder.render.markup.math import MathSpan
 from site_builder.render.markup.mentions import Mention
 
 EQUATION, FIGURE, SECTION = "eq-", "fig-", "sec-"
+CROSSREF_KINDS = (EQUATION, FIGURE, SECTION)
 LABEL = r"[A-Za-z0-9_]+(?:[:./+-][A-Za-z0-9_]+)*"
 _KINDS = {EQUATION: "equation", FIGURE: "figure", SECTION: "section"}
 _HOW_TO_LABEL = {
@@ -109,7 +111,39 @@ def crossref_problem(mention: Mention, targets: Mapping[str, Target]) -> str | N
     if key in targets:
         return None
     prefix = next(p for p in _KINDS if key.startswith(p))
-    return f"no {_KINDS[prefix]} labelled '{key}' on this page; {_HOW_TO_LABEL[prefix]}"
+    return f"no {_KINDS[prefix]} labelled '{key}' on this page{did_you_mean(key, targets)}; {_HOW_TO_LABEL[prefix]}"
+
+
+def did_you_mean(word: str, known: object) -> str:
+    """`` (did you mean 'eq-loss'?)`` when one of ``known`` (an iterable of names) is close to ``word``, else ``""``."""
+    match = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)  # type: ignore[call-overload]
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def misplaced_label_problem(label: str, tag: str) -> str | None:
+    """What is wrong with ``{#label}`` ending up on a ``<tag>`` element, or ``None`` when that element can carry it.
+
+    Equation labels never reach the element tree when they follow display
+    math (they are taken out first), and figure labels on images are
+    handled with the figure, so only a section label on a heading is right.
+    """
+    prefix = next((p for p in _KINDS if label.startswith(p)), None)
+    if prefix is None or (prefix == SECTION and re.fullmatch(r"h[1-6]", tag)):
+        return None
+    if prefix == FIGURE and tag == "img":
+        return None
+    article = "an" if prefix == EQUATION else "a"
+    where = "a heading" if re.fullmatch(r"h[1-6]", tag) else f"a <{tag}> element"
+    return f"'{{#{label}}}' is on {where}, which cannot carry {article} {_KINDS[prefix]} label; {_HOW_TO_LABEL[prefix]}"
+
+
+def stray_label_problem(label: str) -> str:
+    """A ``{#label}`` left as text: Markdown attached it to nothing."""
+    prefix = next(p for p in _KINDS if label.startswith(p))
+    return f"'{{#{label}}}' is attached to nothing and would show as text; {_HOW_TO_LABEL[prefix]}"
+
+
+STRAY_LABEL = re.compile(r"\{#((?:eq-|fig-|sec-)" + LABEL + r")\}")
 
 
 def crossref_html(mention: Mention, targets: Mapping[str, Target]) -> str:

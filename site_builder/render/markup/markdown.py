@@ -33,7 +33,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from site_builder.load.bibliography import EMPTY, Bibliography
 from site_builder.render.markup import crossrefs
-from site_builder.render.markup.asides import CALLOUT_KINDS, SidenoteProcessor, make_callouts, number_sidenotes
+from site_builder.render.markup.asides import PRINT_NOTES_CLASS, SidenoteProcessor, UnknownCallout, make_callouts, number_sidenotes
 from site_builder.render.markup.citations import AUTHOR_YEAR, Citations, cited_works, citation_html, citation_text, reference_list_html
 from site_builder.render.markup.katex import KatexError, MathRenderer
 from site_builder.render.markup.raw_html import OmitRawHtml, strip_unsafe_attributes
@@ -58,8 +58,10 @@ CSS_CLASSES: dict[str, str] = {
     "references__list (--author-year, --numeric) / references__back / references__link": "the <ol> of references (see citations.py), the ↩ back to each citation, a DOI or URL",
     "crossref": "<a> of a cross-reference (@eq-..., @fig-..., @sec-...)",
     "figure__number": "<span> opening a numbered figure's caption (\"Figure 2.\")",
-    "sidenote / sidenote-mark / sidenote__number": "a ^[side note] (<span role=note>), its number in the text (<sup>) and in the note",
-    "callout callout--note|tip|important|warning|caution / callout__title": "a > [!KIND] block (<div role=note>) and its title",
+    "sidenote / sidenote-toggle / sidenote-mark / sidenote__number / sidenote__paragraph": "a ^[side note] or footnote (<span role=note>), the checkbox and <label> that open it on phones, its number in the note, a second paragraph of it",
+    "sidenote-ref": "<sup> of a second reference to a note, or of a footnote that stays at the end",
+    "sidenotes-print / sidenotes-print__title": "the notes again, for print only (aria-hidden; hide it on screens)",
+    "callout callout--note|tip|important|warning|caution / callout__title": "a !!! kind or > [!KIND] block (<div role=note>) and its title",
 }
 REDUCED_MOTION = "(prefers-reduced-motion: reduce)"
 
@@ -210,13 +212,14 @@ class _LineFinder:
 
 
 def _tree_problems(tree: _ArticleTree, source: str, path: str, first_line: int) -> list[Problem]:
-    """Unknown callouts and misplaced figure labels, at the line of the n-th time the source spells them."""
-    kinds = ", ".join(f"[!{kind}]" for kind in CALLOUT_KINDS)
+    """Unknown callouts and misplaced labels, at the line of the n-th time the source spells them."""
     seen: dict[str, int] = {}
     problems = []
-    for marker in tree.unknown_callouts:
-        seen[marker] = seen.get(marker, 0) + 1
-        problems.append(Problem(path, _line_of(source, marker, first_line, seen[marker]), f"unknown callout {marker}; use one of {kinds}"))
+    for callout in tree.unknown_callouts:
+        seen[callout.marker] = seen.get(callout.marker, 0) + 1
+        found = list(callout.line_pattern.finditer(source))
+        line = first_line + source.count("\n", 0, found[seen[callout.marker] - 1].start()) if len(found) >= seen[callout.marker] else first_line
+        problems.append(Problem(path, line, callout.message()))
     for label, occurrence, message in tree.label_problems:
         problems.append(Problem(path, _line_of(source, "{#" + label + "}", first_line, occurrence), message))
     return problems
@@ -245,7 +248,8 @@ def _cite(mentions: tuple[Mention, ...], bibliography: Bibliography, style: str,
             elif not bibliography:
                 problems.append(Problem(path, lines.line(mention.offset), f"'{mention.source}' cites '{item.key}', but this page has no bibliography; set 'bibliography' in site.toml or the front matter, or write \\@ for a literal @"))
             else:
-                problems.append(Problem(path, lines.line(mention.offset), f"'{mention.source}' cites '{item.key}', which is not in the bibliography; add it to the .bib file or correct the key (write \\@ for a literal @)"))
+                hint = crossrefs.did_you_mean(item.key, bibliography.entries)
+                problems.append(Problem(path, lines.line(mention.offset), f"'{mention.source}' cites '{item.key}', which is not in the bibliography{hint}; add it to the .bib file or correct the key (write \\@ for a literal @)"))
     return cited_works(keys, bibliography, style), problems
 
 
@@ -278,12 +282,15 @@ class _RenderedMentions:
         """Tokens in prose become HTML, in attributes plain text, in code blocks their source again."""
         if self._pattern is None:
             return body
+        body, print_copy = _split_print_copy(body)
         pieces: list[str] = []
         position = 0
         for pre in _PRE_BLOCK.finditer(body):
             pieces += [self._in_prose(body[position : pre.start()]), self._sub(pre.group(), lambda m: html_lib.escape(m.source, quote=False))]
             position = pre.end()
         pieces.append(self._in_prose(body[position:]))
+        # The notes' copy for print: its citations are text, so no link id is there twice.
+        pieces.append(self._sub(print_copy, lambda m: html_lib.escape(self._text(m), quote=False)))
         return "".join(pieces)
 
     def text(self, value: str) -> str:
@@ -323,6 +330,13 @@ class _RenderedMentions:
 
 
 _ATTRIBUTE = re.compile(r'<[A-Za-z][^<>]*="[^<>]*>')
+_PRINT_COPY = f'<div aria-hidden="true" class="{PRINT_NOTES_CLASS}">'
+
+
+def _split_print_copy(body: str) -> tuple[str, str]:
+    """The body before the notes' print copy (the last thing in it, see :mod:`.asides`), and that copy."""
+    start = body.rfind(_PRINT_COPY)
+    return (body, "") if start < 0 else (body[:start], body[start:])
 
 
 # --- math -----------------------------------------------------------------------
@@ -433,7 +447,7 @@ def _make_markdown(tree: _ArticleTree, formulas: dict[str, _RenderedMath]) -> ma
 
     return markdown.Markdown(
         output_format="html",
-        extensions=["tables", "fenced_code", "codehilite", "footnotes", "toc", "attr_list", _ArticleExtension(tree),
+        extensions=["tables", "fenced_code", "codehilite", "footnotes", "toc", "attr_list", "admonition", _ArticleExtension(tree),
                     *([] if tree.keep_raw_html else [OmitRawHtml()])],
         extension_configs={
             "codehilite": {"css_class": "codehilite", "guess_lang": False, "use_pygments": True},
@@ -489,7 +503,7 @@ class _ArticleTree:
         self.written: list[tuple[str, str]] = []  # (kind, target) in document order
         self.figure_numbers: dict[str, int] = {}  # label -> number, for labelled figures
         self.label_problems: list[tuple[str, int, str]] = []  # (label, which use of it: 1, 2..., message)
-        self.unknown_callouts: list[str] = []
+        self.unknown_callouts: list[UnknownCallout] = []
 
     def process(self, root: etree.Element, headings: dict[str, str]) -> None:
         if not self.keep_raw_html:
@@ -502,6 +516,7 @@ class _ArticleTree:
                 self._image(element)
         for parent, paragraph in list(_lone_image_paragraphs(root)):
             _make_figure(parent, paragraph)
+        self._check_labels(root)
         self._number_figures(root)
         number_sidenotes(root)
         self.unknown_callouts = make_callouts(root)
@@ -510,6 +525,32 @@ class _ArticleTree:
         for element in root.iter():  # HTML cannot go into attributes: formulas become text there
             for name, value in element.attrib.items():
                 element.set(name, _replace_tokens(value, self._formulas, "text"))
+
+    def _check_labels(self, root: etree.Element) -> None:
+        """Labels on what cannot carry them, a section label used twice, and ``{#...}`` left as text.
+
+        Counts each label's uses in document order (figure labels on images
+        included, so :meth:`_number_figures` reports theirs at the right line).
+        """
+        seen: dict[str, int] = {}
+        sections: set[str] = set()
+        for element in root.iter():
+            label = element.get("id", "")
+            if label.startswith(crossrefs.CROSSREF_KINDS):
+                seen[label] = seen.get(label, 0) + 1
+                message = crossrefs.misplaced_label_problem(label, str(element.tag))
+                if message is not None:
+                    self.label_problems.append((label, seen[label], message))
+                    element.attrib.pop("id")
+                elif label.startswith(crossrefs.SECTION):
+                    if label in sections:
+                        self.label_problems.append((label, seen[label], f"label '{label}' is used twice on this page; give each section its own"))
+                    sections.add(label)
+            texts = (element.tail,) if element.tag in ("code", "pre") else (element.text, element.tail)
+            for text in texts:
+                for stray in crossrefs.STRAY_LABEL.finditer(text or ""):
+                    seen[stray.group(1)] = seen.get(stray.group(1), 0) + 1
+                    self.label_problems.append((stray.group(1), seen[stray.group(1)], crossrefs.stray_label_problem(stray.group(1))))
 
     def _number_figures(self, root: etree.Element) -> None:
         """Labelled figures (``{#fig-...}`` on the image) get the label as id and "Figure N." in the caption."""
