@@ -131,7 +131,7 @@ def test_playground_trains_from_disk_and_the_loss_falls(browser, example_site: P
     page.wait_for_function("() => document.querySelector('#playground').dataset.state === 'finished'", timeout=WAIT_MS)
     after = readout(page)
     assert after["step"] == 2000 and float(after["loss"]) < float(during["loss"])
-    assert "Finished" in page.get_by_role("status").inner_text()
+    assert "Finished" in page.locator(".playground__status").inner_text()
     assert errors == []
     page.context.close()
 
@@ -261,5 +261,18 @@ def test_controls_are_labelled_and_buttons_work_from_the_keyboard(browser, examp
     assert outline == "solid"
     page.keyboard.press("Enter")
     assert readout(page)["state"] == "paused"
+    assert errors == []
+    page.context.close()
+
+
+@pytest.mark.slow
+def test_a_learning_rate_too_large_for_the_width_is_called_out(browser, example_site: Path) -> None:  # noqa: F811
+    """The article's "When neurons die": a hundred ReLUs at lr 0.2 mostly die, and the page says what to change."""
+    page, errors = open_article(browser, example_site, "#playground?target=square&hidden=50&activation=relu&lr=0.5&steps=300&seed=1")
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_function("() => document.querySelector('#playground').dataset.state === 'finished'", timeout=WAIT_MS)
+    message = page.locator(".playground__status").inner_text()
+    dead = page.evaluate("() => { const p = document.querySelector('#playground').playground; return SiteBuilderNN.deadNeurons(p.net, p.xs); }")
+    assert dead > 25 and f"{dead} of 50 neurons are dead" in message and "about 1/n" in message, message
     assert errors == []
     page.context.close()

@@ -415,3 +415,36 @@ def test_js_offers_what_the_front_matter_accepts() -> None:
     assert set(losses) == set(playground.LOSSES) == set(MLP_LOSSES)
     assert set(optimizers) == set(playground.OPTIMIZERS) == set(MLP_OPTIMIZERS)
     assert set(datasets) == set(playground.DATASETS)
+
+
+def test_js_dead_neurons_and_zero_output_init_agree_with_numpy() -> None:
+    """The playground warns when most ReLUs are dead: its count is site_builder's, on the same weights."""
+    from site_builder.experiments.nn import MLP, Dense
+    from site_builder.experiments.training import dead_neurons
+
+    rng = np.random.default_rng(3)
+    x = np.linspace(-1, 1, 64)
+    cases = []
+    for _ in range(6):
+        w1, b1 = rng.normal(size=12), rng.normal(size=12) * 1.5  # some kinks outside [-1, 1]: dead or always on
+        cases.append({"w1": w1.tolist(), "b1": b1.tolist(), "w2": rng.normal(size=12).tolist(), "b2": 0.0, "activation": "relu"})
+    script = """
+const nn = require(process.argv[1]);
+const cases = JSON.parse(process.argv[2]);
+const xs = nn.linspace(-1, 1, 64);
+const zero = nn.initNetwork({hidden: 6, activation: "relu", seed: 5, zeroOutput: true});
+const drawn = nn.initNetwork({hidden: 6, activation: "relu", seed: 5});
+process.stdout.write(JSON.stringify({dead: cases.map(c => nn.deadNeurons(nn.fromArrays(c), xs)),
+  zeroW2: Array.from(zero.w2), sameW1: JSON.stringify(Array.from(zero.w1)) === JSON.stringify(Array.from(drawn.w1)),
+  tanh: nn.deadNeurons(nn.fromArrays({...cases[0], activation: "tanh"}), xs)}));
+"""
+    completed = subprocess.run([node_path(), "-e", script, str(NN_JS), json.dumps(cases)], capture_output=True, text=True, timeout=60, check=False)
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads(completed.stdout)
+    expected = []
+    for case in cases:
+        model = MLP((Dense(np.array([case["w1"]]), np.array(case["b1"])), Dense(np.array(case["w2"])[:, None], np.zeros(1))),
+                    (get_activation("relu"),))
+        expected.append(dead_neurons(model, x[:, None]))
+    assert result["dead"] == expected and any(expected)
+    assert result["zeroW2"] == [0] * 6 and result["sameW1"] and result["tanh"] == 0

@@ -148,7 +148,7 @@ def test_xor_with_four_relus_learns_from_disk(browser, example_site: Path, seed:
     after = state(page)
     assert after["step"] == 1000 and after["test"] >= 0.9 and after["train"] >= 0.9, after
     assert float(after["loss"]) < float(before["loss"])
-    assert "Finished: 1000 steps" in page.get_by_role("status").inner_text()
+    assert "Finished: 1000 steps" in page.locator(".playground__status").inner_text()
     assert errors == []
     page.context.close()
 
@@ -172,7 +172,7 @@ def test_step_pause_and_reset(browser, example_site: Path) -> None:  # noqa: F81
     step.click()
     after_two = state(page)
     assert after_two["step"] == 2 and after_two["state"] == "paused" and after_two["loss"] != initial["loss"]
-    assert "Step 2" in page.get_by_role("status").inner_text()
+    assert "Step 2" in page.locator(".playground__status").inner_text()
     page.get_by_role("button", name="Resume training").click()
     wait_for(page, "n => Number(document.querySelector('.playground__step').textContent) >= n", 50)
     page.get_by_role("button", name="Pause training").click()
@@ -296,6 +296,6 @@ def test_controls_are_labelled_and_work_from_the_keyboard(browser, example_site:
     control(page, "Hidden layers").focus()
     page.keyboard.press("ArrowDown")  # a select changes with the arrow keys and fires change
     assert state(page)["widths"] == [4, 4, 1]
-    assert page.get_by_role("status").get_attribute("aria-live") in (None, "polite")  # role=status is polite
+    assert page.locator(".playground__status").get_attribute("aria-live") in (None, "polite")  # role=status is polite
     assert errors == []
     page.context.close()

@@ -99,7 +99,9 @@
   }
 
   /* A fresh network initialised like site_builder.nn.init_mlp: normal weights with std
-   * gain / sqrt(fan_in), and each hidden unit's kink at a uniform point of `interval`. */
+   * gain / sqrt(fan_in), and each hidden unit's kink at a uniform point of `interval`. With
+   * `zeroOutput`, the output weights start at 0 after being drawn (init_output: zero): no ReLU
+   * starts out pulled off the data by a negative output weight. */
   function initNetwork(options) {
     var hidden = options.hidden, act = activation(options.activation);
     var interval = options.interval || [-1, 1];
@@ -111,6 +113,7 @@
     };
     for (var j = 0; j < hidden; j++) net.w1[j] = normal(rng) * act.gain; // fan_in is 1
     for (j = 0; j < hidden; j++) net.w2[j] = normal(rng) / Math.sqrt(hidden);
+    if (options.zeroOutput) net.w2.fill(0);
     for (j = 0; j < hidden; j++) {
       var kink = interval[0] + (interval[1] - interval[0]) * rng();
       net.b1[j] = -net.w1[j] * kink;
@@ -201,7 +204,21 @@
     return shares;
   }
 
+  /* Hidden ReLU units whose input is at most 0 at every x: they output 0 and get no gradient
+   * (site_builder.experiments.training.dead_neurons; the other activations are never flat). */
+  function deadNeurons(net, xs) {
+    if (net.activation !== "relu") return 0;
+    var dead = 0;
+    for (var j = 0; j < net.w1.length; j++) {
+      var alive = false;
+      for (var n = 0; n < xs.length && !alive; n++) alive = xs[n] * net.w1[j] + net.b1[j] > 0;
+      if (!alive) dead += 1;
+    }
+    return dead;
+  }
+
   return {
+    deadNeurons: deadNeurons,
     ACTIVATIONS: ACTIVATIONS,
     TARGETS: TARGETS,
     LEAK: LEAK,

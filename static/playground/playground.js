@@ -211,7 +211,9 @@
     var s = this.settings, target = nn.TARGETS[s.target].f;
     this.ys = this.xs.map(target);
     this.plotYs = this.plotXs.map(target);
-    this.net = nn.initNetwork({ hidden: s.hidden, activation: s.activation, seed: s.seed, interval: INTERVAL });
+    // Output weights start at 0, as the article's figures do: no neuron starts out pulled off the data.
+    this.net = nn.initNetwork({ hidden: s.hidden, activation: s.activation, seed: s.seed, interval: INTERVAL, zeroOutput: true });
+    this.warnedDead = false;
     this.step = 0;
     this.losses = []; // [step, loss] pairs, thinned as the run grows
     this.lossEvery = 1;
@@ -279,12 +281,17 @@
       if (i % 10 === 9 && performance.now() - began > FRAME_BUDGET_MS) break;
     }
     this.draw();
+    var dead = this.deadWarning();
     if (this.finished()) {
       this.stopLoop();
       this.updateButtons(this.buttons.start);
-      this.say(isFinite(this.loss) ? "Finished: " + this.step + " steps, loss " + formatLoss(this.loss) + "."
-        : "The loss diverged at step " + this.step + ": try a smaller learning rate.");
+      this.say((isFinite(this.loss) ? "Finished: " + this.step + " steps, loss " + formatLoss(this.loss) + "."
+        : "The loss diverged at step " + this.step + ": try a smaller learning rate.") + dead);
       return;
+    }
+    if (dead && !this.warnedDead) { // said once per run, as soon as most neurons are gone
+      this.warnedDead = true;
+      this.say("Training." + dead);
     }
     this.scheduleFrame();
   };
@@ -301,6 +308,15 @@
     this.buttons.reset.setAttribute("aria-label", "Reset the network");
     if (focus && active && active.disabled && this.section.contains(active)) focus.focus();
     this.section.dataset.state = this.running ? "running" : this.finished() ? "finished" : this.step > 0 ? "paused" : "ready";
+  };
+
+  /* " N of H neurons are dead ..." once most ReLUs are off at every training point, else "". A step
+   * too large for the width kills them in the first few updates (the article's "When neurons die"). */
+  Playground.prototype.deadWarning = function () {
+    var dead = nn.deadNeurons(this.net, this.xs), hidden = this.net.w1.length;
+    if (dead * 2 <= hidden) return "";
+    return " " + dead + " of " + hidden + " neurons are dead (off at every point, so they no longer learn): " +
+      "try a smaller learning rate (for n neurons, about 1/n).";
   };
 
   Playground.prototype.say = function (message) {
