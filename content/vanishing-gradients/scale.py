@@ -15,7 +15,7 @@ import numpy as np
 
 from site_builder.lab import add_legend, get_activation, init_mlp, mse_and_grad, new_figure, style
 
-COLOURS = {"sigmoid": style.BLUE, "tanh": style.BLUISH_GREEN, "relu": style.VERMILLION}
+COLOURS = {"sigmoid": style.BLUE, "tanh": style.VERMILLION, "relu": style.BLUISH_GREEN}  # as the gradients figures colour them
 NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
 
 
@@ -43,9 +43,12 @@ def ratios(params):
 
 def make(params, rng):
     scales, found = ratios(params)
-    figure, axes = new_figure(f"Gradient at layer 1 over layer {params['depth']}, before training", xlabel="init_scale (1 = the activation's own gain)", ylabel="layer 1 / last layer")
+    figure, axes = new_figure(f"Error signal at layer 1 over layer {params['depth']}, at the start", xlabel="init_scale (1 = the usual scale)", ylabel=f"layer 1 / layer {params['depth']}")
     axes.set_xscale("log")
     axes.set_yscale("log")
+    ticks = [t for t in (0.25, 0.5, 1, 2, 4) if scales[0] <= t <= scales[-1]]
+    axes.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    axes.minorticks_off()
     axes.axhline(1.0, color=style.MUTED_INK, linewidth=1, linestyle=":")
     axes.axvline(1.0, color=style.MUTED_INK, linewidth=1, linestyle=":")
     for activation, values in found.items():
