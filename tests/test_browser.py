@@ -194,4 +194,40 @@ def test_figures_follow_the_page_theme_and_read_dark_in_it(browser, example_site
     darkest_or_lightest = min if not dark else max
     ink = "#%02x%02x%02x" % tuple(darkest_or_lightest((tuple(int(v) for v in c) for c in colours), key=sum))
     assert contrast_ratio(ink, background) >= 4.5  # the title and ticks still read
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_home_page_reads_as_a_course_on_a_phone_and_a_desktop(browser, example_site: Path, width: int) -> None:  # noqa: F811
+    """Every card shows its part, its reading time and its image, in series order, without horizontal scrolling."""
+    page, errors = open_page(browser, (example_site / "index.html").as_uri(), viewport={"width": width, "height": 900})
+    state = loaded_state(page)
+    cards = page.evaluate(
+        """() => [...document.querySelectorAll('.article-card')].map(card => {
+            const image = card.querySelector('img'), title = card.querySelector('.article-card__title');
+            const box = image ? image.getBoundingClientRect() : null, text = title.getBoundingClientRect();
+            return {part: card.querySelector('.part')?.textContent || '', minutes: card.querySelector('.reading-time')?.textContent || '',
+                    image: image ? image.naturalWidth : 0, imageWidth: box ? box.width : 0, beside: box ? box.right <= text.left : false};
+        })"""
+    )
+    assert errors == [] and state["brokenImages"] == []
+    parts = [card["part"] for card in cards if card["part"]]
+    assert parts == [f"Part {n} of {len(parts)}" for n in range(1, len(parts) + 1)] and len(parts) >= 3
+    assert all(card["minutes"].endswith("min read") and card["image"] > 0 for card in cards), cards
+    if width == 375:
+        assert all(not card["beside"] and card["imageWidth"] > 300 for card in cards), cards  # image above the text, full width
+    else:
+        assert all(card["beside"] for card in cards), cards  # image in a column beside the text
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    page.context.close()
+
+
+def test_each_article_links_to_its_neighbours_in_series_order(browser, example_site: Path) -> None:  # noqa: F811
+    page, errors = open_page(browser, (example_site / "relu-guide/index.html").as_uri())
+    assert page.locator("a[rel=prev]").count() == 0
+    page.locator("a[rel=next]").click()
+    page.wait_for_load_state("load")
+    assert page.locator(".part").inner_text() == "Part 2 of " + page.locator(".part").inner_text().rsplit(" ", 1)[-1]
+    page.locator("a[rel=prev]").click()
+    page.wait_for_load_state("load")
+    assert page.locator("h1").inner_text() == "An illustrated guide to ReLUs" and errors == []
     page.context.close()

@@ -57,7 +57,7 @@ def test_reports_every_front_matter_problem_across_files(make_project) -> None:
         "content/a/index.md:1: front matter has no 'title'; add a line such as 'title: ...'",
         "content/a/index.md:2: 'date' must be a date written YYYY-MM-DD, not 'someday'",
         "content/a/index.md:3: 'draft' must be true or false, not 'maybe'",
-        "content/a/index.md:4: unknown front matter key 'colour'; allowed keys: title, date, summary, draft, tags, cover, figures, playground, author, bibliography",
+        "content/a/index.md:4: unknown front matter key 'colour'; allowed keys: title, date, summary, draft, tags, order, cover, figures, playground, author, bibliography",
         "content/b/index.md:4: 'tags' must be a list of words, such as [relu, basics], not 'relu'",
         "content/page.md:3: unknown front matter key 'date'; allowed keys: title, summary, draft",
     ]

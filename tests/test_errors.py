@@ -160,7 +160,7 @@ CASES = [
         "content/guide/index.md:3: '2026-02-30' is not a real date (day is out of range for month); write an existing date as YYYY-MM-DD",
     ]),
     Case("unknown keys and wrong types", {"content/guide/index.md": "---\ntitle: A\ndate: 2026-01-01\ncolour: blue\ndraft: maybe\ntags: relu\n---\n"}, [
-        "content/guide/index.md:4: unknown front matter key 'colour'; allowed keys: title, date, summary, draft, tags, cover, figures, playground, author, bibliography",
+        "content/guide/index.md:4: unknown front matter key 'colour'; allowed keys: title, date, summary, draft, tags, order, cover, figures, playground, author, bibliography",
         "content/guide/index.md:5: 'draft' must be true or false, not 'maybe'",
         "content/guide/index.md:6: 'tags' must be a list of words, such as [relu, basics], not 'relu'",
     ]),

@@ -30,7 +30,8 @@ def status(page) -> str:
 def test_search_from_disk_finds_sections_and_keeps_the_query(browser, example_site: Path) -> None:  # noqa: F811
     page, errors = open_page(browser, (example_site / "search.html").as_uri() + "?q=leaky")
     found = results(page)
-    assert found[0] == {"title": "An illustrated guide to ReLUs › Leaky ReLU", "href": "relu-guide/index.html#leaky-relu", "marked": ["Leaky"]}
+    assert {"title": "An illustrated guide to ReLUs › Leaky ReLU", "href": "relu-guide/index.html#leaky-relu", "marked": ["Leaky"]} in found
+    assert all(r["marked"] for r in found[:3]), found[:3]  # the best matches have the word in their section title
     assert status(page) == f"{len(found)} results for “leaky”."
     assert page.locator("#search-input").input_value() == "leaky"
     page.locator("#search-input").fill("neuron hinge")  # every word, each also as the start of longer ones

@@ -53,6 +53,7 @@ class Article:
     playground: PlaygroundSettings | None = None  # the in-page trainer's starting settings, if the article has one
     bibliography: Bibliography = EMPTY  # entries of the article's own .bib file (front matter 'bibliography')
     authors: tuple[str, ...] = ()  # front matter 'author' (one name or a list); empty means the site's author
+    order: int | None = None  # its place in the site's series (front matter 'order'); None: outside the series
 
     @property
     def output_path(self) -> str:
@@ -100,6 +101,7 @@ def load_content(root: Path, *, include_drafts: bool = False) -> Content:
     if not articles and not pages and not problems:
         problems.append(Problem(CONTENT_DIR, None, "no articles or pages found; add content/<slug>/index.md"))
     problems += _name_clashes(articles, pages)
+    problems += _order_clashes(articles)
     if problems:
         raise BuildFailed(problems)
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
@@ -135,6 +137,7 @@ def _load_article(folder: Path, relative: str) -> Article:
         playground=_read_playground(document, fields.problems),
         bibliography=_read_bibliography(fields, folder, relative, assets),
         authors=fields.names("author"),
+        order=fields.order("order"),
     )
     fields.raise_if_any()
     return article
@@ -163,7 +166,8 @@ ARTICLE_FIELDS: dict[str, str] = {
     "summary": "One sentence for the home page, link previews and search engines.",
     "draft": "true leaves the article out of the site unless the build is given --drafts.",
     "tags": "A list of words, such as [relu, basics]; each tag gets a page listing its articles.",
-    "cover": "The image shown with the article in listings and link previews: a declared figure or a file beside the article. Default: the first .png figure.",
+    "order": "A whole number, 1 or more: the article's place in the site's series. The home page lists these articles first, lowest number first, each labelled \"Part N of M\" (N counts the published parts, so gaps and drafts leave no hole), with links to the previous and next article; articles without 'order' follow, newest first. Two articles may not share a number.",
+    "cover": "The image shown with the article in listings and link previews: a declared figure (an animation shows its poster frame) or a file beside the article. Default: the first declared figure.",
     "figures": "Every figure the text shows, by file name, with the experiment that makes it (see Figures).",
     "playground": "The starting settings of an in-page trainer for readers (see Playground).",
     "author": "Who wrote the article: a name, or a list such as [Ann Smith, Bo Li]. Default: 'author' from site.toml. Shown in its 'Cite this article' entry and its citation_author tags.",
@@ -220,6 +224,14 @@ class _FieldReader:
         value = self._typed(key, lambda v: (isinstance(v, str) and v.strip()) or (isinstance(v, list) and v and all(isinstance(n, str) and n.strip() for n in v)),
                             "a name or a list of names, such as [Ann Smith, Bo Li]", [])
         return (value.strip(),) if isinstance(value, str) else tuple(n.strip() for n in value)  # type: ignore[union-attr]
+    def order(self, key: str) -> int | None:
+        if key not in self.document.meta:
+            return None
+        value = self.document.meta[key]
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return value
+        self._problem(key, f"'{key}' must be a whole number, 1 or more, such as 'order: 2' (the article's place in the series), not {value!r}")
+        return None
 
     def date(self, key: str) -> dt.date:
         if key not in self.document.meta:
@@ -329,14 +341,18 @@ def _read_bibliography(fields: _FieldReader, folder: Path, relative: str, assets
 
 
 def _cover(fields: _FieldReader, figures: tuple[DeclaredFigure, ...], assets: tuple[str, ...]) -> str | None:
-    """The listing image: ``cover`` from front matter, else the first still (PNG) figure, else none."""
+    """The listing image: ``cover`` from front matter, else the first declared figure, else none.
+
+    An animation is named here as it is declared (``fit.gif``); listings show
+    its poster frame (see :func:`site_builder.render.pages`).
+    """
     images = [f.spec.name for f in figures] + list(assets)
     if "cover" in fields.document.meta:
         cover = fields.text("cover")
         if cover and cover not in images:
             fields.problems.append(Problem(fields.document.path, fields.document.line_of("cover"), f"'cover' must name a declared figure or a file beside the article, not '{cover}'"))
         return cover or None
-    return next((f.spec.name for f in figures if f.spec.name.endswith(".png")), None)
+    return figures[0].spec.name if figures else None
 
 
 def _link_out(path: Path, content: Path, shown: str) -> Problem | None:
@@ -380,6 +396,21 @@ def _name_clashes(articles: list[Article], pages: list[Page]) -> list[Problem]:
             named[key] = (path, what)
     for article in articles:
         problems += _file_clashes(article)
+    return problems
+
+
+def _order_clashes(articles: list[Article]) -> list[Problem]:
+    """A problem at every article whose ``order`` another article already takes (drafts included, so --drafts builds too)."""
+    first: dict[int, Article] = {}
+    problems = []
+    for article in sorted(articles, key=lambda a: a.document.path):
+        if article.order is None:
+            continue
+        holder = first.setdefault(article.order, article)
+        if holder is not article:
+            where = f"{holder.document.path}:{holder.document.line_of('order')}"
+            message = f"'order: {article.order}' is taken already by {where}; give each article of the series its own number"
+            problems.append(Problem(article.document.path, article.document.line_of("order"), message))
     return problems
 
 

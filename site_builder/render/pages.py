@@ -34,6 +34,8 @@ from site_builder.problems import BuildFailed, Problem
 from site_builder.render.cite_this import article_citation
 from site_builder.render.reuse import RenderMemo
 from site_builder.render.search import INDEX_FILE, SEARCH_PAGE, SearchDocument, search_index, sections
+from site_builder.render.reading_time import count_reading
+from site_builder.render.series import Place, places, reading_order
 from site_builder.render.tags import TagPage, tag_pages, tag_path
 from site_builder.render.templating import TemplateProblem, render_template
 
@@ -227,12 +229,26 @@ def _check_references(bodies: list[_Body], link_map: LinkMap, pages: Mapping[str
     return problems
 
 
+@dataclass(frozen=True)
+class _Listing:
+    """What every listing of an article shows beside its title: its place in the series, its reading time, its image."""
+
+    output: Mapping[str, bytes]
+    places: Mapping[str, Place]
+    minutes: Mapping[str, int]  # slug -> estimated reading time
+
+    def card(self, article: Article) -> dict[str, object]:
+        return _article_card(article, self.output, self.places[article.slug], self.minutes[article.slug])
+
+
 def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, RenderedMarkdown], output: Mapping[str, bytes], environment: jinja2.Environment, inline: Mapping[str, Markup], players: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, bytes]:
     nav = [{"title": p.title, "path": p.output_path} for p in content.pages]
-    jobs: list[tuple[str, str, dict[str, object]]] = [("index.html", "index.html", {"page_title": config.title, "description": config.description, "articles": [_article_card(a, output) for a in content.articles]})]
-    jobs += [(a.output_path, "article.html", _article_context(a, bodies[a.output_path], output, config)) for a in content.articles]
+    listing = _Listing(output, places(content.articles), {a.slug: count_reading(bodies[a.output_path].html).minutes for a in content.articles})
+    home = [listing.card(a) for a in reading_order(content.articles)]
+    jobs: list[tuple[str, str, dict[str, object]]] = [("index.html", "index.html", {"page_title": config.title, "description": config.description, "articles": home})]
+    jobs += [(a.output_path, "article.html", _article_context(a, bodies[a.output_path], listing, config)) for a in content.articles]
     jobs += [(p.output_path, "page.html", _page_context(p, bodies[p.output_path])) for p in content.pages]
-    jobs += [(t.output_path, "tag.html", _tag_context(t, output)) for t in tag_pages(content.articles)]
+    jobs += [(t.output_path, "tag.html", _tag_context(t, listing)) for t in tag_pages(content.articles)]
     jobs.append(("404.html", "404.html", {"page_title": "Page not found", "description": config.description, **inline}))
     if config.search:
         jobs.append((SEARCH_PAGE, "search.html", {"page_title": "Search", "description": f"Search the articles of {config.title}.", "index_file": INDEX_FILE}))
@@ -270,15 +286,34 @@ def _common_context(config: SiteConfig, output_path: str, nav: list[dict[str, st
     }
 
 
-def _article_card(article: Article, output: Mapping[str, bytes]) -> dict[str, object]:
-    cover = None
-    if article.cover and f"{article.slug}/{article.cover}" in output:
-        width, height = image_dimensions(output[f"{article.slug}/{article.cover}"]) or (None, None)
-        cover = {"url": f"{article.slug}/{article.cover}", "width": width, "height": height}
-    return {"title": article.title, "date": article.date, "summary": article.summary, "tags": article.tags, "tag_pages": [{"name": t, "path": tag_path(t)} for t in article.tags], "url": article.output_path, "draft": article.draft, "cover": cover}
+def _article_card(article: Article, output: Mapping[str, bytes], place: Place, minutes: int) -> dict[str, object]:
+    """The article as listings, its own header and link previews show it."""
+    return {
+        "title": article.title, "date": article.date, "summary": article.summary, "tags": article.tags,
+        "tag_pages": [{"name": t, "path": tag_path(t)} for t in article.tags], "url": article.output_path, "draft": article.draft,
+        "cover": _cover_image(article, output), "part": place.label, "minutes": minutes,
+    }
 
 
-def _article_context(article: Article, body: RenderedMarkdown, output: Mapping[str, bytes], config: SiteConfig) -> dict[str, object]:
+def _cover_image(article: Article, output: Mapping[str, bytes]) -> dict[str, object] | None:
+    """The listing image of ``article``: its cover, an animation's poster frame standing in for the GIF."""
+    if not article.cover:
+        return None
+    path = f"{article.slug}/{article.cover}"
+    if path.endswith(".gif") and poster_name(path) in output:
+        path = poster_name(path)
+    if path not in output:
+        return None
+    width, height = image_dimensions(output[path]) or (None, None)
+    return {"url": path, "width": width, "height": height}
+
+
+def _neighbour(article: Article | None) -> dict[str, str] | None:
+    return {"title": article.title, "url": article.output_path} if article else None
+
+
+def _article_context(article: Article, body: RenderedMarkdown, listing: _Listing, config: SiteConfig) -> dict[str, object]:
+    place = listing.places[article.slug]
     citation = article_citation(
         slug=article.slug,
         title=article.title,
@@ -292,12 +327,14 @@ def _article_context(article: Article, body: RenderedMarkdown, output: Mapping[s
         "cards": _has_cards(body.html),
         "page_title": article.title,
         "description": article.summary,
-        "article": _article_card(article, output),
+        "article": listing.card(article),
+        "previous_article": _neighbour(place.previous),
+        "next_article": _neighbour(place.next),
         "body": Markup(body.html),
         "toc": body.toc,
         "references": Markup(body.references_html),
         "playground": article.playground,
-        "notebook": notebook_link(article.slug, output),  # None when the article declares no figures
+        "notebook": notebook_link(article.slug, listing.output),  # None when the article declares no figures
     }
 
 
@@ -310,12 +347,12 @@ def _page_context(page: Page, body: RenderedMarkdown) -> dict[str, object]:
     return {"page_title": page.title, "description": page.summary, "body": Markup(body.html), "toc": body.toc, "references": Markup(body.references_html)}
 
 
-def _tag_context(tag: TagPage, output: Mapping[str, bytes]) -> dict[str, object]:
+def _tag_context(tag: TagPage, listing: _Listing) -> dict[str, object]:
     return {
         "page_title": f"Tagged \u201c{tag.name}\u201d",
         "description": f"Articles tagged {tag.name}.",
         "tag": {"name": tag.name},
-        "articles": [_article_card(a, output) for a in tag.articles],
+        "articles": [listing.card(a) for a in tag.articles],
     }
 
 
