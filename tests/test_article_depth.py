@@ -108,8 +108,9 @@ def test_for_a_fixed_number_of_parameters_the_wide_layer_wins_on_every_seed(race
 
 
 @pytest.mark.slow
-def test_on_the_sine_the_wide_layer_wins_on_most_seeds(races):
-    assert sum(r["wide"]["loss"] < r["deep"]["loss"] for r in races["race_sine.png"]) >= 8
+def test_on_the_sine_the_wide_layer_wins_on_most_seeds_but_not_all(races):
+    wins = sum(r["wide"]["loss"] < r["deep"]["loss"] for r in races["race_sine.png"])
+    assert 6 <= wins < 10, wins
 
 
 @pytest.mark.slow
