@@ -16,7 +16,9 @@ and the built-in kinds are made of these same functions::
 
 For a ``.png``, return the Figure; for a ``.gif``, return (or yield) its
 frames: Figures, ``(H, W, 3)`` uint8 arrays, or :class:`Frame` (a picture and
-the label the page's player shows for it).
+the label the page's player shows for it). To let the article's text quote what
+the run measured, return ``Measured(figure, {"pieces": 17})`` instead: the text
+reads it as ``{{ figure("name.png").pieces }}``.
 
 What is here, and kept stable:
 
@@ -28,6 +30,7 @@ What is here, and kept stable:
 * :func:`fit`: the run a ``training`` figure makes, from the same parameters,
   as a :class:`TrainingResult` of :class:`Snapshot` values (arrays only);
   :func:`make_figure`: any declared figure's file and measured numbers;
+* :class:`Measured`: what ``make`` returns to let the text quote its own numbers;
 * the look: :func:`new_figure` (640×480, the site's fonts, palette and
   title), :func:`add_legend`, :func:`plot_fit` (the training figures' plot),
   :func:`plot_neurons` (each hidden neuron's share), :func:`status_text` ("step
@@ -42,7 +45,7 @@ from dataclasses import dataclass
 
 from matplotlib.axes import Axes
 
-from site_builder.experiments.custom.results import Frame
+from site_builder.experiments.custom.results import Frame, Measured
 from site_builder.experiments.figures import style
 from site_builder.experiments.figures.animation import plot_fit, status_text
 from site_builder.experiments.figures.neurons import plot_neurons
@@ -66,7 +69,7 @@ from site_builder.experiments.nn import (
 from site_builder.experiments.training import fit
 
 __all__ = [
-    "ACTIVATION_NAMES", "MLP", "Activation", "Dense", "Frame", "OnStep", "Snapshot", "TrainingDiverged",
+    "ACTIVATION_NAMES", "MLP", "Activation", "Dense", "Frame", "Measured", "OnStep", "Snapshot", "TrainingDiverged",
     "DeclaredFigure", "TrainingResult", "add_legend", "batch_indices", "fit", "make_figure", "get_activation", "hidden_contributions", "init_mlp",
     "mse", "mse_and_grad", "new_figure", "plot_fit", "plot_neurons", "status_text", "style", "train",
 ]

@@ -875,6 +875,7 @@ RESULT_FIELDS: dict[str, dict[str, str]] = {
                   "steps": "the steps each run trained"},
     "compare": {"runs[\"LABEL\"].final_loss": "a run's MSE at the end, by its legend label (\"lr 0.2\")", "runs[\"LABEL\"].dead_neurons": "its dead ReLU units at the end",
                 "runs[\"LABEL\"].dead_fraction": "its dead share of hidden units at the end (0 to 1)", "final_loss[N]": "the N-th run's MSE at the end, in legend order"},
+    "python": {"NAME...": "whatever the function returns as numbers, with site_builder.lab.Measured(figure, {\"pieces\": 17}): quoted as .pieces"},
 }
 
 # One line per kind, for the reference.
@@ -898,6 +899,7 @@ SUMMARIES: dict[str, str] = {
         "A figure drawn by your own code: the build calls `function(params, rng)` from `script` and caches the result by the script, "
         "every project module it imports, the declared inputs, params, seed and library versions. For a .png it returns a matplotlib "
         "Figure; for a .gif an iterable of Figures or H×W×3 uint8 arrays, one per frame (or `site_builder.lab.Frame(picture, label)`). "
-        "`site_builder.lab` has the site's look and the built-in kinds' network, trainer and plots."
+        "`site_builder.lab` has the site's look and the built-in kinds' network, trainer and plots. Return "
+        "`site_builder.lab.Measured(figure, numbers)` to let the text quote what the run measured."
     ),
 }

@@ -2,6 +2,8 @@
 
 * For a ``.png``: a matplotlib ``Figure``, drawn at the stills' 2x resolution
   (:data:`~site_builder.experiments.figures.style.STILL_DPI`).
+* Either, wrapped in :class:`Measured` with the numbers it measured, so the
+  article's text can quote them (``{{ figure("pieces.png").deep.pieces }}``).
 * For a ``.gif``: an iterable of frames, each a ``Figure`` (drawn at 1x), an
   ``(H, W, 3)`` uint8 array, or a :class:`Frame` that adds a label for the
   player's status line. Every frame has the same size. The frames get the
@@ -15,9 +17,11 @@ written, so a long animation does not hold hundreds of raw frames in memory.
 
 from __future__ import annotations
 
+import json
+import math
 import zlib
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -26,7 +30,7 @@ from site_builder.experiments.figures import style
 from site_builder.experiments.figures.animation import frame_durations
 from site_builder.experiments.figures.encode import GifEncoder, palette_for
 from site_builder.experiments.figures.frames import raster_frames
-from site_builder.experiments.specs import frames_name, poster_name
+from site_builder.experiments.specs import RESULTS_FILE, frames_name, poster_name
 
 MAX_FRAMES = 500
 MAX_FRAME_PIXELS = 1920 * 1440  # an animation frame (1x)
@@ -41,12 +45,66 @@ class Frame:
     label: str = ""
 
 
+@dataclass(frozen=True)
+class Measured:
+    """A figure (what ``make`` would return otherwise) and the numbers its run measured, for the text.
+
+    ``numbers`` maps names to numbers, strings, true/false, null, lists and
+    mappings of them; the article quotes them as it quotes a built-in
+    figure's: ``return Measured(figure, {"deep": {"pieces": 17}})`` is read by
+    ``{{ figure("pieces.png").deep.pieces }}``.
+    """
+
+    picture: object
+    numbers: Mapping[str, object] = field(default_factory=dict)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        """An animation's frames, so a notebook's ``list(make(...))`` works with or without the numbers."""
+        return iter(self.picture)  # type: ignore[call-overload]
+
+    def _repr_png_(self) -> bytes | None:
+        """Jupyter shows a still as its picture, not as this wrapper."""
+        if not isinstance(self.picture, Figure):
+            return None
+        return style.encode_png(style.figure_pixels(self.picture, style.SCREEN_DPI))
+
+
 class WrongResult(Exception):
     """The function returned something a figure cannot be made of; the message says what and what was expected."""
 
 
 def figure_files(name: str, result: object, fps: int) -> dict[str, bytes]:
     """The files of the figure ``name`` from ``result``, what the author's function returned."""
+    if isinstance(result, Measured):
+        return _picture_files(name, result.picture, fps) | {RESULTS_FILE: _numbers_file(result.numbers)}
+    return _picture_files(name, result, fps)
+
+
+def _numbers_file(numbers: object) -> bytes:
+    """``Measured.numbers`` as the figure's results file; refuses what the text could not quote."""
+    if not isinstance(numbers, Mapping) or not all(isinstance(key, str) for key in numbers):
+        raise WrongResult(f"returned Measured with numbers that are {_what(numbers)}; they must be a dict with string keys, like {{\"pieces\": 17}}")
+    _check_plain(numbers, "numbers")
+    return json.dumps(numbers, sort_keys=True, allow_nan=False).encode("utf-8")
+
+
+def _check_plain(value: object, where: str) -> None:
+    """Raise WrongResult unless ``value`` is made of JSON values only (numpy scalars are the usual slip)."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise WrongResult(f"returned Measured whose {where} has the key {key!r}; keys must be strings")
+            _check_plain(item, f"{where}[{key!r}]")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _check_plain(item, f"{where}[{index}]")
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise WrongResult(f"returned Measured whose {where} is {value}; a number for the text must be finite")
+    elif not (value is None or isinstance(value, (bool, int, float, str))):
+        raise WrongResult(f"returned Measured whose {where} is {_what(value)}; use plain numbers, strings, lists and dicts (float(x) or int(x) for numpy values)")
+
+
+def _picture_files(name: str, result: object, fps: int) -> dict[str, bytes]:
     if name.endswith(".png"):
         if not isinstance(result, Figure):
             raise WrongResult(f"returned {_what(result)}; a .png figure needs a matplotlib Figure (figure, axes = site_builder.lab.new_figure(...); ...; return figure)")
