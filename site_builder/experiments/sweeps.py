@@ -47,6 +47,27 @@ SWEEP_KEY = "sweep"
 PARAMS_PREFIX = "params."
 UNSWEEPABLE = ("kind", "script", "function", "inputs", "params", "vary")  # a different figure, not a variant of one; params.NAME instead of params
 MANIFEST_SUFFIX = ".sweep.js"  # "width.gif" -> "width.sweep.js"
+# For the reference (`site-builder help figures`).
+REFERENCE_INTRO = (
+    "Any figure can be made explorable: `sweep:` lists settings and the values each takes, and every combination is "
+    "built as its own run (cached and run in parallel like any figure). The page shows the figure with one control per "
+    "swept setting (a slider for numbers in increasing order, radio buttons otherwise), and a status line with the "
+    "chosen run's numbers; the choice is kept in the page's address (`?STEM.KEY=VALUE`), so a view can be shared. "
+    "Without JavaScript the page shows the default run, which is every setting's first value, and the caption says "
+    "the figure can be explored with JavaScript on. The runs' data is loaded only when the figure nears the viewport. "
+    "Example: `sweep: {hidden: [[10], [30], [100]], lr: [0.01, 0.1]}`. The default run keeps the figure's name; "
+    "the others are `NAME.sweep-1.png`, `NAME.sweep-2.png`... (names of that form are reserved), listed for the page "
+    "in `NAME.sweep.js`. In the text, a swept figure's numbers are its default run's, and every run's are under "
+    '`variants`, by the label the page shows: `{{ figure("fit.png").variants["hidden [5], lr 0.2"].final_loss }}`.'
+)
+REFERENCE_ENTRIES: tuple[tuple[str, str, str, str], ...] = (  # key, accepts, default, meaning
+    ("sweep", f"a mapping of 1 to {MAX_SWEPT_KEYS} of the figure's parameters to lists of values, at most {MAX_SWEEP_VARIANTS} combinations in all", "none",
+     "each combination is one run; the unswept settings are shared, the first value of each list is the default, and a "
+     "swept key's own value in the declaration is replaced by the sweep's. Every kind's parameters can be swept except "
+     "kind, script, function, inputs, params and vary (nor a setting that vary already varies)"),
+    ("sweep: params.NAME", "a list of values", "none",
+     "for kind: python, sweeps one key of params (the others stay as declared), like sweep: {params.width: [1, 2, 4]}"),
+)
 _VARIANT_NAME = re.compile(r"\.sweep-\d+\.(png|gif)$", re.IGNORECASE)
 
 
