@@ -80,8 +80,8 @@ class Axis:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        """Each value as YAML spells it: ``0.05``, ``[5]``, ``relu``."""
-        return tuple(yaml_spelling(value) for value in self.values)
+        """Each value as YAML spells it, a word without quotes: ``0.05``, ``[5]``, ``relu``."""
+        return tuple(value if isinstance(value, str) and value and value.replace("_", "").isalnum() else yaml_spelling(value) for value in self.values)
 
     @property
     def ordered(self) -> bool:
