@@ -432,3 +432,22 @@ def test_without_javascript_the_default_run_shows_and_the_caption_says_so(browse
     assert "With JavaScript on, this figure can be explored" in figure.locator("figcaption").inner_text()
     context = page.context
     context.close()
+
+
+@pytest.mark.slow
+def test_the_readme_example_builds_and_quotes_its_runs(tmp_path):
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    start = text.index("\n### Explorable figures: `sweep:`\n")
+    section = text[start:text.index("\n### ", start + 1)]
+    (declarations,) = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
+    (prose,) = re.findall(r"```markdown\n(.*?)```", section, re.DOTALL)
+    article = tmp_path / "content" / "a" / "index.md"
+    article.parent.mkdir(parents=True)
+    (tmp_path / "site.toml").write_text('title = "T"\n', encoding="utf-8")
+    article.write_text(f"---\ntitle: A\ndate: 2026-01-01\n{declarations}---\n\n{prose}\n", encoding="utf-8")
+    report = build(BuildOptions(root=tmp_path))
+    assert len(report.figures_ran) == 8
+    _, sweep, _ = parse_swept_figure("width.png", yaml.safe_load(declarations)["figures"]["width.png"])
+    one, twenty = run_training(sweep.variants[0].spec).final_loss, run_training(sweep.variants[7].spec).final_loss
+    page = " ".join(html.unescape(re.sub(r"<[^>]+>", "", (report.out_dir / "a" / "index.html").read_text(encoding="utf-8"))).split())
+    assert f"One neuron ends at an error of {one:.4f}; twenty at 0.2 end at {twenty:.4f}." in page
