@@ -143,7 +143,9 @@
       if (this.picture && variant.poster) {
         this.picture.querySelectorAll("source").forEach((source) => { source.srcset = this.url(variant.poster).replace(/ /g, "%20").replace(/,/g, "%2C"); });
       }
-      if (this.animated && variant.frames && window.siteBuilderPlayer && this.picture) {
+      if (!remember && this.choice.every((index) => index === 0)) {
+        // The default run is what the page already shows (and player.js builds its player, autoplay and all).
+      } else if (this.animated && variant.frames && window.siteBuilderPlayer && this.picture) {
         // The player draws the run from its data; the GIF is fetched only if that fails.
         window.siteBuilderPlayer.show(this.picture, fileName(variant.image), this.url(variant.frames)).then((ok) => {
           if (!ok && this.variant() === variant) this.img.src = this.url(variant.image);

@@ -342,7 +342,7 @@ def _check_still_sweep(page, errors):
     page.keyboard.press("End")  # hidden [8]
     assert sliders.nth(0).get_attribute("aria-valuetext") == "hidden [8]"
     seen.add((img.get_attribute("src"), status.inner_text()))
-    assert [src.rsplit("/", 1)[-1] for src, _ in sorted(seen)] == ["fit.png", "fit.sweep-1.png", "fit.sweep-5.png"]
+    assert sorted(src.rsplit("/", 1)[-1] for src, _ in seen) == ["fit.png", "fit.sweep-1.png", "fit.sweep-5.png"]
     assert len({text for _, text in seen}) == 3 and status.inner_text().startswith("hidden [8], lr 0.3 · after 40 steps: MSE ")
     assert img.get_attribute("alt").endswith("Shown: the run with hidden [8], lr 0.3.")
     page.wait_for_function("() => [...document.images].some((i) => i.src.endsWith('fit.sweep-5.png') && i.complete && i.naturalWidth > 0)")
