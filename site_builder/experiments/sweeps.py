@@ -35,7 +35,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from site_builder.experiments.specs import PARAMETERS, FigureSpec, SpecIssue, frames_name, parse_figure, poster_name
@@ -171,9 +171,9 @@ def variant_files(variant: Variant) -> tuple[str, ...]:
     return (name, poster_name(name), frames_name(name)) if name.endswith(".gif") else (name,)
 
 
-def with_variant_spec(sweep: Sweep, transform: object) -> Sweep:
+def with_variant_spec(sweep: Sweep, transform: Callable[[FigureSpec], FigureSpec]) -> Sweep:
     """``sweep`` with ``transform(spec)`` applied to every variant's spec (a python figure's located script, say)."""
-    return dataclasses.replace(sweep, variants=tuple(dataclasses.replace(v, spec=transform(v.spec)) for v in sweep.variants))  # type: ignore[operator]
+    return dataclasses.replace(sweep, variants=tuple(dataclasses.replace(v, spec=transform(v.spec)) for v in sweep.variants))
 
 
 def same_files(sweep: Sweep, files: Mapping[str, bytes]) -> dict[str, str]:
