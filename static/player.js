@@ -440,24 +440,43 @@
   }
 
   class Player {
-    constructor(picture, img, animation) {
+    /** ``from``: the player this one replaces (a swept figure's other run), whose position and speed it keeps. */
+    constructor(picture, img, animation, from) {
       this.animation = animation;
       this.last = animation.frames - 1;
       this.index = 0;
-      this.speed = 1;
+      this.speed = from ? from.speed : 1;
       this.playing = false;
       this.autoplayPending = false;
       this.tick = this.tick.bind(this);
       this.build(img);
       picture.hidden = true;
-      picture.parentNode.insertBefore(this.root, picture);
+      picture.parentNode.insertBefore(this.root, from ? from.root : picture);
       picture.closest("figure").classList.add("figure--player");
       this.watchSize();
-      // Without motion, the poster's frame: where a run that hovers hovers (frames.py's "poster").
-      const poster = Number.isInteger(animation.poster) ? Math.max(0, Math.min(this.last, animation.poster)) : this.last;
-      this.show(prefersReducedMotion() ? poster : 0);
-      if (!prefersReducedMotion()) this.autoplayWhenVisible();
+      if (from) {
+        this.speedSelect.value = String(this.speed);
+        this.show(from.index);
+        const playing = from.playing;
+        from.destroy();
+        if (playing) this.play(false);
+      } else {
+        // Without motion, the poster's frame: where a run that hovers hovers (frames.py's "poster").
+        const poster = Number.isInteger(animation.poster) ? Math.max(0, Math.min(this.last, animation.poster)) : this.last;
+        this.show(prefersReducedMotion() ? poster : 0);
+        if (!prefersReducedMotion()) this.autoplayWhenVisible();
+      }
       this.updatePlayButton();
+    }
+
+    /** Stop and take this player off the page (another run of the figure replaces it). */
+    destroy() {
+      this.autoplayPending = false;
+      this.pause(false);
+      if (this.resizeObserver) this.resizeObserver.disconnect();
+      if (this.visibility) this.visibility.disconnect();
+      window.removeEventListener("resize", this.fit);
+      this.root.remove();
     }
 
     build(img) {
@@ -544,7 +563,11 @@
           this.draw();
         }
       };
-      if (typeof ResizeObserver === "function") new ResizeObserver(fit).observe(this.canvas);
+      this.fit = fit;
+      if (typeof ResizeObserver === "function") {
+        this.resizeObserver = new ResizeObserver(fit);
+        this.resizeObserver.observe(this.canvas);
+      }
       window.addEventListener("resize", fit);
       fit();
     }
@@ -557,6 +580,7 @@
         observer.disconnect();
         if (this.autoplayPending) this.play(false);
       }, { threshold: 0.5 });
+      this.visibility = observer;
       observer.observe(this.canvas);
     }
 
@@ -666,16 +690,35 @@
     loadScript(dataScriptOf(picture)).then(() => build(picture, img), () => fallBack(picture));
   }
 
+  const players = new WeakMap(); // <picture> -> the player shown in its place
+
   function build(picture, img) {
     if (picture.hidden) return;
     const data = (window.siteBuilderAnimations || {})[figureName(img)];
     try {
       if (!data) throw new Error("no animation data for " + figureName(img));
-      new Player(picture, img, prepare(data));
+      players.set(picture, new Player(picture, img, prepare(data)));
     } catch (error) {
       fallBack(picture);
     }
   }
+
+  /* For static/sweep.js: a swept figure switches its player to another run's data, keeping
+   * the position, speed and whether it plays. ``name`` is the run's GIF file name (the key of
+   * its data), ``url`` its data script. Resolves true once the new player shows, false if the
+   * run's data could not be shown (the caller then shows the run's GIF instead). */
+  window.siteBuilderPlayer = {
+    load: loadScript,
+    show(picture, name, url) {
+      return loadScript(url).then(() => {
+        const data = (window.siteBuilderAnimations || {})[name];
+        if (!data) return false;
+        const img = picture.querySelector("img");
+        players.set(picture, new Player(picture, img, prepare(data), players.get(picture)));
+        return true;
+      }).catch(() => false);
+    },
+  };
 
   /** Without a player the GIF comes back: better a looping figure than a still one.
    * While scripts run, the page shows the poster in its place (see PLAYER_STILL_MEDIA

@@ -52,10 +52,10 @@ def test_pages_work_from_disk(browser, example_site: Path, path: str) -> None:  
 def test_article_from_disk_shows_math_with_katex_fonts_and_all_figures(browser, example_site: Path) -> None:  # noqa: F811
     page, errors = open_page(browser, (example_site / "relu-guide/index.html").as_uri())
     state = loaded_state(page)
-    assert errors == [] and state["images"] == 15 and state["brokenImages"] == []
+    assert errors == [] and state["images"] == 16 and state["brokenImages"] == []
     assert state["katexFontLoaded"], "KaTeX's woff2 fonts did not load from disk"
     assert page.locator(".katex").count() > 20
-    assert page.locator("figure figcaption").count() == 15
+    assert page.locator("figure figcaption").count() == 16
     page.context.close()
 
 

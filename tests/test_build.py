@@ -19,6 +19,7 @@ FIGURES = [
     "linonelayer.gif", "landscape.png", "sigmoid.png", "tanh.png", "ReLU.png", "leaky_ReLU.png",
     "quadratic_1lin1_relu.gif", "quadratic_1lin2_relu_2lin1.gif", "output_relu_multineuron.gif",
     "neurons_2relu.gif", "neurons_20relu.png", "vanishing.png", "dying.png", "two_seeds.png", "extrapolate.png",
+    "killing_rate.png",  # a sweep: its other runs are killing_rate.sweep-N.png, shown by the page's controls
 ]
 
 

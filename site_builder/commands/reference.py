@@ -19,7 +19,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from site_builder.experiments import specs
+from site_builder.experiments import specs, sweeps
 from site_builder.experiments.expressions import ALLOWED_SUMMARY
 from site_builder.load import config, content, playground
 from site_builder.schema import Parameter, number_text, yaml_spelling
@@ -84,6 +84,8 @@ def figures_topic() -> Topic:
         Entry(f"{kind}: {field}", "", "", meaning)
         for kind, fields in specs.RESULT_FIELDS.items() for field, meaning in fields.items()
     )
+    swept = tuple(Entry(name, accepts, default, meaning) for name, accepts, default, meaning in sweeps.REFERENCE_ENTRIES)
+    groups += (("Sweeps: figures the reader can explore", sweeps.REFERENCE_INTRO, swept),)
     groups += (("Numbers for the text", NUMBERS_INTRO, numbers),)
     return Topic("figures", "Figures", intro, groups)
 

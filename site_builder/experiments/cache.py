@@ -42,9 +42,10 @@ if TYPE_CHECKING:
     from site_builder.experiments.specs import FigureSpec
 
 EXPERIMENTS_DIR = Path(__file__).resolve().parent
-# This package's machinery for scheduling and storing runs; every other source file in it
+# This package's machinery for scheduling and storing runs (and, in sweeps.py, for expanding a sweep
+# into the specs of its runs, which the cache key holds in full); every other source file in it
 # computes or draws figures, and a change to any of those re-makes every figure.
-SCHEDULING = ("cache.py", "runner.py", "distributed.py")
+SCHEDULING = ("cache.py", "runner.py", "distributed.py", "sweeps.py")
 FIGURE_LIBRARIES = ("numpy", "matplotlib", "imageio", "pillow", "site-builder")
 MANIFEST = "manifest.json"
 SEAL_KIND = "figures"

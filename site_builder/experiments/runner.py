@@ -22,6 +22,7 @@ from site_builder.experiments.cache import FigureCache, Inputs, cache_key, expla
 from site_builder.experiments.custom.run import AuthorProblem, CustomFigureFailed, CustomJob, make_custom_figure
 from site_builder.experiments.custom.sources import CustomSources, SourceProblem, gather_sources
 from site_builder.experiments.specs import RESULTS_FILE, FigureSpec, PythonSpec
+from site_builder.experiments.sweeps import Sweep, manifest_name, manifest_script, same_files, variant_numbers
 from site_builder.parent_watch import exit_with_parent
 from site_builder.experiments.training import TrainingDiverged, shared_run, training_run
 from site_builder.problems import BuildFailed, Problem
@@ -39,6 +40,8 @@ class FigureJob:
     source: str  # the article that declares it
     line: int
     sources: CustomSources | None = None  # a python figure's code and inputs, read once
+    sweep: Sweep | None = None  # on a swept figure's default variant: every variant, for the page's manifest
+    variant: str = ""  # on a swept figure's other variants: what varies ("hidden [5], lr 0.2"), for --explain
 
     @property
     def folder(self) -> str:
@@ -54,6 +57,7 @@ class FigureRun:
     cached: tuple[str, ...] = ()  # output paths served from the cache
     code: dict[str, CustomSources] = field(default_factory=dict)  # output path -> a python figure's sources (for its notebook cell)
     results: dict[str, dict] = field(default_factory=dict)  # output path -> the figure's measured numbers (final_loss, ...)
+    variants: dict[str, str] = field(default_factory=dict)  # a swept figure's other variants: output path -> what varies
 
     def summary(self) -> str:
         return f"figures: {len(self.ran)} run, {len(self.cached)} cached"
@@ -72,13 +76,16 @@ def figure_jobs(articles: Sequence[Article], root: Path) -> list[FigureJob]:
     jobs, problems = [], []
     for article in articles:
         for figure in article.figures:
-            job = FigureJob(f"{article.slug}/{figure.spec.name}", figure.spec, article.document.path, figure.line)
+            job = FigureJob(f"{article.slug}/{figure.spec.name}", figure.spec, article.document.path, figure.line, sweep=figure.sweep)
             if isinstance(figure.spec, PythonSpec):
                 try:
                     job = dataclasses.replace(job, sources=gather_sources(figure.spec, root))
                 except SourceProblem as problem:
                     problems.append(Problem(problem.path, problem.line, f"{problem.message} (figure '{figure.spec.name}', declared at {job.source}:{job.line})"))
             jobs.append(job)
+            for variant in figure.sweep.variants[1:] if figure.sweep else ():  # the same code and inputs: only params differ
+                jobs.append(dataclasses.replace(job, output_path=f"{article.slug}/{variant.spec.name}", spec=variant.spec, sweep=None,
+                                                variant=figure.sweep.label(variant)))
     if problems:
         raise BuildFailed(problems)
     return jobs
@@ -118,13 +125,26 @@ def run_figures(
         if on_done:
             on_done(job)
     previous = cache.previous_inputs() if cache else {}
-    ran = {job.output_path: "--force" if force else explain_change(previous.get(job.output_path), inputs[job.output_path]) for job in misses}
+    ran = {job.output_path: _variant_note(job) + ("--force" if force else explain_change(previous.get(job.output_path), inputs[job.output_path])) for job in misses}
     made |= _run_misses(misses, inputs, cache, executor, on_done, project.resolve(), meanwhile or nullcontext())
     if cache is not None:
         cache.remember_inputs({path: inputs[path] for path in ran})
     files = {path: data for job in jobs for path, data in _placed(job, made[job.output_path]).items()}
-    sources = {job.output_path: job.sources for job in jobs if job.sources is not None}
-    return FigureRun(files, ran, tuple(cached), sources, _numbers(made))
+    sources = {job.output_path: job.sources for job in jobs if job.sources is not None and not job.variant}
+    numbers = _numbers(made)
+    for job in jobs:
+        if job.sweep is not None:
+            files[f"{job.folder}/{manifest_name(job.spec.name)}"], numbers[job.output_path] = _swept(job, job.sweep, numbers, files)
+    variants = {job.output_path: job.variant for job in jobs if job.variant}
+    return FigureRun(files, ran, tuple(cached), sources, {path: n for path, n in numbers.items() if path not in variants}, variants)
+
+
+def _swept(job: FigureJob, sweep: Sweep, numbers: Mapping[str, dict], files: Mapping[str, bytes]) -> tuple[bytes, dict]:
+    """A swept figure's manifest for the page, and its numbers: the default's, with every variant's under ``variants``."""
+    by_name = {variant.spec.name: numbers[f"{job.folder}/{variant.spec.name}"] for variant in sweep.variants if f"{job.folder}/{variant.spec.name}" in numbers}
+    mine = {path.rsplit("/", 1)[-1]: data for path, data in files.items() if path.rsplit("/", 1)[0] == job.folder}
+    manifest = manifest_script(sweep, by_name, same_files(sweep, mine))
+    return manifest, {**numbers.get(job.output_path, {}), "variants": variant_numbers(sweep, by_name)}
 
 
 def _run_misses(misses: Sequence[FigureJob], inputs: dict[str, Inputs], cache: FigureCache | None, executor: Executor | None,
@@ -248,6 +268,14 @@ def _placed(job: FigureJob, files: dict[str, bytes]) -> dict[str, bytes]:
 def _numbers(files: Mapping[str, dict[str, bytes]]) -> dict[str, dict]:
     """Each figure's measured numbers, by output path, from the files its experiment made."""
     return {path: json.loads(made[RESULTS_FILE]) for path, made in files.items() if RESULTS_FILE in made}
+
+
+def _variant_note(job: FigureJob) -> str:
+    """For ``--explain``: which figure a sweep's variant belongs to and what varies in it, ``"sweep of fit.png (lr 0.2); "``."""
+    if not job.variant:
+        return ""
+    stem, extension = job.spec.name.rsplit(".", 1)
+    return f"sweep of {stem.rsplit('.sweep-', 1)[0]}.{extension} ({job.variant}); "
 
 
 def default_workers(job_count: int) -> int:

@@ -325,8 +325,15 @@ def parse_figure(name: str, declaration: object) -> tuple[FigureSpec | None, tup
 
     ``declaration`` is whatever YAML produced. Returns ``(spec, ())`` when it
     is valid and ``(None, issues)`` otherwise, with every issue found (file
-    name, kind, unknown keys, types, ranges, the target) in one pass.
+    name, kind, unknown keys, types, ranges, the target) in one pass. A
+    declaration with ``sweep:`` gives its default variant's spec; its other
+    variants come from :func:`site_builder.experiments.sweeps.parse_swept_figure`.
     """
+    if isinstance(declaration, Mapping) and "sweep" in declaration:  # a swept figure: its default variant (see sweeps.py)
+        from site_builder.experiments.sweeps import parse_swept_figure
+
+        spec, _, swept_issues = parse_swept_figure(name, declaration)
+        return spec, swept_issues
     issues = list(_name_issues(name))
     if not isinstance(declaration, Mapping):
         message = (

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.load.bibliography import EMPTY, Bibliography, parse_bibliography
-from site_builder.experiments.specs import FigureSpec, PythonSpec, SpecIssue, frames_name, parse_figure, poster_name
+from site_builder.experiments.sweeps import Sweep, manifest_name, parse_swept_figure, variant_files, with_variant_spec
+from site_builder.experiments.specs import FigureSpec, PythonSpec, SpecIssue, frames_name, poster_name
 from site_builder.load.frontmatter import Document, parse_document
 from site_builder.load.playground import Settings as PlaygroundSettings, parse_playground
 from site_builder.problems import BuildFailed, Problem
@@ -34,8 +35,9 @@ SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 class DeclaredFigure:
     """A figure an article declares, and where the declaration is."""
 
-    spec: FigureSpec
+    spec: FigureSpec  # a swept figure's default variant
     line: int
+    sweep: Sweep | None = None  # every variant of a swept figure (see experiments/sweeps.py)
 
 
 @dataclass(frozen=True)
@@ -264,14 +266,16 @@ def _read_figures(document: Document, problems: list[Problem], folder: Path) -> 
         return ()
     figures = []
     for name, declaration in declarations.items():
-        spec, issues = parse_figure(str(name), declaration)
+        spec, sweep, issues = parse_swept_figure(str(name), declaration)
         if isinstance(spec, PythonSpec):
             spec, issues = _locate_code(spec, folder)
+            if sweep is not None and spec is not None:
+                sweep = with_variant_spec(sweep, lambda variant: dataclasses.replace(variant, script=spec.script))
         for issue in issues:
             keys = ("figures", str(name)) + ((issue.key,) if issue.key else ())
             problems.append(Problem(document.path, document.line_of(*keys), f"figure {str(name)!r}: {issue.message}"))
         if spec is not None and not issues:
-            figures.append(DeclaredFigure(spec, document.line_of("figures", str(name))))
+            figures.append(DeclaredFigure(spec, document.line_of("figures", str(name)), sweep))
     return tuple(figures)
 
 
@@ -435,6 +439,11 @@ def _file_clashes(article: Article) -> list[Problem]:
         if key.endswith(".gif"):
             taken.setdefault(poster_name(key), f"the poster frame of figure '{figure.spec.name}' (declared on line {figure.line})")
             taken.setdefault(frames_name(key), f"the player data of figure '{figure.spec.name}' (declared on line {figure.line})")
+        for variant in figure.sweep.variants[1:] if figure.sweep else ():
+            for name in variant_files(variant):
+                taken.setdefault(name.casefold(), f"a variant of the swept figure '{figure.spec.name}' (declared on line {figure.line})")
+        if figure.sweep:
+            taken.setdefault(manifest_name(key), f"the sweep data of figure '{figure.spec.name}' (declared on line {figure.line})")
     for asset in article.assets:
         key = asset.casefold()
         if key in taken:

@@ -99,13 +99,14 @@ def article_notebooks(
             article.document.body, [spec.name for spec in specs], numbers=own,  # type: ignore[attr-defined]
             bibliography=bibliography.merged(getattr(article, "bibliography", EMPTY)), citation_style=citation_style, page_url=page_url,
         )
-        source = article_notebook(article.title, page_url, specs, sources, prose=prose, summary=getattr(article, "summary", ""))  # type: ignore[attr-defined]
+        sweeps = {figure.spec.name: figure.sweep for figure in article.figures if getattr(figure, "sweep", None)}  # type: ignore[attr-defined]
+        source = article_notebook(article.title, page_url, specs, sources, prose=prose, summary=getattr(article, "summary", ""), sweeps=sweeps)  # type: ignore[attr-defined]
         notebooks[notebook_path(slug)] = NotebookSource(article.document.path, source, _inputs_beside(sources))  # type: ignore[attr-defined]
     return notebooks
 
 
 def article_notebook(title: str, page_url: str | None, figures: Sequence[FigureSpec], code: Mapping[str, CustomSources] | None = None,
-                     *, prose: ArticleProse = NO_PROSE, summary: str = "") -> bytes:
+                     *, prose: ArticleProse = NO_PROSE, summary: str = "", sweeps: Mapping[str, Sweep] | None = None) -> bytes:
     """The ``.ipynb`` bytes of a notebook that recreates ``figures``, in the order the article shows them.
 
     ``page_url`` is the article's published address, or ``None`` when the
@@ -113,12 +114,15 @@ def article_notebook(title: str, page_url: str | None, figures: Sequence[FigureS
     so). ``prose`` gives each figure's heading and the article's words about
     it; a figure it lacks gets a heading that describes its experiment. A
     python figure gets its author's code (``code``, by figure name) and a
-    cell that calls it with the declared params and seed. Deterministic: the
+    cell that calls it with the declared params and seed. A swept figure
+    (``sweeps``, by figure name) gets its default run as any figure, then one
+    cell that runs every combination in a loop. Deterministic: the
     same arguments always give the same bytes. Raises ExpressionError if a
     training target is not an allow-listed expression.
     """
     needs_builder = any(b"site_builder" in data for sources in (code or {}).values() for data in sources.code.values())
     needs_builder = needs_builder or not all(isinstance(spec, PythonSpec) or in_plain_numpy(spec) for spec in figures)
+    needs_builder = needs_builder or any(not isinstance(spec, PythonSpec) and spec.name in (sweeps or {}) for spec in figures)
     cells = [
         _markdown(_intro(title, page_url, needs_builder, summary)),
         _code(SETUP),
@@ -138,6 +142,8 @@ def article_notebook(title: str, page_url: str | None, figures: Sequence[FigureS
             cells += declared_figure_cells(heading, spec, words)
         else:
             cells += [_markdown(_figure_text(heading, spec, words)), _code(_figure_code(spec))]
+        if spec.name in (sweeps or {}):
+            cells += sweep_cells((sweeps or {})[spec.name], spec)
     cells += your_turn_cells(figures)
     if prose.references:
         cells.append(_markdown("## References\n\n" + "\n".join(f"- {reference}" for reference in prose.references) + "\n"))
@@ -211,6 +217,40 @@ def declared_figure_cells(heading: str, spec: FigureSpec, words: FigureProse | N
         "picture\n"
     )
     return [_markdown(text), _code(code)]
+
+
+def sweep_cells(sweep: Sweep, spec: FigureSpec) -> list[Cell]:
+    """A swept figure's every combination, as one loop: the article's page switches between the same runs.
+
+    A built-in kind is made by ``site_builder.lab.make_figure`` from its
+    declaration with the swept settings changed; a python figure's function
+    is called again with its params changed (its module is imported above).
+    """
+    keys = [axis.key for axis in sweep.axes]
+    values = {axis.key: [_plain_value(v) for v in axis.values] for axis in sweep.axes}
+    names = [key.removeprefix("params.") for key in keys]
+    loop = f"for {', '.join(names)} in product(*sweep.values()):"
+    label = ", ".join(f"{key} {{{name}}}" for key, name in zip(keys, names))
+    text = (f"### Every run of {_code_span(spec.name)}\n\n"
+            f"The article's page lets you switch this figure between {len(sweep.variants)} runs, one per combination of "
+            + ", ".join(_code_span(key) for key in keys) + ". This loop makes each of them and prints its numbers.\n")
+    if isinstance(spec, PythonSpec):
+        module = PurePosixPath(spec.script).stem
+        changes = ", ".join(f"{name!r}: {name}" for name in names)
+        call = f"{module}.{spec.function}(MappingProxyType({{**params, {changes}}}), np.random.default_rng({spec.seed}))"
+        made = f"list({call})" if spec.name.endswith(".gif") else call
+        body = f"    result = {made}\n    print(f\"{label}: made\")\n"
+        head = f"from itertools import product\nfrom types import MappingProxyType\n\nparams = {json.loads(spec.params)!r}\n"
+    else:
+        declaration = _declaration(spec)
+        kind = declaration.pop("kind")
+        for key in keys:
+            declaration.pop(key, None)
+        shared = "".join(f", {key}={value!r}" for key, value in declaration.items())
+        swept = ", ".join(f"{key}={key}" for key in keys)
+        body = f"    figure = lab.make_figure({spec.name!r}, kind={kind!r}{shared}, {swept})\n    print(f\"{label}:\", figure.numbers)\n"
+        head = "from itertools import product\n\nfrom site_builder import lab\n"
+    return [_markdown(text), _code(f"{head}\nsweep = {values!r}\n{loop}\n{body}")]
 
 
 def _declaration(spec: FigureSpec) -> dict[str, object]:

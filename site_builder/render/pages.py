@@ -26,6 +26,7 @@ from site_builder.render.feeds import SocialPage, feed_link, publishing_files, s
 from site_builder.load.frontmatter import Document
 from site_builder.render.page_facts import PageReader
 from site_builder.render.players import PLAYER_STILL_MEDIA, has_player, player_data
+from site_builder.render.sweeps import sweep_data, sweep_notes
 from site_builder.render.links import LinkMap, Target, is_external, relative_url, root_prefix
 from site_builder.render.notebook import notebook_link
 from site_builder.render.markup.citations import AUTHOR_YEAR
@@ -76,10 +77,11 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
     link_map = LinkMap(sources, frozenset(output) | frozenset(sources.values()) | {"index.html", "404.html"})
     problems: list[Problem] = []
     bodies: list[_Body] = []
+    notes = sweep_notes(content.articles)
     for document, output_path, bibliography in _documents(content):
         cites = _Citing(bibliography, config.citation_style)
         def make(document: Document = document, output_path: str = output_path, cites: _Citing = cites) -> RenderedMarkdown:
-            return _render_body(document, output_path, link_map, output, math, cites, config.raw_html, files.numbers)
+            return _render_body(document, output_path, link_map, output, math, cites, config.raw_html, files.numbers, notes)
         try:
             body = memo.body(document, output_path, cites.bibliography, numbers_of(output_path, files.numbers), make) if memo else make()
             bodies.append(_Body(document, output_path, body))
@@ -97,7 +99,8 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
         raise BuildFailed(problems)
     inline = {"inline_css": Markup(files.assets.get(STYLESHEET, b"").decode("utf-8")), "inline_theme_script": Markup(files.assets.get(THEME_SCRIPT, b"").decode("utf-8"))}
     players = {b.output_path: player_data(b.source.path, b.output_path, b.markdown.references, link_map, output) for b in bodies}
-    pages = _render_pages(config, content, {b.output_path: b.markdown for b in bodies}, output, environment, inline, players)
+    sweeps = {b.output_path: sweep_data(b.source.path, b.output_path, b.markdown.references, link_map, output) for b in bodies}
+    pages = _render_pages(config, content, {b.output_path: b.markdown for b in bodies}, output, environment, inline, players, sweeps)
     problems.extend(_check_references(bodies, link_map, pages, reader))
     if problems:
         raise BuildFailed(problems)
@@ -135,7 +138,7 @@ def _documents(content: Content) -> list[tuple[Document, str, Bibliography]]:
 
 
 def _render_body(document: Document, output_path: str, link_map: LinkMap, output: Mapping[str, bytes], math: MathRenderer, citing: _Citing | None, raw_html: str,
-                 figure_numbers: Mapping[str, Mapping[str, object]] = MappingProxyType({})) -> RenderedMarkdown:
+                 figure_numbers: Mapping[str, Mapping[str, object]] = MappingProxyType({}), notes: Mapping[str, str] = MappingProxyType({})) -> RenderedMarkdown:
     """The document's body; ``citing`` ``None`` means a second pass that only checks links (citations are not looked up)."""
     def image_size(src: str) -> tuple[int, int] | None:
         target = link_map.resolve(document.path, src)
@@ -174,6 +177,7 @@ def _render_body(document: Document, output_path: str, link_map: LinkMap, output
         citation_style=citing.style if citing else AUTHOR_YEAR,
         strict=citing is not None,
         figure_numbers=numbers_of(output_path, figure_numbers),
+        caption_note=lambda src: notes.get(target.output_path) if isinstance(target := link_map.resolve(document.path, src), Target) else None,
     )
 
 
@@ -241,7 +245,8 @@ class _Listing:
         return _article_card(article, self.output, self.places[article.slug], self.minutes[article.slug])
 
 
-def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, RenderedMarkdown], output: Mapping[str, bytes], environment: jinja2.Environment, inline: Mapping[str, Markup], players: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, bytes]:
+def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, RenderedMarkdown], output: Mapping[str, bytes], environment: jinja2.Environment, inline: Mapping[str, Markup], players: Mapping[str, Mapping[str, str]] | None = None,
+                  sweeps: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, bytes]:
     nav = [{"title": p.title, "path": p.output_path} for p in content.pages]
     listing = _Listing(output, places(content.articles), {a.slug: count_reading(bodies[a.output_path].html).minutes for a in content.articles})
     home = [listing.card(a) for a in reading_order(content.articles)]
@@ -257,6 +262,7 @@ def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, Ren
     for output_path, template, context in jobs:
         context |= _common_context(config, output_path, nav)
         context.setdefault("player_data", (players or {}).get(output_path, {}))  # GIF -> data, for static/player.js
+        context.setdefault("sweep_data", (sweeps or {}).get(output_path, {}))  # image -> manifest, for static/sweep.js
         context.setdefault("inline_theme_script", inline["inline_theme_script"])  # inlined: one request less before first paint
         context.setdefault("social", social_tags(config, _social_page(output_path, context)))
         try:

@@ -62,6 +62,7 @@ CSS_CLASSES: dict[str, str] = {
     "sidenote-ref": "<sup> of a second reference to a note, or of a footnote that stays at the end",
     "sidenotes-print / sidenotes-print__title": "the notes again, for print only (aria-hidden; hide it on screens)",
     "callout callout--note|tip|important|warning|caution / callout__title": "a !!! kind or > [!KIND] block (<div role=note>) and its title",
+    "figure__note": "<span> (in <noscript>) ending a swept figure's caption: it can be explored with JavaScript on",
 }
 REDUCED_MOTION = "(prefers-reduced-motion: reduce)"
 
@@ -135,6 +136,7 @@ def render_markdown(
     citation_style: str = AUTHOR_YEAR,
     strict: bool = True,
     figure_numbers: Mapping[str, Mapping[str, object]] | None = None,
+    caption_note: Callable[[str], str | None] | None = None,
 ) -> RenderedMarkdown:
     """Render an article body to HTML; raise :class:`BuildFailed` with every problem in it.
 
@@ -157,7 +159,10 @@ def render_markdown(
     never raises: what does not resolve is left as it was written (for a
     pass that only checks links). ``figure_numbers`` holds each declared
     figure's measured numbers, which ``{{ figure("NAME").field }}`` quotes
-    (see :mod:`.figure_numbers`).
+    (see :mod:`.figure_numbers`). ``caption_note`` gets a local image's src
+    as written and returns text that only readers without JavaScript need (a
+    swept figure's "can be explored with JavaScript on"), or ``None``; a
+    figure's caption then ends with it, in ``<noscript>``.
     """
     protected = protect_math(text)
     if len(protected.spans) > MAX_FORMULAS:
@@ -174,7 +179,7 @@ def render_markdown(
     problems += citation_problems
     formulas, latex_problems = _render_formulas(protected.spans, math, path, first_line, equations)
     problems += latex_problems
-    tree = _ArticleTree(formulas, rewrite_url, image_size, poster, keep_raw_html=raw_html == "keep", drawn=drawn)
+    tree = _ArticleTree(formulas, rewrite_url, image_size, poster, keep_raw_html=raw_html == "keep", drawn=drawn, caption_note=caption_note)
     md = _make_markdown(tree, formulas)
     body = md.convert(mentioned.text)
     problems += _tree_problems(tree, text, path, first_line)
@@ -492,9 +497,12 @@ class _ArticleTree:
         *,
         keep_raw_html: bool = False,
         drawn: Callable[[str], bool] | None = None,
+        caption_note: Callable[[str], str | None] | None = None,
     ) -> None:
         self.keep_raw_html = keep_raw_html
         self._drawn = drawn
+        self._caption_note = caption_note
+        self._notes: dict[etree.Element, str] = {}  # <img> -> what its caption says to readers without scripts
         self._formulas = formulas
         self._rewrite_url = rewrite_url
         self._image_size = image_size
@@ -518,6 +526,10 @@ class _ArticleTree:
             _make_figure(parent, paragraph)
         self._check_labels(root)
         self._number_figures(root)
+        for figure in root.iter("figure"):
+            note = next((self._notes[img] for img in figure.iter("img") if img in self._notes), None)
+            if note is not None:
+                _add_caption_note(figure, note)
         number_sidenotes(root)
         self.unknown_callouts = make_callouts(root)
         for holder, img in [(element, child) for element in root.iter() for child in element if child in self._posters]:
@@ -585,6 +597,9 @@ class _ArticleTree:
         still = self._poster(src) if self._poster is not None and is_local_url(src) else None
         if still is not None:
             self._posters[img] = still
+        note = self._caption_note(src) if self._caption_note is not None and is_local_url(src) else None
+        if note is not None:
+            self._notes[img] = note
         if size is not None:
             img.set("width", str(size[0]))
             img.set("height", str(size[1]))
@@ -640,6 +655,17 @@ def _number_caption(figure: etree.Element, label: str, number: int) -> None:
     mark.tail = " " + (caption.text or "") if caption.text else None
     caption.text = None
     caption.insert(0, mark)
+
+
+def _add_caption_note(figure: etree.Element, note: str) -> None:
+    """End ``figure``'s caption (made if missing) with ``<noscript><span class="figure__note">note</span></noscript>``."""
+    caption = figure.find("figcaption")
+    if caption is None:
+        caption = etree.SubElement(figure, "figcaption")
+        caption.tail = "\n"
+    noscript = etree.SubElement(caption, "noscript")
+    span = etree.SubElement(noscript, "span", {"class": "figure__note"})
+    span.text = (" " if (caption.text or len(caption) > 1) else "") + note
 
 
 def _wrap_in_picture(parent: etree.Element, img: etree.Element, still: Still) -> None:
