@@ -496,3 +496,11 @@ def test_a_figure_the_library_cannot_redo_is_made_by_site_builder_lab_and_shown(
         printed, shown = cell["outputs"]
         assert "'final_loss'" in "".join(printed["text"])  # the numbers the article can quote
         assert "image/png" in shown["data"] and len("".join(shown["data"]["text/plain"])) < 120  # a picture, not the bytes as text
+
+
+def test_a_compare_figure_goes_to_the_library_only_when_every_run_does() -> None:
+    from site_builder.render.notebook import in_plain_numpy
+
+    plain, _ = parse_figure("c.png", {"kind": "compare", "target": "x**2", "hidden": [4], "vary": {"activation": ["relu", "tanh"]}})
+    other, _ = parse_figure("c.png", {"kind": "compare", "target": "x**2", "hidden": [4], "vary": {"activation": ["relu", "elu"]}})
+    assert in_plain_numpy(plain) and not in_plain_numpy(other)  # the notebook's own library has no elu

@@ -179,7 +179,7 @@ def in_plain_numpy(spec: FigureSpec) -> bool:
     if isinstance(spec, ActivationPlotSpec):
         return spec.activation in _LIBRARY_ACTIVATIONS
     if isinstance(spec, CompareSpec):
-        return in_plain_numpy(spec.base) and all(key in _FIT_SETTINGS for key, _ in spec.vary)
+        return all(key in _FIT_SETTINGS for key, _ in spec.vary) and all(in_plain_numpy(run) for _, run in spec.runs)
     if isinstance(spec, GradientsSpec):
         return all(a in _LIBRARY_ACTIVATIONS for a in spec.activations) and _only_library_fields(spec)
     training = spec.training if isinstance(spec, NeuronsSpec) else spec
