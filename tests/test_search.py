@@ -75,7 +75,7 @@ def test_the_example_sites_index(example_site: Path) -> None:
     data = (example_site / "search-index.js").read_bytes()
     index = load(data)
     urls = [page[1] for page in index["pages"]]
-    assert urls == ["relu-guide/index.html", "about.html"]
+    assert urls == ["relu-guide/index.html", "playground/index.html", "about.html"]  # newest article first, then pages
     anchors = {row[1] for row in index["sections"] if row[0] == 0}
     assert {"", "activation-functions", "sigmoid", "leaky-relu"} <= anchors
     assert "relu" in index["terms"] and "hinge" in index["terms"]
