@@ -131,7 +131,7 @@ def test_playground_trains_from_disk_and_the_loss_falls(browser, example_site: P
     page.wait_for_function("() => document.querySelector('#playground').dataset.state === 'finished'", timeout=WAIT_MS)
     after = readout(page)
     assert after["step"] == 2000 and float(after["loss"]) < float(during["loss"])
-    assert "Finished" in page.get_by_role("status").inner_text()
+    assert "Finished" in page.locator("#playground").get_by_role("status").inner_text()
     assert errors == []
     page.context.close()
 

@@ -143,12 +143,12 @@ def test_xor_with_four_relus_learns_from_disk(browser, example_site: Path, seed:
     page, errors = open_playground(browser, (example_site / PAGE).as_uri() + suffix)
     before = state(page)
     assert before["step"] == 0 and before["total"] == 1000 and before["widths"] == [4, 1] and before["thumbnails"] == 4
-    page.get_by_role("button", name="Start training").click()
+    page.locator("#playground").get_by_role("button", name="Start training").click()
     wait_for(page, "() => document.querySelector('#playground').dataset.state === 'finished'")
     after = state(page)
     assert after["step"] == 1000 and after["test"] >= 0.9 and after["train"] >= 0.9, after
     assert float(after["loss"]) < float(before["loss"])
-    assert "Finished: 1000 steps" in page.get_by_role("status").inner_text()
+    assert "Finished: 1000 steps" in page.locator("#playground").get_by_role("status").inner_text()
     assert errors == []
     page.context.close()
 
@@ -156,7 +156,7 @@ def test_xor_with_four_relus_learns_from_disk(browser, example_site: Path, seed:
 @pytest.mark.slow
 def test_the_playground_works_under_a_project_path(browser, project_site_server: str) -> None:  # noqa: F811
     page, errors = open_playground(browser, project_site_server + PAGE)
-    page.get_by_role("button", name="Train one step").click()
+    page.locator("#playground").get_by_role("button", name="Train one step").click()
     assert state(page)["step"] == 1
     assert errors == []  # scripts, styles and every other request resolved under /repo/
     page.context.close()
@@ -167,21 +167,21 @@ def test_step_pause_and_reset(browser, example_site: Path) -> None:  # noqa: F81
     page, errors = open_playground(browser, (example_site / PAGE).as_uri())
     initial = state(page)
     assert initial["state"] == "ready"
-    step = page.get_by_role("button", name="Train one step")
+    step = page.locator("#playground").get_by_role("button", name="Train one step")
     step.click()
     step.click()
     after_two = state(page)
     assert after_two["step"] == 2 and after_two["state"] == "paused" and after_two["loss"] != initial["loss"]
-    assert "Step 2" in page.get_by_role("status").inner_text()
-    page.get_by_role("button", name="Resume training").click()
+    assert "Step 2" in page.locator("#playground").get_by_role("status").inner_text()
+    page.locator("#playground").get_by_role("button", name="Resume training").click()
     wait_for(page, "n => Number(document.querySelector('.playground__step').textContent) >= n", 50)
-    page.get_by_role("button", name="Pause training").click()
+    page.locator("#playground").get_by_role("button", name="Pause training").click()
     paused = state(page)
     assert paused["state"] == "paused" and paused["step"] >= 50
     page.wait_for_timeout(400)
     assert state(page) == paused
     assert page.evaluate("document.activeElement.textContent") == "Resume"  # focus left the disabled Pause
-    page.get_by_role("button", name="Reset the network").click()
+    page.locator("#playground").get_by_role("button", name="Reset the network").click()
     assert state(page) == initial  # the same network and the same points: the same loss
     assert errors == []
     page.context.close()
@@ -287,8 +287,8 @@ def test_controls_are_labelled_and_work_from_the_keyboard(browser, example_site:
     for label in (*CONTROLS, "Neurons in layer 1"):
         assert control(page, label).count() == 1, label
     for name in ("Start training", "Pause training", "Train one step", "Reset the network"):
-        assert page.get_by_role("button", name=name).count() == 1, name
-    page.get_by_role("button", name="Train one step").focus()
+        assert page.locator("#playground").get_by_role("button", name=name).count() == 1, name
+    page.locator("#playground").get_by_role("button", name="Train one step").focus()
     page.keyboard.press("Enter")
     page.keyboard.press("Space")
     assert state(page)["step"] == 2
@@ -296,6 +296,6 @@ def test_controls_are_labelled_and_work_from_the_keyboard(browser, example_site:
     control(page, "Hidden layers").focus()
     page.keyboard.press("ArrowDown")  # a select changes with the arrow keys and fires change
     assert state(page)["widths"] == [4, 4, 1]
-    assert page.get_by_role("status").get_attribute("aria-live") in (None, "polite")  # role=status is polite
+    assert page.locator("#playground").get_by_role("status").get_attribute("aria-live") in (None, "polite")  # role=status is polite
     assert errors == []
     page.context.close()
