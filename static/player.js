@@ -439,6 +439,17 @@
     return node;
   }
 
+  /** The frame of ``next`` at the training step nearest the one ``previous`` shows at ``index`` (runs can
+   *  sample their steps differently); for animations without steps, the same frame number. */
+  function sameMoment(previous, index, next) {
+    const last = next.frames - 1;
+    if (!previous.steps || !next.steps) return Math.min(index, last);
+    const step = previous.steps[index];
+    let best = 0;
+    for (let i = 1; i <= last; i++) if (Math.abs(next.steps[i] - step) < Math.abs(next.steps[best] - step)) best = i;
+    return best;
+  }
+
   class Player {
     /** ``from``: the player this one replaces (a swept figure's other run), whose position and speed it keeps. */
     constructor(picture, img, animation, from) {
@@ -456,7 +467,7 @@
       this.watchSize();
       if (from) {
         this.speedSelect.value = String(this.speed);
-        this.show(from.index);
+        this.show(sameMoment(from.animation, from.index, animation));
         const playing = from.playing;
         from.destroy();
         if (playing) this.play(false);

@@ -119,7 +119,9 @@ def test_the_title_links_to_the_published_page_and_only_the_authors_own_code_imp
     assert "[An illustrated guide to ReLUs](https://example.org/relu-guide/)" in intro
     authors = {f"%%writefile {script.name}\n" + script.read_text(encoding="utf-8").rstrip("\n") for script in (REPO / "content/relu-guide").glob("*.py")}
     assert len(authors) == 2  # landscape.py and extrapolate.py
-    code = "\n".join(s for s in texts(data, "code") if s not in authors)
+    sweeps = [s for s in texts(data, "code") if "in product(*sweep.values())" in s]  # a swept figure's runs come from site_builder.lab
+    assert len(sweeps) == 1 and "from site_builder import lab" in sweeps[0]
+    code = "\n".join(s for s in texts(data, "code") if s not in authors and s not in sweeps)
     assert "import landscape" in code
     assert "site_builder" not in code  # the notebook's own library needs numpy and matplotlib only
     assert "`site_builder.lab` (`pip install site-builder`)" in "".join(texts(data))

@@ -103,10 +103,10 @@ def test_slash_in_a_text_field_is_just_a_slash(browser, example_site: Path) -> N
 def test_results_mark_every_query_word_and_rank_headings_first(browser, example_site: Path) -> None:  # noqa: F811
     page, errors = open_page(browser, (example_site / "search.html").as_uri() + "?q=leaky")
     found = results(page)
-    assert found[0]["title"].endswith("› Leaky ReLU")  # the section named for it comes before those that mention it
+    assert "› Leaky ReLU" in found[0]["title"]  # a section named for it ("Leaky ReLU", "Leaky ReLU and friends") comes before those that mention it
     assert all(m.lower().startswith("leaky") for r in found for m in r["marked"]) and sum(len(r["marked"]) for r in found) >= len(found)
     page.locator("#search-input").fill("Léaky RELU")  # accents and case do not matter
-    assert [r["title"] for r in results(page)][0].endswith("› Leaky ReLU")
+    assert "› Leaky ReLU" in [r["title"] for r in results(page)][0]
     assert errors == []
     page.context.close()
 

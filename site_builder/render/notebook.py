@@ -229,9 +229,9 @@ def sweep_cells(sweep: Sweep, spec: FigureSpec) -> list[Cell]:
     keys = [axis.key for axis in sweep.axes]
     values = {axis.key: [_plain_value(v) for v in axis.values] for axis in sweep.axes}
     names = [key.removeprefix("params.") for key in keys]
-    loop = f"for {', '.join(names)} in product(*sweep.values()):"
+    loop = f"for ({', '.join(names)},) in product(*sweep.values()):"  # each combination is a tuple, even of one value
     label = ", ".join(f"{key} {{{name}}}" for key, name in zip(keys, names))
-    text = (f"### Every run of {_code_span(spec.name)}\n\n"
+    text = ("### Every run of the figure above\n\n"
             f"The article's page lets you switch this figure between {len(sweep.variants)} runs, one per combination of "
             + ", ".join(_code_span(key) for key in keys) + ". This loop makes each of them and prints its numbers.\n")
     if isinstance(spec, PythonSpec):
