@@ -606,7 +606,7 @@ def word_to_edit(text: str) -> tuple[int, int, str]:
     offset = body_start
     for line in text[body_start:].splitlines(keepends=True):
         if line[:1].isalpha():
-            prose = re.split(r"[$`\[*_]", line, maxsplit=1)[0]  # stay clear of math, code, links, emphasis
+            prose = re.split(r"[$`\[*_{]", line, maxsplit=1)[0]  # stay clear of math, code, links, emphasis, quoted numbers
             match = re.search(r"\b[a-z]{5,}\b", prose)
             if match:
                 return offset + match.start(), offset + match.end(), match[0]

@@ -50,8 +50,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import (  # noqa: E402  (the sibling benchmark's helpers)
-    ARTICLE, BASELINE_SCRIPT, MB, BenchmarkError, Row, RunResult, Workspace, code_description, image_shape,
-    load_average, print_table, run, verdict,
+    ARTICLE, BASELINE_SCRIPT, MB, BenchmarkError, Row, RunResult, Workspace, changed_files, code_description, image_shape,
+    load_average, output_files, print_table, run, verdict, word_to_edit,
 )
 
 ARTICLE_TEMPLATE = Path("templates") / "article.html"
@@ -226,18 +226,18 @@ def measure_site(ws: Workspace, result: SiteResult, repeat: int, log: Callable[[
     log(f"{result.label}: no-op {statistics.median(result.noop):.3f} s")
     article = project / "content" / slugs[-1] / "index.md"
     original = article.read_text(encoding="utf-8")
-    start, end, word = word_in_prose(original)
+    start, end, word = word_to_edit(original)
     for i in range(repeat):
         replacement = ("altered", "changed", "revised", "swapped", "amended")[i % 5]
         article.write_text(original[:start] + replacement + original[end:], encoding="utf-8")
-        before = output_state(result.out)
+        before = output_files(result.out)
         edited = ws.build(project)
-        after = output_state(result.out)
+        after = output_files(result.out)
         page = result.out / slugs[-1] / "index.html"
         if replacement not in page.read_text(encoding="utf-8"):
             raise BenchmarkError(f"the edit ({word!r} -> {replacement!r}) did not reach {page}")
         result.edit.append(edited.seconds)
-        result.edit_rewritten = max(result.edit_rewritten, sum(1 for p in before.keys() | after.keys() if before.get(p) != after.get(p)))
+        result.edit_rewritten = max(result.edit_rewritten, changed_files(before, after))
     log(f"{result.label}: one-word edit {statistics.median(result.edit):.3f} s, {result.edit_rewritten} files rewritten")
     template = project / ARTICLE_TEMPLATE
     template.write_text(template.read_text(encoding="utf-8") + "{# benchmark: render every page again #}\n", encoding="utf-8")
@@ -268,23 +268,6 @@ def measure_peers(ws: Workspace, project: Path, slugs: Sequence[str], result: Si
                 raise BenchmarkError(f"hugo failed:\n{done.stderr[-2000:]}")
             result.hugo.append(done.seconds)
         log(f"{result.label}: Hugo {statistics.median(result.hugo):.2f} s")
-
-
-def word_in_prose(text: str) -> tuple[int, int, str]:
-    """Start, end and text of a plain word in the first prose paragraph after the front matter."""
-    body_start = text.index("\n---\n", 4) + len("\n---\n")
-    offset = body_start
-    for line in text[body_start:].splitlines(keepends=True):
-        if line[:1].isalpha():
-            match = re.search(r"\b[a-z]{5,}\b", re.split(r"[$`\[*_{]", line, maxsplit=1)[0])
-            if match:
-                return offset + match.start(), offset + match.end(), match[0]
-        offset += len(line)
-    raise BenchmarkError("no plain word to edit")
-
-
-def output_state(out: Path) -> dict[str, tuple[int, int, int]]:
-    return {p.relative_to(out).as_posix(): (s.st_ino, s.st_mtime_ns, s.st_size) for p in out.rglob("*") if p.is_file() for s in [p.stat()]}
 
 
 @dataclass

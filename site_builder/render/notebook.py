@@ -733,8 +733,7 @@ def plot_compare(runs, show, title):
         if show == "fit":
             ax.plot(grid, run.predict(grid), lw=2, label=label)
         elif show == "dead":
-            units = sum(W.shape[1] for W, _ in run.layers[:-1])
-            ax.plot(100 * np.array(run.dead) / units, lw=2, label=label)
+            ax.plot(100 * np.array(run.dead) / hidden_neurons(run), lw=2, label=label)
         else:
             ax.semilogy(run.losses, lw=2, label=label)
     ax.set(xlabel="x" if show == "fit" else "step", ylabel={"fit": None, "dead": "dead ReLU neurons (%)", "loss": "MSE"}[show], title=title)

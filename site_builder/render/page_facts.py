@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 URL_ATTRIBUTES = frozenset({"href", "src", "poster", "data"})
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+# HTML elements that have no end tag: a parser that keeps a stack of open elements must not push them.
+VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class _Collector(HTMLParser):
                 self.references.extend(part.split()[0] for part in value.split(",") if part.strip())
             elif name in ("id", "name") and tag != "meta":
                 self.ids.add(value)
-        if tag in _VOID:
+        if tag in VOID_ELEMENTS:
             return
         classes = (dict(attrs).get("class") or "").split()
         inside = bool(self._math and self._math[-1]) or "katex" in classes
@@ -73,7 +74,7 @@ class _Collector(HTMLParser):
             self.classes.update(classes)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag not in _VOID and self._math:
+        if tag not in VOID_ELEMENTS and self._math:
             self._math.pop()
 
     def handle_data(self, data: str) -> None:

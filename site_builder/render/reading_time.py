@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from site_builder.render.page_facts import VOID_ELEMENTS
+
 WORDS_PER_MINUTE = 200  # careful reading of technical prose; general prose is read faster (230-260)
 WORDS_PER_INLINE_FORMULA = 3  # "w x plus b": a short formula reads like a few words
 SECONDS_PER_DISPLAY_FORMULA = 12
@@ -29,7 +31,6 @@ CODE_WORDS_PER_MINUTE = 100
 SECONDS_PER_FIGURE = 12
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019.,-][^\W_]+)*")  # "ReLU's", "0.05", "x-axis" are one word each
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class _Counter(HTMLParser):
         self._stack: list[str] = []  # open elements: "math" for a formula, "pre" for code, "" otherwise
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _VOID:
+        if tag in VOID_ELEMENTS:
             if tag == "img" and "math" not in self._stack:
                 self.figures += 1
             return
@@ -88,7 +89,7 @@ class _Counter(HTMLParser):
             self._stack.append("")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag not in _VOID and self._stack:
+        if tag not in VOID_ELEMENTS and self._stack:
             self._stack.pop()
 
     def handle_data(self, data: str) -> None:

@@ -27,6 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from site_builder.render.page_facts import VOID_ELEMENTS
+
 INDEX_FILE = "search-index.js"
 SEARCH_PAGE = "search.html"
 GLOBAL_NAME = "SITE_SEARCH_INDEX"
@@ -36,7 +38,6 @@ _SKIPPED_TAGS = ("annotation", "script", "style", "template")
 # Display formulas read badly as a line of text in a snippet (fractions, equation numbers): only inline math is indexed.
 _SKIPPED_CLASSES = ("headerlink", "footnote-backref", "visually-hidden", "katex-html", "references__back", "math-display")
 _BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "blockquote", "pre", "tr", "td", "th", "table", "ol", "ul", "dt", "dd", "section"}
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ class _SectionReader(HTMLParser):
         if tag in _SPLIT_AT and attributes.get("id") and not self._hidden:
             self._close_section()
             self._anchor, self._heading_text = str(attributes["id"]), []
-        if tag in _VOID:
+        if tag in VOID_ELEMENTS:
             if tag in ("br", "hr"):
                 self._space()
             return
