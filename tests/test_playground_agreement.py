@@ -6,6 +6,7 @@ JS core under Node, and compares outputs, loss and every gradient, all in float6
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 from pathlib import Path
@@ -374,28 +375,41 @@ process.stdout.write(JSON.stringify(JSON.parse(process.argv[2]).map(([widths, ac
         _assert_layers_close(got, _layers(expected), f"init {widths} {activation}")
 
 
-def test_js_classifier_learns_xor() -> None:
-    """The page's default run, under Node: xor at noise 0.1, one hidden layer of 4 ReLUs, SGD at 0.03 with batches of 10.
+CLASSIFIER_PAGES = ["content/playground/index.md", "content/decision-boundaries/index.md"]
 
-    Over 20 seeds every run of 1000 updates lowers the loss, and at least 18 classify 90% of the
+
+@pytest.mark.parametrize("page", CLASSIFIER_PAGES)
+def test_js_classifier_learns_from_the_settings_a_page_starts_with(page: str) -> None:
+    """A page's classification playground, under Node, from the settings its front matter declares.
+
+    Both pages start on xor at noise 0.1, one hidden layer of 4 ReLUs, SGD at 0.03 with batches of
+    10. Over 20 seeds every run of 1000 updates lowers the loss, and at least 18 classify 90% of the
     held-out points right (today 19 reach 92% or more; one gets stuck near 66%, as four ReLUs can
-    when some of them die: that is what the playground lets a reader see, not a bug).
+    when some of them die: that is what the playground lets a reader see, not a bug). Retuning a
+    page's playground is held to this claim.
     """
+    from site_builder.load.playground import ClassifierSettings, parse_playground
+    from test_science import front_matter
+
+    settings, issues = parse_playground(front_matter(Path(__file__).resolve().parents[1] / page)["playground"])
+    assert issues == [] and isinstance(settings, ClassifierSettings), issues
     script = """
 const mlp = require(process.argv[1]);
+const s = JSON.parse(process.argv[2]);
 const out = [];
 for (let seed = 0; seed < 20; seed++) {
-  const data = mlp.split(mlp.makeDataset("xor", 200, 0.1, mlp.createRng(seed)), 0.5);
-  const net = mlp.initMLP([2, 4, 1], "relu", mlp.createRng(seed + 1000));
-  const opt = mlp.createOptimizer("sgd", net, { lr: 0.03 });
-  const next = mlp.batches(data.train.count, 10, mlp.createRng(seed + 2000));
-  const before = mlp.evaluate(net, "cross_entropy", data.train);
-  for (let i = 0; i < 1000; i++) mlp.trainStep(net, opt, "cross_entropy", data.train, next());
-  out.push({ before, train: mlp.evaluate(net, "cross_entropy", data.train), test: mlp.evaluate(net, "cross_entropy", data.test) });
+  const data = mlp.split(mlp.makeDataset(s.dataset, 200, s.noise, mlp.createRng(seed)), 0.5);
+  const net = mlp.initMLP([2, ...s.hidden, 1], s.activation, mlp.createRng(seed + 1000));
+  const opt = mlp.createOptimizer(s.optimizer, net, { lr: s.lr, weightDecay: s.weight_decay });
+  const next = mlp.batches(data.train.count, s.batch_size, mlp.createRng(seed + 2000));
+  const before = mlp.evaluate(net, s.loss, data.train);
+  for (let i = 0; i < 1000; i++) mlp.trainStep(net, opt, s.loss, data.train, next());
+  out.push({ before, train: mlp.evaluate(net, s.loss, data.train), test: mlp.evaluate(net, s.loss, data.test) });
 }
 process.stdout.write(JSON.stringify(out));
 """
-    completed = subprocess.run([node_path(), "-e", script, str(MLP_JS)], capture_output=True, text=True, timeout=60, check=False)
+    arguments = json.dumps(dataclasses.asdict(settings))
+    completed = subprocess.run([node_path(), "-e", script, str(MLP_JS), arguments], capture_output=True, text=True, timeout=60, check=False)
     assert completed.returncode == 0, completed.stderr
     runs = json.loads(completed.stdout)
     assert all(run["train"]["loss"] < run["before"]["loss"] for run in runs), runs

@@ -98,6 +98,9 @@ def test_the_classification_page_loads_its_own_scripts_and_no_others(example_sit
     assert "nn.js" not in page and "playground.js" not in page
     flagship = (example_site / "relu-guide/index.html").read_text(encoding="utf-8")
     assert "mlp.js" not in flagship and "classifier.js" not in flagship and "nn.js" in flagship
+    boundaries = (example_site / "decision-boundaries/index.html").read_text(encoding="utf-8")  # the article ends on one
+    assert 'data-mode="classification" data-dataset="xor"' in boundaries and "classifier.js" in boundaries and "nn.js" not in boundaries
+    assert boundaries.index('<h2 id="try-it-yourself">') < boundaries.index('<section class="playground" id="playground"')
     for path in ("static/playground/mlp.js", "static/playground/classifier.js"):
         assert (example_site / path).is_file()
 
