@@ -16,6 +16,7 @@ from site_builder.load.bibliography import EMPTY, Bibliography, clashes, load_bi
 from site_builder.load.config import SiteConfig, load_config, with_base_url
 from site_builder.load.content import Content, load_content
 from site_builder.experiments.runner import FigureRun, figure_jobs, run_figures
+from site_builder.render.card_images import CardImageStore, card_images
 from site_builder.render.linkcheck import find_broken_references
 from site_builder.load.theme import Theme, load_theme
 from site_builder.render.markup import KatexAssetsError, KatexDist, KatexRenderer, KatexUnavailable, bundled_katex, highlight_css, katex_assets
@@ -56,7 +57,8 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
             figures = _run_experiments(content, options, preparation)
             generated |= _finish_notebooks(pending, content, config, figures, options)  # <slug>/<slug>.ipynb, outputs saved
             assets = collect_assets(theme, content, generated)
-            files = SiteFiles(figures.files, assets, figures.results)
+            cards = card_images(content.articles, {**assets, **figures.files}, CardImageStore(options.cache_folder() / "card-images"))
+            files = SiteFiles({**figures.files, **cards}, assets, figures.results)
             memo = _memo(config, content, files, options)
             reader = PageReader(known=memo.known_facts)  # each page is parsed once, for the link checks and the fonts together
             site = _render(config, content, files, theme, math, options, reader, memo)

@@ -174,8 +174,10 @@ def test_the_home_page_reads_as_a_course(make_project) -> None:
     assert minutes == [5, 1, 1]  # 1,000 words and two figures; a line and two figures; one word
     # the card image: the first figure (an animation shows its poster frame), or the cover the article names
     images = [re.search(r'<img class="article-card__cover" src="([^"]+)"', card) for card in home]
-    assert [m.group(1) if m else None for m in images] == ["basics/fit.poster.png", "next-step/relu.png", None]
-    assert (site / "basics/fit.poster.png").is_file()
+    # a 640 px poster is shown as it is; a 1280 px plot through its card-sized copy, the original in srcset
+    assert [m.group(1) if m else None for m in images] == ["basics/fit.poster.png", "next-step/relu.card.png", None]
+    assert 'srcset="next-step/relu.card.png 640w, next-step/relu.png 1280w"' in home[1]
+    assert (site / "basics/fit.poster.png").is_file() and (site / "next-step/relu.card.png").is_file()
 
 
 def test_each_article_names_its_part_and_links_to_its_neighbours(make_project) -> None:

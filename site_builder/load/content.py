@@ -20,6 +20,7 @@ from pathlib import Path
 
 from site_builder.load.bibliography import EMPTY, Bibliography, parse_bibliography
 from site_builder.experiments.sweeps import Sweep, manifest_name, parse_swept_figure, variant_files, with_variant_spec
+from site_builder.render.card_images import card_image_name
 from site_builder.experiments.specs import FigureSpec, PythonSpec, SpecIssue, frames_name, poster_name
 from site_builder.load.frontmatter import Document, parse_document
 from site_builder.load.playground import Settings as PlaygroundSettings, parse_playground
@@ -169,7 +170,7 @@ ARTICLE_FIELDS: dict[str, str] = {
     "draft": "true leaves the article out of the site unless the build is given --drafts.",
     "tags": "A list of words, such as [relu, basics]; each tag gets a page listing its articles.",
     "order": "A whole number, 1 or more: the article's place in the site's series. The home page lists these articles first, lowest number first, each labelled \"Part N of M\" (N counts the published parts, so gaps and drafts leave no hole), with links to the previous and next article; articles without 'order' follow, newest first. Two articles may not share a number.",
-    "cover": "The image shown with the article in listings and link previews: a declared figure (an animation shows its poster frame) or a file beside the article. Default: the first declared figure.",
+    "cover": "The image shown with the article in listings and link previews: a declared figure (an animation shows its poster frame) or a file beside the article. Default: the first declared figure. A PNG or JPEG cover wider than 640 px also gets a 640 px copy, <name>.card.png, which cards show on wide screens.",
     "figures": "Every figure the text shows, by file name, with the experiment that makes it (see Figures).",
     "playground": "The starting settings of an in-page trainer for readers (see Playground).",
     "author": "Who wrote the article: a name, or a list such as [Ann Smith, Bo Li]. Default: 'author' from site.toml. Shown in its 'Cite this article' entry and its citation_author tags.",
@@ -444,6 +445,9 @@ def _file_clashes(article: Article) -> list[Problem]:
                 taken.setdefault(name.casefold(), f"a variant of the swept figure '{figure.spec.name}' (declared on line {figure.line})")
         if figure.sweep:
             taken.setdefault(manifest_name(key), f"the sweep data of figure '{figure.spec.name}' (declared on line {figure.line})")
+    if article.cover:
+        cover = poster_name(article.cover) if article.cover.endswith(".gif") else article.cover
+        taken.setdefault(card_image_name(cover).casefold(), f"the card-sized copy of the cover '{article.cover}'")
     for asset in article.assets:
         key = asset.casefold()
         if key in taken:

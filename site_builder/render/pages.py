@@ -22,6 +22,7 @@ from site_builder.load.bibliography import EMPTY, Bibliography
 from site_builder.load.config import SiteConfig
 from site_builder.load.content import Article, Content, Page
 from site_builder.experiments.specs import poster_name
+from site_builder.render.card_images import card_image_name, cover_path
 from site_builder.render.feeds import SocialPage, feed_link, publishing_files, social_tags
 from site_builder.load.frontmatter import Document
 from site_builder.render.page_facts import PageReader
@@ -302,16 +303,16 @@ def _article_card(article: Article, output: Mapping[str, bytes], place: Place, m
 
 
 def _cover_image(article: Article, output: Mapping[str, bytes]) -> dict[str, object] | None:
-    """The listing image of ``article``: its cover, an animation's poster frame standing in for the GIF."""
-    if not article.cover:
-        return None
-    path = f"{article.slug}/{article.cover}"
-    if path.endswith(".gif") and poster_name(path) in output:
-        path = poster_name(path)
-    if path not in output:
+    """The listing image of ``article`` (see :func:`cover_path`), with its card-sized copy when there is one."""
+    path = cover_path(article, output)
+    if path is None:
         return None
     width, height = image_dimensions(output[path]) or (None, None)
-    return {"url": path, "width": width, "height": height}
+    small = card_image_name(path)
+    if small not in output:
+        return {"url": path, "width": width, "height": height, "small_url": None}
+    small_width, small_height = image_dimensions(output[small]) or (None, None)
+    return {"url": path, "width": width, "height": height, "small_url": small, "small_width": small_width, "small_height": small_height}
 
 
 def _neighbour(article: Article | None) -> dict[str, str] | None:
