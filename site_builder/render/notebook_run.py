@@ -3,11 +3,16 @@
 A notebook reads well before anyone runs it only if its outputs are saved in
 the file. Its code cells need only the declarations and the author's code, not
 the experiments' results (those go into its text), so :func:`start_notebooks`
-starts every article's notebook as the build begins, each in a child process
-(:mod:`site_builder.render.notebook_kernel`: a fresh interpreter, in a fresh
-temporary folder, with matplotlib's Agg backend) that runs beside the
-experiments; :meth:`PendingNotebooks.finish` then waits for them and puts the
-outputs into the published ``.ipynb``, whose text by then quotes the runs.
+queues every article's notebook as the build begins, each to run in a child
+process (:mod:`site_builder.render.notebook_kernel`: a fresh interpreter, in a
+fresh temporary folder, with matplotlib's Agg backend) beside the experiments;
+:meth:`PendingNotebooks.finish` then waits for them and puts the outputs into
+the published ``.ipynb``, whose text by then quotes the runs.
+
+The kernels run one after another (:data:`MAX_KERNELS`), started by a thread
+as each one ends: a kernel holds numpy, matplotlib and its figures' runs (60 to
+130 MB), the experiments already use every core, and a site of fifty articles
+must not start fifty interpreters at once.
 
 What decides the outputs, and so the cache key: the code cells, the files a
 run needs beside the notebook, the runner's source, the source of the figure
@@ -32,6 +37,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -47,6 +53,7 @@ from site_builder.render.notebook import NotebookSource
 
 SEAL_KIND = "notebooks"
 TIMEOUT = 600  # seconds a notebook may run before the build stops it and says so
+MAX_KERNELS = 1  # notebooks running at once (see the module docs)
 RUNNER = Path(notebook_kernel.__file__)
 _PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # the folder holding site_builder/, for the child's import path
 # Fixed for every run, so a set's order or a BLAS thread count cannot change what a cell prints.
@@ -111,14 +118,16 @@ class NotebookCache:
 
 @dataclass
 class _Run:
-    """One notebook's run: its outputs from the cache, or a child process still at work."""
+    """One notebook's run: its outputs from the cache, or a child process queued, at work or done."""
 
     code: tuple[str, ...]
     key: str
     cells: Outputs | None = None
+    folder: tempfile.TemporaryDirectory[str] | None = None  # the run's files: source, work folder, result, stderr
     process: subprocess.Popen[bytes] | None = None
-    folder: tempfile.TemporaryDirectory[str] | None = None
-    started: float = 0.0
+    ended: threading.Event = field(default_factory=threading.Event)  # the process exited, was stopped, or never started
+    timed_out: bool = False
+    cancelled: bool = False
 
 
 @dataclass
@@ -128,6 +137,9 @@ class PendingNotebooks:
     cache: NotebookCache
     timeout: float = TIMEOUT
     runs: dict[str, _Run] = field(default_factory=dict)
+    _queue: list[_Run] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _launchers: int = 0
 
     def finish(self, published: Mapping[str, NotebookSource], on_done: Callable[[], None] | None = None) -> NotebookRuns:
         """``published`` (the notebooks with their final text) with the outputs of their runs.
@@ -160,7 +172,7 @@ class PendingNotebooks:
         return NotebookRuns(files, tuple(ran))
 
     def cancel(self) -> None:
-        """Stop every run still going (the build failed before it needed them)."""
+        """Stop every run still queued or going (the build failed before it needed them)."""
         for path in list(self.runs):
             self._cancel(path)
 
@@ -170,6 +182,7 @@ class PendingNotebooks:
         return self
 
     def _start(self, notebook: NotebookSource, force: bool = False) -> _Run:
+        """The notebook's run: from the cache, or queued for a kernel (see :meth:`_launch`)."""
         code = code_cells(notebook.source)
         key = cache_key(notebook_inputs(notebook))
         cached = None if force else self.cache.load(key, code)
@@ -181,29 +194,49 @@ class PendingNotebooks:
         for name, data in notebook.beside.items():
             (work / name).parent.mkdir(parents=True, exist_ok=True)
             (work / name).write_bytes(data)
-        source = Path(folder.name) / "source.ipynb"
-        source.write_bytes(notebook.source)
-        environment = {**os.environ, **_ENVIRONMENT, "PYTHONPATH": os.pathsep.join(filter(None, [str(_PACKAGE_PARENT), os.environ.get("PYTHONPATH", "")]))}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "site_builder.render.notebook_kernel", str(source), str(Path(folder.name) / "result.json"), str(os.getpid())],
-            cwd=work, env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
-        return _Run(code, key, None, process, folder, time.monotonic())
+        (Path(folder.name) / "source.ipynb").write_bytes(notebook.source)
+        run = _Run(code, key, None, folder)
+        with self._lock:
+            self._queue.append(run)
+            if self._launchers < MAX_KERNELS:
+                self._launchers += 1
+                threading.Thread(target=self._launch, name="notebook-kernels", daemon=True).start()
+        return run
+
+    def _launch(self) -> None:
+        """Run queued notebooks one at a time until the queue is empty, each stopped at :attr:`timeout`."""
+        while True:
+            with self._lock:
+                if not self._queue:
+                    self._launchers -= 1
+                    return
+                run = self._queue.pop(0)
+                if run.cancelled:
+                    continue
+                run.process = _kernel(Path(run.folder.name))  # type: ignore[union-attr]
+            try:
+                run.process.wait(timeout=self.timeout)
+            except subprocess.TimeoutExpired:
+                run.timed_out = True
+                run.process.kill()
+                run.process.wait()
+            run.ended.set()
 
     def _collect(self, path: str, notebook: NotebookSource, run: _Run) -> Outputs:
-        assert run.process is not None and run.folder is not None
+        assert run.folder is not None
+        run.ended.wait()
+        folder = Path(run.folder.name)
         try:
-            _, stderr = run.process.communicate(timeout=max(0.0, self.timeout - (time.monotonic() - run.started)))
-        except subprocess.TimeoutExpired:
-            self._cancel(path)
-            raise BuildFailed([Problem(notebook.article, None, f"its notebook {path} ran for more than {self.timeout:.0f} s and was stopped; "
-                                                               "make its figures' runs shorter (fewer steps)")]) from None
-        try:
-            outcome = json.loads((Path(run.folder.name) / "result.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            lines = stderr.decode("utf-8", "replace").strip().splitlines()
-            raise BuildFailed([Problem(notebook.article, None, f"its notebook {path} could not be run (exit status {run.process.returncode}): "
-                                                               f"{lines[-1] if lines else 'no message'}")]) from None
+            if run.timed_out:
+                raise BuildFailed([Problem(notebook.article, None, f"its notebook {path} ran for more than {self.timeout:.0f} s and was stopped; "
+                                                                   "make its figures' runs shorter (fewer steps)")])
+            try:
+                outcome = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                lines = (folder / "stderr.txt").read_bytes().decode("utf-8", "replace").strip().splitlines() if (folder / "stderr.txt").exists() else []
+                exit_status = run.process.returncode if run.process else None
+                raise BuildFailed([Problem(notebook.article, None, f"its notebook {path} could not be run (exit status {exit_status}): "
+                                                                   f"{lines[-1] if lines else 'no message'}")]) from None
         finally:
             run.folder.cleanup()
         if "error" in outcome:
@@ -212,14 +245,28 @@ class PendingNotebooks:
 
     def _cancel(self, path: str) -> None:
         run = self.runs.get(path)
-        if run is None or run.process is None or run.cells is not None:
+        if run is None or run.cells is not None:
             return
-        if run.process.poll() is None:
-            run.process.kill()
-        run.process.wait()
+        with self._lock:
+            run.cancelled = True
+            if run.process is None:
+                run.ended.set()  # never to start: the launcher skips it
+            elif run.process.poll() is None:
+                run.process.kill()
+        run.ended.wait()
         if run.folder is not None:
             run.folder.cleanup()
         del self.runs[path]
+
+
+def _kernel(folder: Path) -> subprocess.Popen[bytes]:
+    """Start the kernel on ``folder``'s ``source.ipynb``, in ``folder/run``, writing ``result.json`` and ``stderr.txt`` beside it."""
+    environment = {**os.environ, **_ENVIRONMENT, "PYTHONPATH": os.pathsep.join(filter(None, [str(_PACKAGE_PARENT), os.environ.get("PYTHONPATH", "")]))}
+    with open(folder / "stderr.txt", "wb") as stderr:  # a file, not a pipe: nobody reads while it runs, and a full pipe would stall it
+        return subprocess.Popen(
+            [sys.executable, "-m", "site_builder.render.notebook_kernel", str(folder / "source.ipynb"), str(folder / "result.json"), str(os.getpid())],
+            cwd=folder / "run", env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
+        )
 
 
 def start_notebooks(notebooks: Mapping[str, NotebookSource], cache: NotebookCache, *, force: bool = False, timeout: float = TIMEOUT) -> PendingNotebooks:
