@@ -9,4 +9,4 @@ from site_builder.experiments.training import run_training
 
 def run_comparison(spec: CompareSpec) -> tuple[CompareRun, ...]:
     """Each compared run, trained exactly as a ``training`` figure of its settings would be."""
-    return tuple(CompareRun(label, run_training(run)) for label, run in spec.runs)
+    return tuple(CompareRun(label, run_training(run, terms=False)) for label, run in spec.runs)  # a comparison draws no unit's term

@@ -41,19 +41,22 @@ def fit(target: str, **parameters: object) -> TrainingResult:
     return run_training(spec)
 
 
-def run_training(spec: TrainingSpec, *, spread_motion: bool = False) -> TrainingResult:
+def run_training(spec: TrainingSpec, *, spread_motion: bool = False, terms: bool = True) -> TrainingResult:
     """Train the network ``spec`` describes and return its recorded run.
 
     The ``spec.frames`` snapshots are at evenly spaced steps; with
     ``spread_motion``, at the steps :func:`~site_builder.experiments.sampling.motion_frames`
     picks from many more recorded ones, so that an animation's frames share
     the motion evenly and end soon after the fit settles (the last is still
-    the final step). Raises TrainingDiverged if the loss stops being finite.
+    the final step). Without ``terms`` the snapshots leave out each hidden
+    unit's term on the grid, which only the neurons figure draws and which,
+    for a layer of a hundred, is most of a run's memory. Raises
+    TrainingDiverged if the loss stops being finite.
     """
-    return run_trainings(spec, ((spec.frames, spread_motion),))[0]
+    return run_trainings(spec, ((spec.frames, spread_motion),), terms=terms)[0]
 
 
-def run_trainings(spec: TrainingSpec, views: tuple[tuple[int, bool], ...]) -> tuple[TrainingResult, ...]:
+def run_trainings(spec: TrainingSpec, views: tuple[tuple[int, bool], ...], *, terms: bool = True) -> tuple[TrainingResult, ...]:
     """One training run of ``spec``, recorded as each view ``(frames, spread_motion)`` asks; one result per view.
 
     Recording is only looking: the run records every step any view needs, and
@@ -69,7 +72,7 @@ def run_trainings(spec: TrainingSpec, views: tuple[tuple[int, bool], ...]) -> tu
     init_rng, batch_rng = np.random.default_rng(spec.seed).spawn(2)
     model = model_for(spec, (1, *spec.hidden, 1), init_rng, spec.interval)
     wanted = {view: _view_steps(spec.steps, *view) for view in views}
-    recorder = _SnapshotRecorder(tuple(sorted(set().union(*wanted.values()))), train_x, train_y, grid_x, spec.lr)
+    recorder = _SnapshotRecorder(tuple(sorted(set().union(*wanted.values()))), train_x, train_y, grid_x, spec.lr, terms=terms)
     model = train(
         model,
         train_x[:, None],
@@ -187,8 +190,9 @@ class _SnapshotRecorder:
     """
 
     def __init__(
-        self, steps: tuple[int, ...], train_x: np.ndarray, train_y: np.ndarray, grid_x: np.ndarray, lr: float
+        self, steps: tuple[int, ...], train_x: np.ndarray, train_y: np.ndarray, grid_x: np.ndarray, lr: float, *, terms: bool = True
     ) -> None:
+        self.terms = terms
         self.wanted = frozenset(steps)
         self.last_step = max(steps)
         self.train_x, self.train_y = train_x[:, None], train_y[:, None]  # (N, 1)
@@ -209,9 +213,9 @@ class _SnapshotRecorder:
         self.snapshots.append(Snapshot(step=step, loss=loss, prediction=prediction))
 
     def complete(self, snapshot: Snapshot) -> Snapshot:
-        """``snapshot`` with its hidden units' terms and output bias (for one-hidden-layer nets)."""
+        """``snapshot`` with its dead units, and its hidden units' terms and output bias (one hidden layer, when asked)."""
         model = self.models[snapshot.step]
-        contributions = _contributions(model, self.grid_x[:, 0])  # (G, H) or None
+        contributions = _contributions(model, self.grid_x[:, 0]) if self.terms else None  # (G, H) or None
         output_bias = None if contributions is None else float(model.layers[-1].bias[0])
         return dataclasses.replace(snapshot, contributions=contributions, output_bias=output_bias,
                                    dead=dead_neurons(model, self.train_x))
