@@ -114,6 +114,24 @@ def test_an_edit_to_one_article_rewrites_only_the_pages_that_show_it(tmp_path: P
     assert sorted(path for path in after if before.get(path) != after[path]) == [".site-builder", "a1/index.html", "search-index.js"]
 
 
+def test_an_edit_to_one_article_counts_only_that_articles_reading_time_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every listing shows every article's reading time; the counts of unchanged articles come from the page cache."""
+    from site_builder.render import pages
+    from site_builder.render.reading_time import count_reading
+
+    root, out = tmp_path / "project", tmp_path / "out"
+    make_project(root)
+    build(BuildOptions(root=root, out=out))
+    counted: list[str] = []
+    monkeypatch.setattr(pages, "count_reading", lambda html: counted.append(html) or count_reading(html))
+    apply(root, "text", 1)
+    build(BuildOptions(root=root, out=out))
+    assert len(counted) == 1 and "neuron" in counted[0]  # a1's new words, and nothing else
+    counted.clear()
+    build(BuildOptions(root=root, out=out, force=True))
+    assert len(counted) == 2  # the cache ignored: every article counted again
+
+
 @pytest.mark.slow
 def test_a_damaged_page_cache_entry_is_made_again(tmp_path: Path) -> None:
     root, out = tmp_path / "project", tmp_path / "out"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import io
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -36,7 +36,7 @@ from site_builder.problems import BuildFailed, Problem
 from site_builder.render.cite_this import article_citation
 from site_builder.render.reuse import RenderMemo
 from site_builder.render.search import INDEX_FILE, SEARCH_PAGE, SearchDocument, search_index, sections
-from site_builder.render.reading_time import count_reading
+from site_builder.render.reading_time import ReadingCount, count_reading
 from site_builder.render.series import Place, places, reading_order
 from site_builder.render.tags import TagPage, tag_pages, tag_path
 from site_builder.render.templating import TemplateProblem, render_template
@@ -101,7 +101,8 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
     inline = {"inline_css": Markup(files.assets.get(STYLESHEET, b"").decode("utf-8")), "inline_theme_script": Markup(files.assets.get(THEME_SCRIPT, b"").decode("utf-8"))}
     players = {b.output_path: player_data(b.source.path, b.output_path, b.markdown.references, link_map, output) for b in bodies}
     sweeps = {b.output_path: sweep_data(b.source.path, b.output_path, b.markdown.references, link_map, output) for b in bodies}
-    pages = _render_pages(config, content, {b.output_path: b.markdown for b in bodies}, output, environment, inline, players, sweeps)
+    count = (lambda html: memo.reading(html, count_reading)) if memo else count_reading
+    pages = _render_pages(config, content, {b.output_path: b.markdown for b in bodies}, output, environment, inline, players, sweeps, count)
     problems.extend(_check_references(bodies, link_map, pages, reader))
     if problems:
         raise BuildFailed(problems)
@@ -247,9 +248,9 @@ class _Listing:
 
 
 def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, RenderedMarkdown], output: Mapping[str, bytes], environment: jinja2.Environment, inline: Mapping[str, Markup], players: Mapping[str, Mapping[str, str]] | None = None,
-                  sweeps: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, bytes]:
+                  sweeps: Mapping[str, Mapping[str, str]] | None = None, count: Callable[[str], ReadingCount] = count_reading) -> dict[str, bytes]:
     nav = [{"title": p.title, "path": p.output_path} for p in content.pages]
-    listing = _Listing(output, places(content.articles), {a.slug: count_reading(bodies[a.output_path].html).minutes for a in content.articles})
+    listing = _Listing(output, places(content.articles), {a.slug: count(bodies[a.output_path].html).minutes for a in content.articles})
     home = [listing.card(a) for a in reading_order(content.articles)]
     jobs: list[tuple[str, str, dict[str, object]]] = [("index.html", "index.html", {"page_title": config.title, "description": config.description, "articles": home})]
     jobs += [(a.output_path, "article.html", _article_context(a, bodies[a.output_path], listing, config)) for a in content.articles]

@@ -1,4 +1,4 @@
-"""Page-level reuse: a document's rendered body, its search sections and a page's facts, from the page cache.
+"""Page-level reuse: a document's rendered body, its search sections, reading count and a page's facts, from the page cache.
 
 Each entry is named by a hash of everything that decides it, so reusing one
 gives the bytes a clean build would make:
@@ -9,7 +9,8 @@ gives the bytes a clean build would make:
   build (the *site digest*): the builder's own code (KaTeX included), the
   settings, every source's output path, and the path and bytes of every figure
   and asset, which link checks, image sizes and posters read;
-* a page's **search sections** depend on its title, its body's HTML and the code;
+* a page's **search sections** depend on its title, its body's HTML and the code, and its
+  **reading count** on its body's HTML and the code;
 * a page's **facts** (links, ids, math; :mod:`site_builder.render.page_facts`)
   depend on its bytes and the code.
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 
 from site_builder.load.bibliography import Bibliography
 from site_builder.load.config import SiteConfig
@@ -33,6 +34,7 @@ from site_builder.load.frontmatter import Document
 from site_builder.render.markup import RenderedMarkdown
 from site_builder.render.markup.markdown import Reference, TocEntry
 from site_builder.render.page_facts import PageFacts
+from site_builder.render.reading_time import ReadingCount
 from site_builder.render.search import Section
 from site_builder.write.page_cache import PageCache
 
@@ -77,6 +79,20 @@ class RenderMemo:
             return [Section(*row) for row in stored]
         made = make(title, body_html)
         self.cache.put("sections", key, [[s.anchor, s.heading, s.text] for s in made])
+        return made
+
+    def reading(self, body_html: str, make: Callable[[str], ReadingCount]) -> ReadingCount:
+        """A body's reading count (:mod:`~site_builder.render.reading_time`): from the cache, or made by ``make(body_html)``.
+
+        Every listing shows every article's reading time, so without this an
+        edit to one article would parse every article's HTML again.
+        """
+        key = _hash(self.code, body_html)
+        stored = self.cache.get("reading", key)
+        if isinstance(stored, list) and len(stored) == len(fields(ReadingCount)) and all(isinstance(n, int) and not isinstance(n, bool) for n in stored):
+            return ReadingCount(*stored)
+        made = make(body_html)
+        self.cache.put("reading", key, list(astuple(made)))
         return made
 
     def known_facts(self, page_digest: str) -> PageFacts | None:
