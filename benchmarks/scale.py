@@ -83,6 +83,8 @@ def split_article(text: str) -> tuple[dict, str]:
 def vary(front: dict, copy: int) -> dict:
     """The front matter of copy number ``copy``: its own title and date, and seeds that make every figure distinct."""
     front = dict(front, title=f"{front['title']} ({copy})")
+    if "order" in front:  # each part of a series has its own number
+        front["order"] = front["order"] + copy
     front["date"] = front["date"].replace(year=front["date"].year - copy // 365, day=1 + copy % 28) if copy else front["date"]
     figures = {}
     for name, declaration in front.get("figures", {}).items():
@@ -109,6 +111,14 @@ def text_only(front: dict, body: str) -> tuple[dict, str]:
     return front, body
 
 
+def without_course_links(body: str, article: str) -> str:
+    """The flagship's links to the course's other articles as plain text: a synthetic site holds only its copies.
+
+    The link's words stay, so every copy reads (and costs) the same as the flagship.
+    """
+    return re.sub(r"\[([^\]]+)\]\(\.\./([\w-]+)/index\.md[^)]*\)", lambda m: m[0] if m[2] == article else m[1], body)
+
+
 def write_article(folder: Path, front: dict, body: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=10_000) + "---\n" + body
@@ -126,6 +136,7 @@ def make_site(example: Path, dest: Path, count: int, *, figures: bool) -> list[s
             shutil.copy2(source, dest / part)
     article_dir = example / ARTICLE.parent
     front, body = split_article((article_dir / "index.md").read_text(encoding="utf-8"))
+    body = without_course_links(body, article_dir.name)
     slugs = []
     for copy in range(count):
         slug = article_dir.name if copy == 0 else f"{article_dir.name}-{copy:04d}"
