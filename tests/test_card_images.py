@@ -35,13 +35,31 @@ def test_a_wide_cover_is_scaled_to_the_card_width_keeping_its_shape() -> None:
     assert shrink(png(1280, 960)) == small  # the bytes depend on the pixels alone
 
 
+def test_a_plot_reduced_to_its_colours_stays_close_to_the_scaled_original() -> None:
+    """A plot-like picture: lines of a few hues with anti-aliasing. The copy's 256 colours cost it almost nothing."""
+    image = Image.new("RGB", (1280, 960), "white")
+    from PIL import ImageDraw
+
+    draw = ImageDraw.Draw(image)
+    for k, colour in enumerate([(31, 119, 180), (255, 127, 14), (44, 160, 44), (40, 40, 40)]):
+        draw.line([(x, 480 + 300 * np.sin(x / (80 + 40 * k))) for x in range(0, 1280, 8)], fill=colour, width=5)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    small = shrink(buffer.getvalue())
+    assert small is not None
+    with Image.open(io.BytesIO(small)) as copy:
+        got = np.asarray(copy.convert("RGB")).astype(int)
+    exact = np.asarray(image.resize((640, 480), Image.Resampling.LANCZOS)).astype(int)
+    assert np.abs(got - exact).mean() < 0.5
+
+
 def test_a_flat_colour_stays_that_colour() -> None:
     buffer = io.BytesIO()
     Image.new("RGB", (1000, 500), (12, 34, 56)).save(buffer, format="PNG")
     small = shrink(buffer.getvalue())
     assert small is not None
     with Image.open(io.BytesIO(small)) as image:
-        assert image.size == (CARD_WIDTH, 320) and np.unique(np.asarray(image).reshape(-1, 3), axis=0).tolist() == [[12, 34, 56]]
+        assert image.size == (CARD_WIDTH, 320) and np.unique(np.asarray(image.convert("RGB")).reshape(-1, 3), axis=0).tolist() == [[12, 34, 56]]
 
 
 @pytest.mark.parametrize("data", [png(CARD_WIDTH, 480), png(300, 200), b"<svg xmlns='http://www.w3.org/2000/svg'/>", b"not an image"])
