@@ -15,7 +15,7 @@ from site_builder.experiments.cache import FigureCache
 from site_builder.load.bibliography import EMPTY, Bibliography, clashes, load_bibliography
 from site_builder.load.config import SiteConfig, load_config, with_base_url
 from site_builder.load.content import Content, load_content
-from site_builder.experiments.runner import FigureRun, figure_jobs, run_figures
+from site_builder.experiments.runner import FigureRun, default_workers, figure_jobs, run_figures
 from site_builder.render.card_images import CardImageStore, card_images
 from site_builder.render.linkcheck import find_broken_references
 from site_builder.load.theme import Theme, load_theme
@@ -55,6 +55,7 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
             preparation = Preparation([*(a.document for a in content.articles), *(p.document for p in content.pages)],
                                       math, generated, options.cache_folder() / "fonts")
             figures = _run_experiments(content, options, preparation)
+            pending.widen(default_workers(len(content.articles)))  # the experiments' workers are gone: a kernel per core
             generated |= _finish_notebooks(pending, content, config, figures, options)  # <slug>/<slug>.ipynb, outputs saved
             assets = collect_assets(theme, content, generated)
             cards = card_images(content.articles, {**assets, **figures.files}, CardImageStore(options.cache_folder() / "card-images"))

@@ -506,3 +506,35 @@ def test_a_compare_figure_goes_to_the_library_only_when_every_run_does() -> None
     plain, _ = parse_figure("c.png", {"kind": "compare", "target": "x**2", "hidden": [4], "vary": {"activation": ["relu", "tanh"]}})
     other, _ = parse_figure("c.png", {"kind": "compare", "target": "x**2", "hidden": [4], "vary": {"activation": ["relu", "elu"]}})
     assert in_plain_numpy(plain) and not in_plain_numpy(other)  # the notebook's own library has no elu
+
+
+def test_kernels_run_one_at_a_time_until_widened(tmp_path: Path) -> None:
+    """Queued notebooks never run side by side while the experiments may; widen() lets them, after."""
+    from site_builder.render.notebook_run import NotebookCache, start_notebooks
+
+    log = tmp_path / "log"
+
+    def notebook(name: str) -> NotebookSource:
+        cell = f"import time\nopen({str(log)!r}, 'a').write('start {name}\\n')\ntime.sleep(1.5)\nopen({str(log)!r}, 'a').write('end {name}\\n')"
+        data = {"cells": [{"cell_type": "code", "execution_count": None, "id": name, "metadata": {}, "outputs": [], "source": cell}],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        return NotebookSource(f"content/{name}/index.md", json.dumps(data).encode("utf-8"))
+
+    first = {f"{n}/{n}.ipynb": notebook(n) for n in ("a", "b", "c")}
+    pending = start_notebooks(first, NotebookCache(tmp_path / "cache"), force=True)
+    try:
+        pending.finish(first)
+    finally:
+        pending.cancel()
+    events = log.read_text().split()
+    assert events[::2] == ["start", "end", "start", "end", "start", "end"], events  # one after another
+
+    log.unlink()
+    second = {f"{n}/{n}.ipynb": notebook(n) for n in ("d", "e")}
+    pending = start_notebooks(second, NotebookCache(tmp_path / "cache"), force=True)
+    try:
+        pending.widen(2)
+        pending.finish(second)
+    finally:
+        pending.cancel()
+    assert log.read_text().split()[::2][:2] == ["start", "start"]  # widened: the second began before the first ended

@@ -9,10 +9,12 @@ fresh temporary folder, with matplotlib's Agg backend) beside the experiments;
 :meth:`PendingNotebooks.finish` then waits for them and puts the outputs into
 the published ``.ipynb``, whose text by then quotes the runs.
 
-The kernels run one after another (:data:`MAX_KERNELS`), started by a thread
-as each one ends: a kernel holds numpy, matplotlib and its figures' runs (60 to
-130 MB), the experiments already use every core, and a site of fifty articles
-must not start fifty interpreters at once.
+While the experiments run, the kernels run one after another
+(:data:`MAX_KERNELS`), started by a thread as each one ends: a kernel holds
+numpy, matplotlib and its figures' runs (60 to 130 MB), the experiments
+already use every core, and a site of fifty articles must not start fifty
+interpreters at once. Once the experiments' workers are gone,
+:meth:`PendingNotebooks.widen` lets one kernel run per core.
 
 What decides the outputs, and so the cache key: the code cells, the files a
 run needs beside the notebook, the runner's source, the source of the figure
@@ -140,6 +142,7 @@ class PendingNotebooks:
     _queue: list[_Run] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _launchers: int = 0
+    _allowed: int = MAX_KERNELS
 
     def finish(self, published: Mapping[str, NotebookSource], on_done: Callable[[], None] | None = None) -> NotebookRuns:
         """``published`` (the notebooks with their final text) with the outputs of their runs.
@@ -198,10 +201,23 @@ class PendingNotebooks:
         run = _Run(code, key, None, folder)
         with self._lock:
             self._queue.append(run)
-            if self._launchers < MAX_KERNELS:
-                self._launchers += 1
-                threading.Thread(target=self._launch, name="notebook-kernels", daemon=True).start()
+            self._add_launchers()
         return run
+
+    def widen(self, kernels: int) -> None:
+        """From now on let ``kernels`` notebooks run at once (the experiments are done and their workers gone)."""
+        with self._lock:
+            self._allowed = max(self._allowed, kernels)
+            self._add_launchers()
+
+    def _add_launchers(self) -> None:
+        """Start launcher threads up to the kernels allowed while runs wait; call with the lock held.
+
+        A launcher that finds the queue empty ends, so one too many costs nothing.
+        """
+        for _ in range(min(self._allowed - self._launchers, len(self._queue))):
+            self._launchers += 1
+            threading.Thread(target=self._launch, name="notebook-kernels", daemon=True).start()
 
     def _launch(self) -> None:
         """Run queued notebooks one at a time until the queue is empty, each stopped at :attr:`timeout`."""
