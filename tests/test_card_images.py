@@ -14,7 +14,8 @@ from site_builder.build import build
 from site_builder.options import BuildOptions
 from site_builder.problems import BuildFailed
 from site_builder.render import card_images
-from site_builder.render.card_images import CARD_WIDTH, CardImageStore, card_image_name, shrink
+from site_builder.experiments.specs import card_image_name
+from site_builder.render.card_images import CARD_WIDTH, CardImageStore, shrink
 
 
 def png(width: int, height: int, *, seed: int = 0) -> bytes:

@@ -15,7 +15,8 @@ An article's front matter declares each figure it shows, for example::
 
 The file extension decides the output: ``.png`` is a still, ``.gif`` an
 animation, which also gets a poster frame ``<stem>.poster.png`` beside it
-(so names ending in ``.poster.png`` are reserved). A ``neurons`` figure
+(so names ending in ``.poster.png`` are reserved; so is the cover's
+card-sized copy, ``<stem>.card.png``). A ``neurons`` figure
 takes the parameters of a ``training`` one and draws each hidden neuron's
 share of the output instead of the output alone.
 
@@ -256,6 +257,7 @@ KINDS: dict[str, type[FigureSpec]] = {
 TRAINED_KINDS: frozenset[str] = frozenset({"training", "neurons"})
 EXTENSIONS: tuple[str, ...] = (".png", ".gif")
 POSTER_SUFFIX = ".poster.png"  # an animation's poster frame: "fit.gif" -> "fit.poster.png"
+CARD_SUFFIX = ".card.png"  # a cover's card-sized copy: "fit.png" -> "fit.card.png"
 FRAMES_SUFFIX = ".frames.js"  # an animation's data for the page's player: "fit.gif" -> "fit.frames.js"
 RESULTS_FILE = ".results.json"  # a figure's measured numbers, for the text; kept with the figure in the cache, never published
 
@@ -311,6 +313,14 @@ def poster_name(name: str) -> str:
     if not name.endswith(".gif"):
         raise ValueError(f"only animations (.gif) have poster frames, not {name!r}")
     return name.removesuffix(".gif") + POSTER_SUFFIX
+
+
+def card_image_name(path: str) -> str:
+    """The card-sized copy of a cover image (``site_builder/render/card_images.py``): ``a/fit.png`` -> ``a/fit.card.png``.
+
+    Named here with the other files the build writes beside an article, so loading can reserve it.
+    """
+    return path.rsplit(".", 1)[0] + CARD_SUFFIX
 
 
 def frames_name(name: str) -> str:

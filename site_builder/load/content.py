@@ -20,8 +20,7 @@ from pathlib import Path
 
 from site_builder.load.bibliography import EMPTY, Bibliography, parse_bibliography
 from site_builder.experiments.sweeps import Sweep, manifest_name, parse_swept_figure, variant_files, with_variant_spec
-from site_builder.render.card_images import card_image_name
-from site_builder.experiments.specs import FigureSpec, PythonSpec, SpecIssue, frames_name, poster_name
+from site_builder.experiments.specs import FigureSpec, PythonSpec, SpecIssue, card_image_name, frames_name, poster_name
 from site_builder.load.frontmatter import Document, parse_document
 from site_builder.load.playground import Settings as PlaygroundSettings, parse_playground
 from site_builder.problems import BuildFailed, Problem

@@ -24,20 +24,14 @@ from typing import TYPE_CHECKING
 from PIL import Image
 
 from site_builder.cache_seal import read_sealed, write_sealed
-from site_builder.experiments.specs import poster_name
+from site_builder.experiments.specs import card_image_name, poster_name
 
 if TYPE_CHECKING:
     from site_builder.load.content import Article
 
 CARD_WIDTH = 640  # px: 16rem at 2.5 device pixels per CSS pixel
-CARD_SUFFIX = ".card.png"
 _VERSION = "2"  # bump when the resizing below changes, so stored copies are made again
 _KIND = "card-images"
-
-
-def card_image_name(path: str) -> str:
-    """The card copy's path for the cover at ``path``: ``a/fit.png`` -> ``a/fit.card.png``."""
-    return path.rsplit(".", 1)[0] + CARD_SUFFIX
 
 
 def shrink(data: bytes, width: int = CARD_WIDTH) -> bytes | None:

@@ -21,8 +21,8 @@ from PIL import Image
 from site_builder.load.bibliography import EMPTY, Bibliography
 from site_builder.load.config import SiteConfig
 from site_builder.load.content import Article, Content, Page
-from site_builder.experiments.specs import poster_name
-from site_builder.render.card_images import card_image_name, cover_path
+from site_builder.experiments.specs import card_image_name, poster_name
+from site_builder.render.card_images import cover_path
 from site_builder.render.feeds import SocialPage, feed_link, publishing_files, social_tags
 from site_builder.load.frontmatter import Document
 from site_builder.render.page_facts import PageReader
