@@ -12,7 +12,8 @@ from pathlib import Path
 
 from site_builder.load.assets import collect_assets
 from site_builder.experiments.cache import FigureCache
-from site_builder.load.bibliography import EMPTY, Bibliography, clashes, load_bibliography
+from site_builder.load.bibliography import EMPTY, Bibliography, ParseBib, clashes, load_bibliography
+from site_builder.load.bibliography_store import BibliographyStore
 from site_builder.load.config import SiteConfig, load_config, with_base_url
 from site_builder.load.content import Content, load_content
 from site_builder.experiments.runner import FigureRun, default_workers, figure_jobs, run_figures
@@ -40,7 +41,9 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     """Build the site at ``options.root`` into ``out_dir``; raise :class:`BuildFailed` listing every problem."""
     started = time.perf_counter()
     root = options.root.resolve()
-    config, content, theme, notices = load_site(root, options.include_drafts)
+    code = builder_digest()
+    bibliographies = BibliographyStore(options.cache_folder() / "bibliographies", code, read=not options.force)
+    config, content, theme, notices = load_site(root, options.include_drafts, bibliographies)
     if options.base_url is not None:
         config = with_base_url(config, options.base_url)
     _raise_if(check_output_dir(out_dir, root))
@@ -60,7 +63,7 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
             assets = collect_assets(theme, content, generated)
             cards = card_images(content.articles, {**assets, **figures.files}, CardImageStore(options.cache_folder() / "card-images"))
             files = SiteFiles({**figures.files, **cards}, assets, figures.results)
-            memo = _memo(config, content, files, options)
+            memo = _memo(config, content, files, options, code)
             reader = PageReader(known=memo.known_facts)  # each page is parsed once, for the link checks and the fonts together
             site = _render(config, content, files, theme, math, options, reader, memo)
     except KatexUnavailable as error:
@@ -79,8 +82,12 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
                        extra_inputs=figures.read_files())
 
 
-def load_site(root: Path, include_drafts: bool) -> tuple[SiteConfig, Content, Theme, tuple[str, ...]]:
-    """Read ``site.toml``, ``content/`` and the theme; problems in all three are reported together."""
+def load_site(root: Path, include_drafts: bool, bibliographies: BibliographyStore | None = None) -> tuple[SiteConfig, Content, Theme, tuple[str, ...]]:
+    """Read ``site.toml``, ``content/`` and the theme; problems in all three are reported together.
+
+    ``bibliographies`` keeps the .bib files parsed between builds; without it every file is parsed.
+    """
+    parse_bib = (bibliographies or BibliographyStore(None)).parse
     problems: list[Problem] = []
     config, notices = SiteConfig(), ()
     try:
@@ -88,25 +95,25 @@ def load_site(root: Path, include_drafts: bool) -> tuple[SiteConfig, Content, Th
     except BuildFailed as failure:
         problems.extend(failure.problems)
     try:
-        content = load_content(root, include_drafts=include_drafts)
+        content = load_content(root, include_drafts=include_drafts, parse_bib=parse_bib)
     except BuildFailed as failure:
         problems.extend(failure.problems)
     try:
         theme = load_theme(root)
     except BuildFailed as failure:
         problems.extend(failure.problems)
-    bibliography = _site_bibliography(root, config, problems)
+    bibliography = _site_bibliography(root, config, problems, parse_bib)
     _raise_if(problems)
     _raise_if([p for article in content.articles for p in clashes(bibliography, article.bibliography)])
     return config, replace(content, bibliography=bibliography), theme, notices
 
 
-def _site_bibliography(root: Path, config: SiteConfig, problems: list[Problem]) -> Bibliography:
+def _site_bibliography(root: Path, config: SiteConfig, problems: list[Problem], parse_bib: ParseBib) -> Bibliography:
     """The .bib file ``site.toml`` names, or none; its problems are added to ``problems``."""
     if not config.bibliography:
         return EMPTY
     try:
-        return load_bibliography(root, config.bibliography)
+        return load_bibliography(root, config.bibliography, parse_bib)
     except BuildFailed as failure:
         problems.extend(failure.problems)
         return EMPTY
@@ -140,9 +147,8 @@ def _finish_notebooks(pending: PendingNotebooks, content: Content, config: SiteC
     return runs.files
 
 
-def _memo(config: SiteConfig, content: Content, files: SiteFiles, options: BuildOptions) -> RenderMemo:
+def _memo(config: SiteConfig, content: Content, files: SiteFiles, options: BuildOptions, code: str) -> RenderMemo:
     """What this build may take from the page cache, and where it keeps what it makes (see render/reuse.py)."""
-    code = builder_digest()
     sources = {document.path: output_path for document, output_path in
                [(a.document, a.output_path) for a in content.articles] + [(p.document, p.output_path) for p in content.pages]}
     cache = PageCache(options.cache_folder() / "pages", read=not options.force)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,13 +104,15 @@ class Bibliography:
 
 EMPTY = Bibliography()
 
+ParseBib = Callable[[str, str], Bibliography]  # (text of a .bib file, its path) -> its entries: parse_bibliography, or a store in front of it
 
-def load_bibliography(root: Path, relative: str) -> Bibliography:
-    """Read the .bib file at ``root/relative``; raise :class:`BuildFailed` with every problem in it."""
+
+def load_bibliography(root: Path, relative: str, parse_bib: ParseBib | None = None) -> Bibliography:
+    """Read the .bib file at ``root/relative`` with ``parse_bib`` (default :func:`parse_bibliography`); raise :class:`BuildFailed` with every problem in it."""
     path = root / relative
     if not path.is_file():
         raise BuildFailed([Problem(relative, None, "bibliography file not found; create it or correct the path")])
-    return parse_bibliography(read_utf8(path, relative), relative)
+    return (parse_bib or parse_bibliography)(read_utf8(path, relative), relative)
 
 
 def parse_bibliography(text: str, path: str) -> Bibliography:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.load.bibliography import EMPTY, Bibliography, parse_bibliography
+from site_builder.load.bibliography import EMPTY, Bibliography, ParseBib, parse_bibliography
 from site_builder.experiments.sweeps import Sweep, manifest_name, parse_swept_figure, variant_files, with_variant_spec
 from site_builder.experiments.specs import FigureSpec, PythonSpec, SpecIssue, card_image_name, frames_name, poster_name
 from site_builder.load.frontmatter import Document, parse_document
@@ -82,8 +82,12 @@ class Content:
     bibliography: Bibliography = EMPTY  # the site-wide .bib file (site.toml 'bibliography'), citable everywhere
 
 
-def load_content(root: Path, *, include_drafts: bool = False) -> Content:
-    """Find, parse and validate every article and page under ``root/content``."""
+def load_content(root: Path, *, include_drafts: bool = False, parse_bib: ParseBib = parse_bibliography) -> Content:
+    """Find, parse and validate every article and page under ``root/content``.
+
+    ``parse_bib(text, path)`` reads an article's .bib file: :func:`parse_bibliography`,
+    or a store in front of it (see :mod:`~site_builder.load.bibliography_store`).
+    """
     folder = root / CONTENT_DIR
     if not folder.is_dir():
         raise BuildFailed([Problem(CONTENT_DIR, None, "content folder not found; create it and add content/<slug>/index.md")])
@@ -95,7 +99,7 @@ def load_content(root: Path, *, include_drafts: bool = False) -> Content:
         try:
             _raise_if_any([_link_out(entry, folder, relative)])
             if entry.is_dir():
-                articles.append(_load_article(entry, relative))
+                articles.append(_load_article(entry, relative, parse_bib))
             elif entry.suffix == ".md":
                 pages.append(_load_page(entry, relative))
         except BuildFailed as failure:
@@ -113,7 +117,7 @@ def load_content(root: Path, *, include_drafts: bool = False) -> Content:
     )
 
 
-def _load_article(folder: Path, relative: str) -> Article:
+def _load_article(folder: Path, relative: str, parse_bib: ParseBib) -> Article:
     index = folder / ARTICLE_FILE
     if not index.is_file():
         raise BuildFailed([Problem(relative, None, f"folder has no {ARTICLE_FILE}; an article is {relative}/{ARTICLE_FILE} (shared files belong in static/)")])
@@ -137,7 +141,7 @@ def _load_article(folder: Path, relative: str) -> Article:
         assets=assets,
         cover=_cover(fields, figures, assets),
         playground=_read_playground(document, fields.problems),
-        bibliography=_read_bibliography(fields, folder, relative, assets),
+        bibliography=_read_bibliography(fields, folder, relative, assets, parse_bib),
         authors=fields.names("author"),
         order=fields.order("order"),
     )
@@ -320,7 +324,7 @@ def _read_playground(document: Document, problems: list[Problem]) -> PlaygroundS
     return settings
 
 
-def _read_bibliography(fields: _FieldReader, folder: Path, relative: str, assets: tuple[str, ...]) -> Bibliography:
+def _read_bibliography(fields: _FieldReader, folder: Path, relative: str, assets: tuple[str, ...], parse_bib: ParseBib) -> Bibliography:
     """The entries of the article's own .bib file, or none.
 
     That is the file the front matter names, else ``references.bib`` when
@@ -338,7 +342,7 @@ def _read_bibliography(fields: _FieldReader, folder: Path, relative: str, assets
         return EMPTY
     shown = f"{relative}/{name}"
     try:
-        return parse_bibliography(read_utf8(folder / name, shown), shown)
+        return parse_bib(read_utf8(folder / name, shown), shown)
     except BuildFailed as failure:
         fields.problems.extend(failure.problems)
         return EMPTY
