@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from site_builder.build import BuildOptions, build
 from site_builder.render.search import GLOBAL_NAME, SearchDocument, search_index, sections, words
@@ -29,6 +32,19 @@ def load(index_js: bytes) -> dict:
 
 def test_words_fold_case_and_accents() -> None:
     assert words("Leaky ReLU's x² café, W_1") == ["leaky", "relu", "s", "x2", "cafe", "w", "1"]
+
+
+def whole_text_words(text: str) -> list[str]:
+    """The definition :func:`words` follows, applied to the whole text at once (its chunks are an optimisation)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.category(char).startswith("M"))
+    return re.findall(r"[^\W_]+", bare.lower())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=60) | st.sampled_from([TRICKY, "a\u00a8b \u0301x ΑΣ ΑΣ. İx"]))
+def test_words_taken_chunk_by_chunk_are_the_words_of_the_whole_text(text: str) -> None:
+    assert words(text) == whole_text_words(text)
 
 
 def test_python_and_javascript_split_words_alike() -> None:

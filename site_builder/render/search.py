@@ -19,6 +19,7 @@ sources, same bytes):
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -58,10 +59,24 @@ class Section:
 
 
 def words(text: str) -> list[str]:
-    """The words search matches on: accents removed, lower case, letters and digits only (``x²`` -> ``x2``)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.category(char).startswith("M"))
-    return _WORD.findall(bare.lower())
+    """The words search matches on: accents removed, lower case, letters and digits only (``x²`` -> ``x2``).
+
+    Whitespace never joins or splits a word, so the text is taken a whitespace-separated
+    chunk at a time, and a chunk met before (most of them: prose repeats its words) is not
+    worked out again.
+    """
+    found: list[str] = []
+    for chunk in text.split():
+        found.extend(_chunk_words(chunk))
+    return found
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _chunk_words(chunk: str) -> tuple[str, ...]:
+    if not chunk.isascii():  # ASCII has nothing to decompose and no marks to drop
+        decomposed = unicodedata.normalize("NFKD", chunk)
+        chunk = "".join(char for char in decomposed if not unicodedata.category(char).startswith("M"))
+    return tuple(_WORD.findall(chunk.lower()))
 
 
 def sections(title: str, body_html: str) -> list[Section]:
