@@ -2,7 +2,10 @@
 
 import pytest
 
+from site_builder.load import frontmatter
 from site_builder.load.frontmatter import parse_document
+
+from conftest import REPO
 from site_builder.problems import BuildFailed
 
 DOC = """---
@@ -80,3 +83,15 @@ def test_any_text_is_a_document_or_positioned_problems(text: str) -> None:
         assert 1 <= document.body_line <= text.count("\n") + 2
         for keys in document.key_lines:
             assert document.line_of(*keys) >= 1
+
+
+@pytest.mark.parametrize("source", sorted(p.relative_to(REPO).as_posix() for p in (REPO / "content").rglob("*.md")))
+def test_libyaml_reads_front_matter_as_pyyaml_does(source: str) -> None:
+    """The fast loader (libyaml) is only a faster way to the same values and key lines as PyYAML's own parser."""
+    if frontmatter._FastLoader is frontmatter._Loader:
+        pytest.skip("this PyYAML was built without libyaml: there is one loader")
+    text = (REPO / source).read_text(encoding="utf-8")
+    front = text.split("---\n", 2)[1]
+    fast = frontmatter._load_yaml_with(frontmatter._FastLoader, front, source, 2)
+    assert fast == frontmatter._load_yaml_with(frontmatter._Loader, front, source, 2)
+    assert fast[1]  # it has keys, with their lines

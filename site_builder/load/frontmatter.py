@@ -59,9 +59,22 @@ def parse_document(text: str, path: str) -> Document:
 
 
 def _load_yaml(text: str, path: str, first_line: int) -> tuple[dict, dict[KeyPath, int]]:
-    """Parse YAML into plain values plus the line of every mapping key, recursively."""
+    """Parse YAML into plain values plus the line of every mapping key, recursively.
+
+    libyaml reads it when PyYAML has it (five times faster); a problem is then
+    found again with PyYAML's own parser, so its message is the same on every machine.
+    """
+    if _FastLoader is not _Loader:
+        try:
+            return _load_yaml_with(_FastLoader, text, path, first_line)
+        except BuildFailed:
+            pass
+    return _load_yaml_with(_Loader, text, path, first_line)
+
+
+def _load_yaml_with(loader_class: type, text: str, path: str, first_line: int) -> tuple[dict, dict[KeyPath, int]]:
     try:
-        loader = _Loader(text)
+        loader = loader_class(text)
     except yaml.reader.ReaderError as error:  # a control character: the reader refuses the text up front
         line = first_line + text.count("\n", 0, max(error.position, 0))
         raise BuildFailed([Problem(path, line, f"front matter is not valid YAML: {_reader_message(error)}")]) from None
@@ -100,8 +113,8 @@ class _BadValue(yaml.MarkedYAMLError):
     """A well-formed YAML value we cannot use (an impossible date, say); its message is shown as it is."""
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, with every failure to build a value turned into a positioned error.
+class _Checked:
+    """A safe loader's constructors with every failure to build a value turned into a positioned error.
 
     PyYAML raises plain ``ValueError`` for ``2026-02-30`` or ``!!int abc`` and
     accepts escapes of lone surrogates (``"\\ud800"``), which cannot be written
@@ -130,7 +143,13 @@ class _Loader(yaml.SafeLoader):
         return value
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+class _Loader(_Checked, yaml.SafeLoader):
+    """PyYAML's safe loader, checked."""
+
+
+_FastLoader: type = type("_FastLoader", (_Checked, yaml.CSafeLoader), {}) if hasattr(yaml, "CSafeLoader") else _Loader
+for _loader in {_Loader, _FastLoader}:
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _loader.construct_yaml_timestamp)
 
 
 def _has_surrogate(text: str) -> bool:
