@@ -30,11 +30,11 @@ import platform
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from site_builder.atomic_file import replace_file, write_bytes
+from site_builder.versions import installed_version
 from site_builder.cache_seal import read_sealed, seal
 
 if TYPE_CHECKING:
@@ -66,13 +66,7 @@ def figure_code_hashes(experiments_dir: Path = EXPERIMENTS_DIR) -> dict[str, str
 
 def library_versions(names: tuple[str, ...] = FIGURE_LIBRARIES) -> dict[str, str]:
     """Installed versions, read from package metadata (without importing the libraries)."""
-    versions = {}
-    for name in names:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
+    return {name: installed_version(name) for name in names}
 
 
 def figure_inputs(spec: FigureSpec, code: Mapping[str, str], versions: Mapping[str, str], sources: CustomSources | None = None) -> Inputs:

@@ -16,9 +16,9 @@ import hashlib
 import json
 import os
 import time
-from importlib import metadata
 from pathlib import Path
 
+from site_builder.versions import installed_version
 from site_builder.cache_seal import read_sealed, write_sealed
 from site_builder.load.theme import THEME_FOLDERS, default_theme_dir
 from site_builder.options import BuildOptions, BuildReport
@@ -48,7 +48,7 @@ def input_stamp(options: BuildOptions, out_dir: Path) -> str:
         digest.update(path.as_posix().encode("utf-8") + b"\0" + hashes.of(path) + b"\0")
     hashes.save()
     context = {
-        "libraries": {name: _version(name) for name in LIBRARIES},
+        "libraries": {name: installed_version(name) for name in LIBRARIES},
         "drafts": options.include_drafts,
         "base_url": options.base_url,
         "out": str(out_dir.resolve()),
@@ -120,7 +120,7 @@ def builder_digest() -> str:
     digest = hashlib.sha256()
     for path in _builder_files():
         digest.update(path.as_posix().encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    digest.update(json.dumps({name: _version(name) for name in LIBRARIES}, sort_keys=True).encode("utf-8"))
+    digest.update(json.dumps({name: installed_version(name) for name in LIBRARIES}, sort_keys=True).encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -219,13 +219,6 @@ def _builder_files() -> list[Path]:
     if theme is not None and not theme.is_relative_to(PACKAGE_DIR):
         files += [p for folder in THEME_FOLDERS for p in (theme / folder).rglob("*") if p.is_file()]
     return sorted(set(files))
-
-
-def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "not installed"
 
 
 def _read_record(options: BuildOptions) -> dict:

@@ -22,10 +22,10 @@ import hashlib
 import io
 import re
 from collections.abc import Callable, Iterable, Mapping
-from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
 
+from site_builder.versions import installed_version
 from site_builder.cache_seal import read_sealed, write_sealed
 from site_builder.render.page_facts import PageReader, read_page, union_math
 
@@ -146,7 +146,7 @@ def prepare_subsets(math: MathInPages, files: Mapping[str, bytes], cache_dir: Pa
 def _cached_subset(woff2: bytes, characters: frozenset[str], cache_dir: Path | None) -> bytes:
     if cache_dir is None:
         return subset_font(woff2, characters)
-    key = hashlib.sha256(metadata.version("fonttools").encode() + b"\0" + "".join(sorted(characters)).encode("utf-8") + b"\0" + woff2).hexdigest()
+    key = hashlib.sha256(installed_version("fonttools").encode() + b"\0" + "".join(sorted(characters)).encode("utf-8") + b"\0" + woff2).hexdigest()
     path = cache_dir / f"{key}.woff2"
     cached = read_sealed(path, "fonts")
     if cached is not None and cached.startswith(WOFF2_SIGNATURE):
