@@ -42,3 +42,18 @@ def test_accepts_a_new_or_empty_folder(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     assert check_output_dir(tmp_path / "new", tmp_path) == []
     assert check_output_dir(tmp_path / "empty", tmp_path) == []
+
+
+@pytest.mark.parametrize("relative", ["../outside.html", "/etc/x.html", "a//b.html", "a/./b.html", "", "a\\..\\b.html", "a/"])
+def test_an_output_path_that_could_leave_the_folder_is_refused(tmp_path: Path, relative: str) -> None:
+    out = tmp_path / "site"
+    with pytest.raises(ValueError, match="escapes the output folder"):
+        write_site(out, {"index.html": b"hi", relative: b"x"})
+    assert not out.exists() and not (tmp_path / "outside.html").exists()
+
+
+def test_nested_output_folders_are_made_once_each(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    files = {f"a/b{n}/c/page{m}.html": f"{n} {m}".encode() for n in range(3) for m in range(3)}
+    write_site(out, files)
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")} == files

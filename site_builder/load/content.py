@@ -127,7 +127,8 @@ def _load_article(folder: Path, relative: str, parse_bib: ParseBib) -> Article:
     _check_name(folder.name, "article folder", relative, fields.problems)
     figures = _read_figures(document, fields.problems, folder)
     entries = sorted(p for p in folder.rglob("*") if not p.name.startswith("."))
-    _raise_if_any([_link_out(p, folder.parent, f"{relative}/{p.relative_to(folder).as_posix()}") for p in entries])
+    # rglob lists a linked folder but never descends into one, so only an entry that is itself a link can lead out.
+    _raise_if_any([_link_out(p, folder.parent, f"{relative}/{p.relative_to(folder).as_posix()}") for p in entries if p.is_symlink()])
     assets = tuple(p.relative_to(folder).as_posix() for p in entries if p.is_file() and p != index and not _is_code(p.relative_to(folder)))
     article = Article(
         slug=folder.name,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -170,11 +171,15 @@ def _write_tree(folder: Path, files: Mapping[str, bytes], previous: Path | None 
     folder.mkdir()
     write_bytes(folder / MARKER, MARKER_TEXT.encode("utf-8"))
     old_root = previous.resolve() if previous is not None and (previous / MARKER).is_file() else None
-    for relative, data in sorted(files.items()):
-        path = folder / relative
-        if path.resolve().parent != folder.resolve() and folder.resolve() not in path.resolve().parents:
+    made: set[Path] = {folder}
+    for relative in sorted(files):
+        if any(part in ("", ".", "..") for part in relative.split("/")) or "\\" in relative:  # "", "/x", "a//b", "../x"
             raise ValueError(f"output path escapes the output folder: {relative}")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = folder / relative
+        if path.parent not in made:  # the staging folder is new and only we create folders in it
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.update(path.parents)
+        data = files[relative]
         if old_root is None or not _link_unchanged(old_root / relative, old_root, data, path):
             write_bytes(path, data)
 
@@ -182,7 +187,8 @@ def _write_tree(folder: Path, files: Mapping[str, bytes], previous: Path | None 
 def _link_unchanged(old: Path, old_root: Path, data: bytes, path: Path) -> bool:
     """Hard-link ``old`` at ``path`` if it is a plain file of the previous site holding exactly ``data``."""
     try:
-        if old.is_symlink() or not old.is_file() or old.stat().st_size != len(data) or old_root not in old.resolve().parents:
+        info = old.lstat()  # a link is never followed: it is not a plain file
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data) or old_root not in old.resolve().parents:
             return False
         if old.read_bytes() != data:
             return False
