@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from site_builder.build import BuildOptions, build
+from site_builder.render.search import Section
 
 from conftest import REPO
 
@@ -130,6 +131,36 @@ def test_an_edit_to_one_article_counts_only_that_articles_reading_time_again(tmp
     counted.clear()
     build(BuildOptions(root=root, out=out, force=True))
     assert len(counted) == 2  # the cache ignored: every article counted again
+
+
+def test_an_edit_to_one_article_cuts_only_that_page_into_search_sections_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index is rebuilt from every page's sections and word counts; those of unchanged pages come from the page cache."""
+    from site_builder.render import pages
+    from site_builder.render.search import sections
+
+    root, out = tmp_path / "project", tmp_path / "out"
+    make_project(root)
+    build(BuildOptions(root=root, out=out))
+    clean_index = (out / "search-index.js").read_bytes()
+    cut: list[str] = []
+    monkeypatch.setattr(pages, "sections", lambda title, html: cut.append(html) or sections(title, html))
+    build(BuildOptions(root=root, out=out, force=True))  # the cache ignored: every page cut again, the same index
+    assert len(cut) == 3 and (out / "search-index.js").read_bytes() == clean_index
+    cut.clear()
+    apply(root, "text", 1)
+    build(BuildOptions(root=root, out=out))
+    assert len(cut) == 1 and "neuron" in cut[0]
+    monkeypatch.undo()
+    build(BuildOptions(root=root, out=tmp_path / "clean", force=True))
+    assert (out / "search-index.js").read_bytes() == (tmp_path / "clean" / "search-index.js").read_bytes()
+
+
+@pytest.mark.parametrize("stored", [None, {}, [["", "T", "text"]], [["", "T", "text", 1, [["text"]]]], [["", "T", "text", 1, [["text", "1"]]]], [["", "T", "text", 1, "text 1"]]])
+def test_stored_search_sections_of_another_shape_are_made_again(stored: object) -> None:
+    from site_builder.render.reuse import _sections_from_json
+
+    assert _sections_from_json(stored) is None
+    assert _sections_from_json([["", "T", "text", 1, [["text", 1]]]]) == [Section("", "T", "text", 1, (("text", 1),))]
 
 
 @pytest.mark.slow
