@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from site_builder.build import BuildOptions, build
-from site_builder.render.search import Section
 
 from conftest import REPO
 
@@ -134,7 +133,7 @@ def test_an_edit_to_one_article_counts_only_that_articles_reading_time_again(tmp
 
 
 def test_an_edit_to_one_article_cuts_only_that_page_into_search_sections_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The index is rebuilt from every page's sections and word counts; those of unchanged pages come from the page cache."""
+    """The index is rebuilt from every page's sections; those of unchanged pages come from the page cache."""
     from site_builder.render import pages
     from site_builder.render.search import sections
 
@@ -153,14 +152,6 @@ def test_an_edit_to_one_article_cuts_only_that_page_into_search_sections_again(t
     monkeypatch.undo()
     build(BuildOptions(root=root, out=tmp_path / "clean", force=True))
     assert (out / "search-index.js").read_bytes() == (tmp_path / "clean" / "search-index.js").read_bytes()
-
-
-@pytest.mark.parametrize("stored", [None, {}, [["", "T", "text"]], [["", "T", "text", 1, [["text"]]]], [["", "T", "text", 1, [["text", "1"]]]], [["", "T", "text", 1, "text 1"]]])
-def test_stored_search_sections_of_another_shape_are_made_again(stored: object) -> None:
-    from site_builder.render.reuse import _sections_from_json
-
-    assert _sections_from_json(stored) is None
-    assert _sections_from_json([["", "T", "text", 1, [["text", 1]]]]) == [Section("", "T", "text", 1, (("text", 1),))]
 
 
 @pytest.mark.slow

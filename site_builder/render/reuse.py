@@ -74,11 +74,11 @@ class RenderMemo:
     def sections(self, title: str, body_html: str, make: Callable[[str, str], list[Section]]) -> list[Section]:
         """A page's search sections: from the cache, or made by ``make(title, body_html)``."""
         key = _hash(self.code, title, body_html)
-        stored = _sections_from_json(self.cache.get("sections", key))
-        if stored is not None:
-            return stored
+        stored = self.cache.get("sections", key)
+        if isinstance(stored, list) and all(isinstance(row, list) and len(row) == 3 and all(isinstance(x, str) for x in row) for row in stored):
+            return [Section(*row) for row in stored]
         made = make(title, body_html)
-        self.cache.put("sections", key, [[s.anchor, s.heading, s.text, s.length, [list(term) for term in s.terms]] for s in made])
+        self.cache.put("sections", key, [[s.anchor, s.heading, s.text] for s in made])
         return made
 
     def reading(self, body_html: str, make: Callable[[str], ReadingCount]) -> ReadingCount:
@@ -115,24 +115,6 @@ def _hash(*parts: str) -> str:
         encoded = part.encode("utf-8", "surrogatepass")
         digest.update(str(len(encoded)).encode() + b":" + encoded)
     return digest.hexdigest()
-
-
-def _sections_from_json(stored: object) -> list[Section] | None:
-    """The sections :meth:`RenderMemo.sections` stored, or ``None`` for anything else."""
-    if not isinstance(stored, list):
-        return None
-    made = []
-    for row in stored:
-        if not (isinstance(row, list) and len(row) == 5 and all(isinstance(x, str) for x in row[:3]) and type(row[3]) is int and isinstance(row[4], list)):
-            return None
-        try:
-            terms = tuple((word, count) for word, count in row[4] if type(word) is str and type(count) is int)
-        except (TypeError, ValueError):  # a term that is not a [word, count] pair
-            return None
-        if len(terms) != len(row[4]):
-            return None
-        made.append(Section(row[0], row[1], row[2], row[3], terms))
-    return made
 
 
 def _body_to_json(body: RenderedMarkdown) -> dict[str, object]:

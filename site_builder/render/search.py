@@ -56,14 +56,6 @@ class Section:
     anchor: str  # "" for the text before the first heading
     heading: str
     text: str
-    length: int = 0  # words in ``text``
-    terms: tuple[tuple[str, int], ...] = ()  # each distinct word of ``text`` (sorted) and how often it occurs
-
-    @classmethod
-    def of(cls, anchor: str, heading: str, text: str) -> Section:
-        """The section with its words counted, as the index needs them."""
-        found = words(text)
-        return cls(anchor, heading, text, len(found), tuple(sorted(Counter(found).items())))
 
 
 def words(text: str) -> list[str]:
@@ -88,7 +80,7 @@ def _chunk_words(chunk: str) -> tuple[str, ...]:
 
 
 def sections(title: str, body_html: str) -> list[Section]:
-    """The body cut at each ``<h2>`` and ``<h3>`` with an id, words counted; what no reader sees (aria-hidden, TeX source, permalinks) is left out."""
+    """The body cut at each ``<h2>`` and ``<h3>`` with an id; what no reader sees (aria-hidden, TeX source, permalinks) is left out."""
     reader = _SectionReader(title)
     reader.feed(body_html)
     reader.close()
@@ -109,8 +101,9 @@ def search_index(documents: Sequence[SearchDocument], sections_of: Callable[[str
         for section in sections_of(document.title, document.body_html):
             index = len(rows)
             rows.append([number, section.anchor, section.heading, section.text])
-            lengths.append(section.length)
-            for word, count in section.terms:
+            found = words(section.text)
+            lengths.append(len(found))
+            for word, count in sorted(Counter(found).items()):
                 postings.setdefault(word, []).extend((index, count))
     index = {"pages": pages, "sections": rows, "lengths": lengths, "terms": dict(sorted(postings.items()))}
     data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
@@ -166,7 +159,7 @@ class _SectionReader(HTMLParser):
         target.append(" ")
 
     def _close_section(self) -> None:
-        self._done.append(Section.of(self._anchor, self._heading, " ".join("".join(self._text).split())))
+        self._done.append(Section(self._anchor, self._heading, " ".join("".join(self._text).split())))
         self._text = []
 
     def finish(self) -> list[Section]:
