@@ -174,10 +174,9 @@ def _output_state(out_dir: Path) -> dict[str, list[int]] | None:
     if not out_dir.is_dir():
         return None
     state = {}
-    for path in sorted(out_dir.rglob("*")):
-        if path.is_file():
-            info = path.stat()
-            state[path.relative_to(out_dir).as_posix()] = [info.st_size, info.st_mtime_ns]
+    for relative, entry in _walk_files(out_dir):
+        info = entry.stat()
+        state[relative] = [info.st_size, info.st_mtime_ns]
     return state
 
 
@@ -187,15 +186,38 @@ def _in_cache(options: BuildOptions, out_dir: Path) -> bool:
 
 def _output_hashes(out_dir: Path) -> dict[str, str]:
     """SHA-256 of every file in ``out_dir``: sizes and times alone can be faked by whoever writes the folder."""
-    return {path.relative_to(out_dir).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(out_dir.rglob("*")) if path.is_file()}
+    return {relative: hashlib.sha256(Path(entry.path).read_bytes()).hexdigest() for relative, entry in _walk_files(out_dir)}
 
 
 def _source_files(root: Path) -> list[Path]:
     files = [root / name for name in SOURCE_FILES + _configured_files(root) if (root / name).is_file()]
     for folder in SOURCE_FOLDERS:
-        files += sorted(p for p in (root / folder).rglob("*") if p.is_file())
+        files += [Path(entry.path) for _, entry in _walk_files(root / folder)]
     return files
+
+
+def _walk_files(folder: Path) -> list[tuple[str, os.DirEntry[str]]]:
+    """Every file under ``folder`` (linked folders are not entered), as (path relative to it, entry), by path.
+
+    ``os.scandir`` rather than ``Path.rglob``: the no-op build lists every
+    source and output file, and pathlib's objects cost most of that time.
+    """
+    found: list[tuple[str, os.DirEntry[str]]] = []
+    pending = [("", str(folder))]
+    while pending:
+        prefix, directory = pending.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((relative + "/", entry.path))
+            elif entry.is_file():
+                found.append((relative, entry))
+    found.sort(key=lambda item: item[0])
+    return found
 
 
 def _configured_files(root: Path) -> tuple[str, ...]:
