@@ -7,6 +7,7 @@ its problems at once through :class:`BuildFailed`.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,7 +28,8 @@ from site_builder.render.notebook import article_notebooks
 from site_builder.render.notebook_run import NotebookCache, PendingNotebooks, python_sources, start_notebooks
 from site_builder.render.page_facts import PageReader
 from site_builder.render.prepare import Preparation
-from site_builder.render.reuse import RenderMemo, site_digest
+from site_builder.render.reuse import RenderMemo, prose_memo, site_digest
+from site_builder.render.notebook_prose import ArticleProse
 from site_builder.write.freshness import builder_digest
 from site_builder.write.page_cache import PageCache
 from site_builder.options import BuildOptions, BuildReport
@@ -51,7 +53,9 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     katex = _katex()
     generated = {f"static/katex/{path}": data for path, data in katex_assets(katex).items()}
     generated["static/highlight.css"] = highlight_css().encode("utf-8")
-    pending = _start_notebooks(content, config, options)  # their code needs no experiment's results: they run beside them
+    page_cache = PageCache(options.cache_folder() / "pages", read=not options.force)
+    prose = prose_memo(page_cache, code)  # each article's words for its notebook, kept between builds
+    pending = _start_notebooks(content, config, options, prose)  # their code needs no experiment's results: they run beside them
     try:
         with KatexRenderer(katex) as renderer:  # one Node process, for the formulas prepared early and the render
             math = CachedMathRenderer(renderer, options.cache_folder() / "math.json", katex)
@@ -59,11 +63,11 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
                                       math, generated, options.cache_folder() / "fonts")
             figures = _run_experiments(content, options, preparation)
             pending.widen(default_workers(len(content.articles)))  # the experiments' workers are gone: a kernel per core
-            generated |= _finish_notebooks(pending, content, config, figures, options)  # <slug>/<slug>.ipynb, outputs saved
+            generated |= _finish_notebooks(pending, content, config, figures, options, prose)  # <slug>/<slug>.ipynb, outputs saved
             assets = collect_assets(theme, content, generated)
             cards = card_images(content.articles, {**assets, **figures.files}, CardImageStore(options.cache_folder() / "card-images"))
             files = SiteFiles({**figures.files, **cards}, assets, figures.results)
-            memo = _memo(config, content, files, options, code)
+            memo = _memo(config, content, files, page_cache, code)
             reader = PageReader(known=memo.known_facts)  # each page is parsed once, for the link checks and the fonts together
             site = _render(config, content, files, theme, math, options, reader, memo)
     except KatexUnavailable as error:
@@ -132,26 +136,26 @@ def _run_experiments(content: Content, options: BuildOptions, preparation: Prepa
     return run
 
 
-def _start_notebooks(content: Content, config: SiteConfig, options: BuildOptions) -> PendingNotebooks:
-    notebooks = article_notebooks(content.articles, config.base_url, python_sources(content.articles, options.root.resolve()))
+def _start_notebooks(content: Content, config: SiteConfig, options: BuildOptions, prose: Callable[..., ArticleProse]) -> PendingNotebooks:
+    notebooks = article_notebooks(content.articles, config.base_url, python_sources(content.articles, options.root.resolve()), prose_of=prose)
     return start_notebooks(notebooks, NotebookCache(options.cache_folder() / "notebooks"), force=options.force)
 
 
-def _finish_notebooks(pending: PendingNotebooks, content: Content, config: SiteConfig, figures: FigureRun, options: BuildOptions) -> dict[str, bytes]:
+def _finish_notebooks(pending: PendingNotebooks, content: Content, config: SiteConfig, figures: FigureRun, options: BuildOptions,
+                      prose: Callable[..., ArticleProse]) -> dict[str, bytes]:
     """Every article's notebook with its outputs; its text quotes the experiments' numbers, as the page does."""
     notebooks = article_notebooks(content.articles, config.base_url, figures.code, numbers=figures.results,
-                                  bibliography=content.bibliography, citation_style=config.citation_style)
+                                  bibliography=content.bibliography, citation_style=config.citation_style, prose_of=prose)
     options.progress.start("notebooks", len(notebooks))
     runs = pending.finish(notebooks, on_done=lambda: options.progress.advance("notebooks"))
     options.progress.finish("notebooks", f"{len(runs.ran)} run, {len(notebooks) - len(runs.ran)} cached")
     return runs.files
 
 
-def _memo(config: SiteConfig, content: Content, files: SiteFiles, options: BuildOptions, code: str) -> RenderMemo:
+def _memo(config: SiteConfig, content: Content, files: SiteFiles, cache: PageCache, code: str) -> RenderMemo:
     """What this build may take from the page cache, and where it keeps what it makes (see render/reuse.py)."""
     sources = {document.path: output_path for document, output_path in
                [(a.document, a.output_path) for a in content.articles] + [(p.document, p.output_path) for p in content.pages]}
-    cache = PageCache(options.cache_folder() / "pages", read=not options.force)
     return RenderMemo(cache, site_digest(code, config, sources, {**files.assets, **files.figures}), code)
 
 

@@ -109,3 +109,40 @@ def test_code_is_not_searched_for_figures() -> None:
     body = "## A\n\n```markdown\n![Not a figure.](b.png \"No.\")\n```\n\n![Yes.](b.png \"Yes.\")\n\nAfter.\n"
     (b,) = article_prose(body, ["b.png"]).figures
     assert (b.caption, b.paragraph) == ("Yes.", "After.")
+
+
+def test_prose_kept_in_the_page_cache_is_the_prose_made(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """Every build writes every notebook; an unchanged article's prose comes from the page cache, unchanged."""
+    from pathlib import Path
+
+    from site_builder.load.content import load_content
+    from site_builder.render import reuse
+    from site_builder.write.page_cache import PageCache
+
+    repo = Path(__file__).resolve().parent.parent
+    article = next(a for a in load_content(repo).articles if a.slug == "relu-guide")
+    names = [figure.spec.name for figure in article.figures]
+    made = []
+    monkeypatch.setattr(reuse, "article_prose", lambda *args, **kwargs: made.append(args) or article_prose(*args, **kwargs))
+
+    def prose(cache_read: bool = True, code: str = "code", **changes: object):  # noqa: ANN202
+        arguments = {"numbers": {}, "bibliography": article.bibliography, "page_url": None, **changes}
+        return reuse.prose_memo(PageCache(tmp_path, read=cache_read), code)(article.document.body, names, **arguments)
+
+    first = prose()
+    assert first == article_prose(article.document.body, names, bibliography=article.bibliography) and first.figures
+    assert prose() == first and len(made) == 1
+    prose(page_url="https://example.org/relu-guide/")
+    prose(code="other")
+    prose(cache_read=False)  # --force
+    assert len(made) == 4
+
+
+def test_stored_prose_of_another_shape_is_not_used() -> None:
+    from site_builder.render.reuse import _prose_from_json
+
+    good = {"figures": [["fit.gif", "Intro", 1, "A caption", "alt", "A paragraph"]], "references": ["Ref."]}
+    assert _prose_from_json(good).figures[0].number == 1
+    for bad in (None, [], {"figures": []}, {"figures": [["fit.gif"]], "references": []},
+                {"figures": [["fit.gif", "Intro", "1", "c", "a", "p"]], "references": []}, {"figures": [], "references": [1]}):
+        assert _prose_from_json(bad) is None

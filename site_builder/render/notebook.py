@@ -24,7 +24,7 @@ import dataclasses
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
@@ -68,6 +68,7 @@ def article_notebooks(
     numbers: Mapping[str, Mapping[str, object]] | None = None,
     bibliography: Bibliography = EMPTY,
     citation_style: str = AUTHOR_YEAR,
+    prose_of: Callable[..., ArticleProse] = article_prose,
 ) -> dict[str, NotebookSource]:
     """Output path -> notebook, for every article that declares figures.
 
@@ -80,7 +81,8 @@ def article_notebooks(
     (an article missing one gets no notebook), ``numbers`` each figure's
     measured numbers by output path (for the
     ``{{ figure(...) }}`` quotes in the text), ``bibliography`` the site's
-    works, which an article's own add to.
+    works, which an article's own add to. ``prose_of`` takes the arguments of
+    :func:`~site_builder.render.notebook_prose.article_prose`: that function, or a cache in front of it.
     """
     notebooks = {}
     site = published_base_url(base_url)
@@ -95,7 +97,7 @@ def article_notebooks(
             continue  # a python figure's sources could not be read: the experiments stage says why
         sources = {name: (code or {})[path] for name, path in wanted.items()}
         own = {path[len(slug) + 1:]: values for path, values in (numbers or {}).items() if path.startswith(f"{slug}/")}
-        prose = article_prose(
+        prose = prose_of(
             article.document.body, [spec.name for spec in specs], numbers=own,  # type: ignore[attr-defined]
             bibliography=bibliography.merged(getattr(article, "bibliography", EMPTY)), citation_style=citation_style, page_url=page_url,
         )

@@ -12,7 +12,10 @@ gives the bytes a clean build would make:
 * a page's **search sections** depend on its title, its body's HTML and the code, and its
   **reading count** on its body's HTML and the code;
 * a page's **facts** (links, ids, math; :mod:`site_builder.render.page_facts`)
-  depend on its bytes and the code.
+  depend on its bytes and the code;
+* an article's **notebook prose** (:func:`~site_builder.render.notebook_prose.article_prose`)
+  depends on its text, its figures' names and numbers, what it may cite, the citation
+  style, its address and the code.
 
 The keys are conservative: an added article, a changed figure or a changed
 setting renders every body again, and an edit to one article's text renders
@@ -33,6 +36,7 @@ from site_builder.load.config import SiteConfig
 from site_builder.load.frontmatter import Document
 from site_builder.render.markup import RenderedMarkdown
 from site_builder.render.markup.markdown import Reference, TocEntry
+from site_builder.render.notebook_prose import ArticleProse, FigureProse, article_prose
 from site_builder.render.page_facts import PageFacts
 from site_builder.render.reading_time import ReadingCount
 from site_builder.render.search import Section
@@ -107,6 +111,41 @@ class RenderMemo:
         """Keep the facts this build parsed, by the SHA-256 of each page's bytes."""
         for page_digest, facts in learned.items():
             self.cache.put("facts", _hash(self.code, page_digest), facts.to_json())
+
+
+def prose_memo(cache: PageCache, code: str) -> Callable[..., ArticleProse]:
+    """:func:`~site_builder.render.notebook_prose.article_prose` in front of ``cache``, for :func:`~site_builder.render.notebook.article_notebooks`.
+
+    Every build writes every article's notebook, so without this an edit to
+    one article would protect the math and mentions of every article again.
+    """
+    def prose(body: str, figure_names: Sequence[str], *, numbers: Mapping[str, Mapping[str, object]] | None = None,
+              bibliography: Bibliography | None = None, citation_style: str = "author-year", page_url: str | None = None) -> ArticleProse:
+        key = _hash(code, body, json.dumps(list(figure_names)), json.dumps(numbers or {}, sort_keys=True, default=repr),
+                    repr(bibliography), citation_style, repr(page_url))
+        stored = _prose_from_json(cache.get("prose", key))
+        if stored is not None:
+            return stored
+        made = article_prose(body, figure_names, numbers=numbers, bibliography=bibliography, citation_style=citation_style, page_url=page_url)
+        cache.put("prose", key, {"figures": [list(astuple(figure)) for figure in made.figures], "references": list(made.references)})
+        return made
+
+    return prose
+
+
+def _prose_from_json(stored: object) -> ArticleProse | None:
+    """The prose :func:`prose_memo` stored, or ``None`` for anything else."""
+    if not isinstance(stored, dict) or not isinstance(stored.get("figures"), list) or not isinstance(stored.get("references"), list):
+        return None
+    figures = []
+    for row in stored["figures"]:
+        if not (isinstance(row, list) and len(row) == 6 and all(isinstance(row[i], str) for i in (0, 1, 3, 4, 5))
+                and (row[2] is None or type(row[2]) is int)):
+            return None
+        figures.append(FigureProse(*row))
+    if not all(isinstance(line, str) for line in stored["references"]):
+        return None
+    return ArticleProse(tuple(figures), tuple(stored["references"]))
 
 
 def _hash(*parts: str) -> str:
