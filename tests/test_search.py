@@ -1,21 +1,21 @@
-"""The search index: sections and words from the rendered pages, the same bytes every build, and the
-same words in Python and in static/search.js."""
+"""The search index: the sections of the rendered pages, the same bytes every build; and the words and
+inverted index static/search.js makes of it in the reader's browser, held to a Python definition."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import random
 import re
 import shutil
 import subprocess
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
-
 from site_builder.build import BuildOptions, build
-from site_builder.render.search import GLOBAL_NAME, SearchDocument, search_index, sections, words
+from site_builder.render.search import GLOBAL_NAME, SearchDocument, search_index, sections
 
 from conftest import REPO
 
@@ -30,33 +30,62 @@ def load(index_js: bytes) -> dict:
     return json.loads(index_js[len(prefix) : -2])
 
 
-def test_words_fold_case_and_accents() -> None:
-    assert words("Leaky ReLU's x² café, W_1") == ["leaky", "relu", "s", "x2", "cafe", "w", "1"]
-
-
-def whole_text_words(text: str) -> list[str]:
-    """The definition :func:`words` follows, applied to the whole text at once (its chunks are an optimisation)."""
+def reference_words(text: str) -> list[str]:
+    """The words search matches on, by definition: accents removed, lower case, letters and digits only."""
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(char for char in decomposed if not unicodedata.category(char).startswith("M"))
     return re.findall(r"[^\W_]+", bare.lower())
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=60) | st.sampled_from([TRICKY, "a\u00a8b \u0301x ΑΣ ΑΣ. İx"]))
-def test_words_taken_chunk_by_chunk_are_the_words_of_the_whole_text(text: str) -> None:
-    assert words(text) == whole_text_words(text)
+def reference_word_index(rows: list[list]) -> dict:
+    """What ``wordIndex`` in search.js must make of the index's sections: postings per word, sections ascending, and lengths."""
+    postings: dict[str, list[int]] = {}
+    lengths = []
+    for number, row in enumerate(rows):
+        found = reference_words(row[3])
+        lengths.append(len(found))
+        for word, count in Counter(found).items():
+            postings.setdefault(word, []).extend((number, count))
+    return {"terms": dict(sorted(postings.items())), "lengths": lengths}
 
 
-def test_python_and_javascript_split_words_alike() -> None:
+def search_js(expression: str, data: object) -> object:
+    """``expression`` evaluated by Node with ``search`` bound to static/search.js and ``data`` to the JSON given."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is needed (it renders the math too)")
-    source = (REPO / "static" / "search.js").read_text(encoding="utf-8")
-    start = source.index("  function words(text)")
-    function = source[start : source.index("\n  }\n", start) + 4]
-    script = function + "\nprocess.stdout.write(JSON.stringify(words(process.argv[1])));\n"
-    result = subprocess.run([node, "-e", script, TRICKY], capture_output=True, text=True, check=True)
-    assert json.loads(result.stdout) == words(TRICKY)
+    script = (f"const search = require({json.dumps(str(REPO / 'static' / 'search.js'))});\n"
+              "const data = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
+              f"process.stdout.write(JSON.stringify({expression}));\n")
+    result = subprocess.run([node, "-e", script], input=json.dumps(data), capture_output=True, text=True, check=True, encoding="utf-8")
+    return json.loads(result.stdout)
+
+
+def js_word_index(rows: list[list]) -> dict:
+    """search.js's ``wordIndex`` of ``rows``, as the same plain dict :func:`reference_word_index` gives."""
+    expression = "((i) => ({terms: Object.fromEntries(i.terms.map((t) => [t, i.postings.get(t)])), lengths: i.lengths}))(search.wordIndex(data))"
+    return search_js(expression, rows)
+
+
+def test_words_fold_case_and_accents() -> None:
+    assert search_js("search.words(data)", "Leaky ReLU's x² café, W_1") == ["leaky", "relu", "s", "x2", "cafe", "w", "1"]
+
+
+# Letters, digits, marks and punctuation from scripts old enough that Python's and Node's Unicode tables agree on them.
+_ALPHABET = ("abcxyzABCXYZ0123456789 _-'.,;:!?/\t\n\u00a0²³½ﬁﬀǄǅǆİıßẞÀÉÎÕÜçñøæœ\u0300\u0301\u0308\u0327"
+             "ΑΒΓΣσςάέΐЖжЁё函数学习アイ한국٣٤۵१२")
+
+
+def test_javascript_splits_words_as_the_definition_says() -> None:
+    chance = random.Random(20261202)
+    texts = [TRICKY, "a\u00a8b \u0301x ΑΣ ΑΣ. İx"] + ["".join(chance.choices(_ALPHABET, k=chance.randint(0, 40))) for _ in range(400)]
+    assert search_js("data.map(search.words)", texts) == [reference_words(text) for text in texts]
+
+
+def test_javascript_builds_the_inverted_index_the_definition_gives() -> None:
+    rows = [[0, "", "A page", "relu relu sigmoid"], [0, "s", "S", "sigmoid"], [1, "", "B", ""], [1, "t", "T", "Sigmoïd constructor __proto__"]]
+    assert js_word_index(rows) == reference_word_index(rows)
+    assert js_word_index(rows[:2]) == {"terms": {"relu": [0, 2], "sigmoid": [0, 1, 1, 1]}, "lengths": [3, 1]}
 
 
 def test_sections_split_at_headings_and_leave_out_what_readers_do_not_see() -> None:
@@ -77,8 +106,7 @@ def test_index_shape_and_postings() -> None:
     index = load(search_index([SearchDocument("A page", "a.html", "Sum.", "<p>relu relu sigmoid</p><h2 id='s'>S</h2><p>sigmoid</p>")]))
     assert index["pages"] == [["A page", "a.html", "Sum."]]
     assert index["sections"] == [[0, "", "A page", "relu relu sigmoid"], [0, "s", "S", "sigmoid"]]
-    assert index["lengths"] == [3, 1]
-    assert index["terms"] == {"relu": [0, 2], "sigmoid": [0, 1, 1, 1]}
+    assert set(index) == {"pages", "sections"}  # the words are the reader's browser's to work out
 
 
 def test_a_closing_script_tag_in_the_text_cannot_end_the_script() -> None:
@@ -96,7 +124,9 @@ def test_the_example_sites_index(example_site: Path) -> None:
     assert len(urls) == len(articles) + 1  # every article (newest first, as content loads them), then every page
     anchors = {row[1] for row in index["sections"] if row[0] == urls.index("relu-guide/index.html")}
     assert {"", "activation-functions", "sigmoid", "leaky-relu"} <= anchors
-    assert "relu" in index["terms"] and "hinge" in index["terms"]
+    words = js_word_index(index["sections"])
+    assert words == reference_word_index(index["sections"])
+    assert "relu" in words["terms"] and "hinge" in words["terms"]
     # small enough to load on a phone: a budget per article, so the course can grow (three articles: 68 KB, 23 KB gzipped)
     assert len(data) < 25_000 * len(articles) and len(gzip.compress(data)) < 8_000 * len(articles)
     html = (example_site / "search.html").read_text(encoding="utf-8")

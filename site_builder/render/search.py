@@ -2,28 +2,28 @@
 
 Built at build time from the rendered pages and written as ``search-index.js``,
 a script that sets ``window.SITE_SEARCH_INDEX``. A script tag loads it, so
-search works from ``file://`` too, where browsers refuse ``fetch``. The
-search page's own script (``static/search.js``) scores the sections with
-BM25 over these counts; the two sides split text into words the same way
-(:func:`words`, ``words`` in search.js), which a test checks.
+search works from ``file://`` too, where browsers refuse ``fetch``.
+
+The index holds each section's visible text and nothing derived from it: the
+search page's own script (``static/search.js``) splits the text into words
+and builds the inverted index it scores with BM25 the first time a reader
+searches, as MkDocs' search does with lunr. So the build never counts words:
+a one-word edit costs the index one page's sections (from the page cache for
+every other page) and one ``json.dumps``, at any size of site. Word
+splitting has one implementation, in JavaScript; a test holds it to a Python
+definition.
 
 The index holds, with no clock or randomness and in a fixed order (same
 sources, same bytes):
 
 * ``pages``: ``[title, url, summary]`` for each article (newest first), then each page;
 * ``sections``: ``[page, anchor, heading, text]``, the text before the first
-  heading having the anchor ``""`` and the page's title as its heading;
-* ``lengths``: the number of words in each section's text;
-* ``terms``: each word (sorted) and where it occurs: ``[section, count, section, count, ...]``.
+  heading having the anchor ``""`` and the page's title as its heading.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import re
-import unicodedata
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -33,7 +33,6 @@ from site_builder.render.page_facts import VOID_ELEMENTS
 INDEX_FILE = "search-index.js"
 SEARCH_PAGE = "search.html"
 GLOBAL_NAME = "SITE_SEARCH_INDEX"
-_WORD = re.compile(r"[^\W_]+")
 _SPLIT_AT = ("h2", "h3")
 _SKIPPED_TAGS = ("annotation", "script", "style", "template")
 # Display formulas read badly as a line of text in a snippet (fractions, equation numbers): only inline math is indexed.
@@ -58,27 +57,6 @@ class Section:
     text: str
 
 
-def words(text: str) -> list[str]:
-    """The words search matches on: accents removed, lower case, letters and digits only (``x²`` -> ``x2``).
-
-    Whitespace never joins or splits a word, so the text is taken a whitespace-separated
-    chunk at a time, and a chunk met before (most of them: prose repeats its words) is not
-    worked out again.
-    """
-    found: list[str] = []
-    for chunk in text.split():
-        found.extend(_chunk_words(chunk))
-    return found
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _chunk_words(chunk: str) -> tuple[str, ...]:
-    if not chunk.isascii():  # ASCII has nothing to decompose and no marks to drop
-        decomposed = unicodedata.normalize("NFKD", chunk)
-        chunk = "".join(char for char in decomposed if not unicodedata.category(char).startswith("M"))
-    return tuple(_WORD.findall(chunk.lower()))
-
-
 def sections(title: str, body_html: str) -> list[Section]:
     """The body cut at each ``<h2>`` and ``<h3>`` with an id; what no reader sees (aria-hidden, TeX source, permalinks) is left out."""
     reader = _SectionReader(title)
@@ -94,18 +72,9 @@ def search_index(documents: Sequence[SearchDocument], sections_of: Callable[[str
     """
     sections_of = sections_of or sections
     pages = [[d.title, d.url, d.summary] for d in documents]
-    rows: list[list[object]] = []
-    lengths: list[int] = []
-    postings: dict[str, list[int]] = {}
-    for number, document in enumerate(documents):
-        for section in sections_of(document.title, document.body_html):
-            index = len(rows)
-            rows.append([number, section.anchor, section.heading, section.text])
-            found = words(section.text)
-            lengths.append(len(found))
-            for word, count in sorted(Counter(found).items()):
-                postings.setdefault(word, []).extend((index, count))
-    index = {"pages": pages, "sections": rows, "lengths": lengths, "terms": dict(sorted(postings.items()))}
+    rows = [[number, section.anchor, section.heading, section.text]
+            for number, document in enumerate(documents) for section in sections_of(document.title, document.body_html)]
+    index = {"pages": pages, "sections": rows}
     data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     data = data.replace("</", "<\\/")  # never "</script>" inside a script, whatever the text says
     return f"window.{GLOBAL_NAME} = {data};\n".encode("utf-8")
