@@ -179,6 +179,17 @@ def test_figure_cache_round_trip_and_half_written_entries(tmp_path: Path) -> Non
     assert cache.load("k2") is None
 
 
+
+def test_the_record_of_figure_inputs_is_rewritten_only_when_it_changes(tmp_path: Path) -> None:
+    cache = FigureCache(tmp_path)
+    cache.remember_inputs({"a/fig.png": {"seed": 1}})
+    record = tmp_path / cache_module.INPUTS_FILE
+    first = record.stat()
+    cache.remember_inputs({"a/fig.png": {"seed": 1}})
+    assert record.stat().st_ino == first.st_ino and record.stat().st_mtime_ns == first.st_mtime_ns
+    cache.remember_inputs({"b/fig.png": {"seed": 2}})
+    assert cache.previous_inputs() == {"a/fig.png": {"seed": 1}, "b/fig.png": {"seed": 2}}
+
 class CountingMath:
     def __init__(self) -> None:
         self.calls = 0

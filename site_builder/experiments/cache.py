@@ -172,8 +172,11 @@ class FigureCache:
             return {}
 
     def remember_inputs(self, inputs_by_output: Mapping[str, Inputs]) -> None:
-        """Record what made each figure, for the next build's explanations."""
-        merged = self.previous_inputs() | dict(inputs_by_output)
+        """Record what made each figure, for the next build's explanations (a build that changed none writes nothing)."""
+        previous = self.previous_inputs()
+        merged = previous | dict(inputs_by_output)
+        if merged == previous:
+            return
         replace_file(self.folder / INPUTS_FILE, json.dumps(merged, sort_keys=True, indent=1).encode("utf-8"))
 
 
