@@ -7,7 +7,6 @@ its problems at once through :class:`BuildFailed`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,8 +27,7 @@ from site_builder.render.notebook import article_notebooks
 from site_builder.render.notebook_run import NotebookCache, PendingNotebooks, python_sources, start_notebooks
 from site_builder.render.page_facts import PageReader
 from site_builder.render.prepare import Preparation
-from site_builder.render.reuse import RenderMemo, prose_memo, site_digest
-from site_builder.render.notebook_prose import ArticleProse
+from site_builder.render.reuse import NotebookMemos, RenderMemo, notebook_memos, site_digest
 from site_builder.write.freshness import builder_digest
 from site_builder.write.page_cache import PageCache
 from site_builder.options import BuildOptions, BuildReport
@@ -54,8 +52,9 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     generated = {f"static/katex/{path}": data for path, data in katex_assets(katex).items()}
     generated["static/highlight.css"] = highlight_css().encode("utf-8")
     page_cache = PageCache(options.cache_folder() / "pages", read=not options.force)
-    prose = prose_memo(page_cache, code)  # each article's words for its notebook, kept between builds
-    pending = _start_notebooks(content, config, options, prose)  # their code needs no experiment's results: they run beside them
+    # each article's words for its notebook, and the notebook before it runs, kept between builds
+    memos = notebook_memos(page_cache, code)
+    pending = _start_notebooks(content, config, options, memos)  # their code needs no experiment's results: they run beside them
     try:
         with KatexRenderer(katex) as renderer:  # one Node process, for the formulas prepared early and the render
             math = CachedMathRenderer(renderer, options.cache_folder() / "math.json", katex)
@@ -63,7 +62,7 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
                                       math, generated, options.cache_folder() / "fonts")
             figures = _run_experiments(content, options, preparation)
             pending.widen(default_workers(len(content.articles)))  # the experiments' workers are gone: a kernel per core
-            generated |= _finish_notebooks(pending, content, config, figures, options, prose)  # <slug>/<slug>.ipynb, outputs saved
+            generated |= _finish_notebooks(pending, content, config, figures, options, memos)  # <slug>/<slug>.ipynb, outputs saved
             assets = collect_assets(theme, content, generated)
             cards = card_images(content.articles, {**assets, **figures.files}, CardImageStore(options.cache_folder() / "card-images"))
             files = SiteFiles({**figures.files, **cards}, assets, figures.results)
@@ -136,16 +135,16 @@ def _run_experiments(content: Content, options: BuildOptions, preparation: Prepa
     return run
 
 
-def _start_notebooks(content: Content, config: SiteConfig, options: BuildOptions, prose: Callable[..., ArticleProse]) -> PendingNotebooks:
-    notebooks = article_notebooks(content.articles, config.base_url, python_sources(content.articles, options.root.resolve()), prose_of=prose)
+def _start_notebooks(content: Content, config: SiteConfig, options: BuildOptions, memos: NotebookMemos) -> PendingNotebooks:
+    notebooks = article_notebooks(content.articles, config.base_url, python_sources(content.articles, options.root.resolve()), **memos)
     return start_notebooks(notebooks, NotebookCache(options.cache_folder() / "notebooks"), force=options.force)
 
 
 def _finish_notebooks(pending: PendingNotebooks, content: Content, config: SiteConfig, figures: FigureRun, options: BuildOptions,
-                      prose: Callable[..., ArticleProse]) -> dict[str, bytes]:
+                      memos: NotebookMemos) -> dict[str, bytes]:
     """Every article's notebook with its outputs; its text quotes the experiments' numbers, as the page does."""
     notebooks = article_notebooks(content.articles, config.base_url, figures.code, numbers=figures.results,
-                                  bibliography=content.bibliography, citation_style=config.citation_style, prose_of=prose)
+                                  bibliography=content.bibliography, citation_style=config.citation_style, **memos)
     options.progress.start("notebooks", len(notebooks))
     runs = pending.finish(notebooks, on_done=lambda: options.progress.advance("notebooks"))
     options.progress.finish("notebooks", f"{len(runs.ran)} run, {len(notebooks) - len(runs.ran)} cached")

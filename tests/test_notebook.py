@@ -70,6 +70,30 @@ def test_the_same_figures_give_the_same_bytes() -> None:
     assert first.endswith(b"\n") and json.loads(first)["nbformat"] == 4
 
 
+
+def test_a_notebook_kept_in_the_page_cache_is_the_notebook_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.render import reuse
+    from site_builder.write.page_cache import PageCache
+
+    made = []
+    monkeypatch.setattr(reuse, "article_notebook", lambda *args, **kwargs: made.append(args) or article_notebook(*args, **kwargs))
+
+    def notebook(cache_read: bool = True, code: str = "code", sources: dict | None = None, base_url: str = "https://example.org/") -> bytes:
+        memo = reuse.notebook_memo(PageCache(tmp_path, read=cache_read), code)
+        return article_notebooks([flagship()], base_url, sources or flagship_code(), notebook_of=memo)[notebook_path(FLAGSHIP)].source
+
+    first = notebook()
+    assert first == flagship_notebook() and len(made) == 1
+    assert notebook() == first and len(made) == 1  # kept
+    sources = flagship_code()
+    path, figure = next(iter(sources.items()))
+    edited = dataclasses.replace(figure, code={**figure.code, figure.script: figure.code[figure.script] + b"\n# edited\n"})
+    assert b"# edited" in notebook(sources={**sources, path: edited}) and len(made) == 2  # a python figure's file changed
+    notebook(base_url="https://other.example/")
+    notebook(code="other")  # the builder changed
+    notebook(cache_read=False)  # --force
+    assert len(made) == 5
+
 def test_the_notebook_is_valid_nbformat_4_5_without_outputs() -> None:
     document = json.loads(flagship_notebook())
     notebook = nbformat.reads(flagship_notebook().decode("utf-8"), as_version=4)

@@ -69,6 +69,7 @@ def article_notebooks(
     bibliography: Bibliography = EMPTY,
     citation_style: str = AUTHOR_YEAR,
     prose_of: Callable[..., ArticleProse] = article_prose,
+    notebook_of: Callable[..., bytes] | None = None,
 ) -> dict[str, NotebookSource]:
     """Output path -> notebook, for every article that declares figures.
 
@@ -82,7 +83,8 @@ def article_notebooks(
     measured numbers by output path (for the
     ``{{ figure(...) }}`` quotes in the text), ``bibliography`` the site's
     works, which an article's own add to. ``prose_of`` takes the arguments of
-    :func:`~site_builder.render.notebook_prose.article_prose`: that function, or a cache in front of it.
+    :func:`~site_builder.render.notebook_prose.article_prose`: that function, or a cache in front of it;
+    ``notebook_of`` likewise takes the arguments of :func:`article_notebook` (the default).
     """
     notebooks = {}
     site = published_base_url(base_url)
@@ -102,7 +104,7 @@ def article_notebooks(
             bibliography=bibliography.merged(getattr(article, "bibliography", EMPTY)), citation_style=citation_style, page_url=page_url,
         )
         sweeps = {figure.spec.name: figure.sweep for figure in article.figures if getattr(figure, "sweep", None)}  # type: ignore[attr-defined]
-        source = article_notebook(article.title, page_url, specs, sources, prose=prose, summary=getattr(article, "summary", ""), sweeps=sweeps)  # type: ignore[attr-defined]
+        source = (notebook_of or article_notebook)(article.title, page_url, specs, sources, prose=prose, summary=getattr(article, "summary", ""), sweeps=sweeps)  # type: ignore[attr-defined]
         notebooks[notebook_path(slug)] = NotebookSource(article.document.path, source, _inputs_beside(sources))  # type: ignore[attr-defined]
     return notebooks
 

@@ -15,7 +15,10 @@ gives the bytes a clean build would make:
   depend on its bytes and the code;
 * an article's **notebook prose** (:func:`~site_builder.render.notebook_prose.article_prose`)
   depends on its text, its figures' names and numbers, what it may cite, the citation
-  style, its address and the code.
+  style, its address and the code;
+* an article's **notebook** before it runs (:func:`~site_builder.render.notebook.article_notebook`)
+  depends on its title, address, summary, figure declarations and sweeps, its python figures'
+  files, its notebook prose and the code.
 
 The keys are conservative: an added article, a changed figure or a changed
 setting renders every body again, and an edit to one article's text renders
@@ -36,7 +39,11 @@ from site_builder.load.config import SiteConfig
 from site_builder.load.frontmatter import Document
 from site_builder.render.markup import RenderedMarkdown
 from site_builder.render.markup.markdown import Reference, TocEntry
-from site_builder.render.notebook_prose import ArticleProse, FigureProse, article_prose
+from site_builder.experiments.custom.sources import CustomSources
+from site_builder.render.notebook import article_notebook
+from site_builder.experiments.specs import FigureSpec
+from site_builder.experiments.sweeps import Sweep
+from site_builder.render.notebook_prose import NO_PROSE, ArticleProse, FigureProse, article_prose
 from site_builder.render.page_facts import PageFacts
 from site_builder.render.reading_time import ReadingCount
 from site_builder.render.search import Section
@@ -131,6 +138,46 @@ def prose_memo(cache: PageCache, code: str) -> Callable[..., ArticleProse]:
         return made
 
     return prose
+
+
+NotebookMemos = Mapping[str, Callable[..., object]]
+
+
+def notebook_memos(cache: PageCache, code: str) -> NotebookMemos:
+    """Keyword arguments for :func:`~site_builder.render.notebook.article_notebooks` that put its makers in front of ``cache``."""
+    return {"prose_of": prose_memo(cache, code), "notebook_of": notebook_memo(cache, code)}
+
+
+def notebook_memo(cache: PageCache, code: str) -> Callable[..., bytes]:
+    """:func:`~site_builder.render.notebook.article_notebook` in front of ``cache``, for :func:`~site_builder.render.notebook.article_notebooks`.
+
+    Every build makes every article's notebook twice (to start its run, then with
+    the run's numbers in its text), so without this an edit to one article would
+    write out every article's notebook again, about 13 ms each.
+    """
+    def notebook(title: str, page_url: str | None, figures: Sequence[FigureSpec], sources: Mapping[str, CustomSources] | None = None,
+                 *, prose: ArticleProse = NO_PROSE, summary: str = "", sweeps: Mapping[str, Sweep] | None = None) -> bytes:
+        key = _hash(code, title, repr(page_url), repr(list(figures)), _sources_digest(sources or {}), repr(prose), summary,
+                    repr(sorted((sweeps or {}).items())))
+        stored = cache.get("notebook", key)
+        if isinstance(stored, str):
+            return stored.encode("utf-8")
+        made = article_notebook(title, page_url, figures, sources, prose=prose, summary=summary, sweeps=sweeps)
+        cache.put("notebook", key, made.decode("utf-8"))
+        return made
+
+    return notebook
+
+
+def _sources_digest(sources: Mapping[str, CustomSources]) -> str:
+    """The python figures' files, by figure name: each path and the SHA-256 of its bytes."""
+    digest = hashlib.sha256()
+    for name in sorted(sources):
+        digest.update(_hash(name, sources[name].script).encode())
+        for kind, files in (("code", sources[name].code), ("inputs", sources[name].inputs)):
+            for path in sorted(files):
+                digest.update(_hash(kind, path).encode() + hashlib.sha256(files[path]).digest())
+    return digest.hexdigest()
 
 
 def _prose_from_json(stored: object) -> ArticleProse | None:

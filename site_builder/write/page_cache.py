@@ -12,8 +12,10 @@ Layout::
     .site-cache/pages/<kind>/<first two hex digits>/<key>.json
 
 where ``kind`` is ``body`` (a document's rendered Markdown), ``sections``
-(a body cut into search sections) or ``facts`` (the links, ids and math of a
-finished page, by the SHA-256 of its bytes).
+(a body cut into search sections), ``reading`` (its reading count), ``facts``
+(the links, ids and math of a finished page, by the SHA-256 of its bytes),
+``prose`` (an article's words for its notebook) or ``notebook`` (an article's
+notebook before it runs).
 """
 
 from __future__ import annotations
