@@ -34,7 +34,7 @@ from site_builder.options import BuildOptions, BuildReport
 from site_builder.write.output import check_output_dir, write_site
 from site_builder.problems import BuildFailed, Problem
 from site_builder.render.pages import SiteFiles, render_site
-from site_builder.render.templating import make_environment
+from site_builder.render.templating import SealedBytecodeCache, make_environment
 
 
 def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
@@ -163,7 +163,8 @@ def _render(config: SiteConfig, content: Content, files: SiteFiles, theme: Theme
     """Render every page; formulas come from the math cache, and Node starts only for new ones."""
     options.progress.start("render", len(content.articles) + len(content.pages))
     prepared = math.misses  # rendered while the experiments ran
-    site = render_site(config, content, files, make_environment(theme), math, reader, memo)
+    compiled = SealedBytecodeCache(options.cache_folder() / "templates", memo.code, read=not options.force)
+    site = render_site(config, content, files, make_environment(theme, compiled), math, reader, memo)
     math.save()
     options.progress.finish("render", f"{math.misses - prepared} new formulas rendered by KaTeX; page cache: {memo.cache.hits} reused, {memo.cache.misses} made")
     return site

@@ -4,27 +4,35 @@ Templates are looked up in the project's ``templates/`` first and then in the
 default theme's (:mod:`site_builder.load.theme`). Autoescaping is on and
 undefined variables are errors, so a typo in a template fails the build with
 the template's file and line, and whether that file is the project's or the
-theme's, instead of silently printing nothing.
+theme's, instead of silently printing nothing. Compiled templates are kept
+between builds (:class:`SealedBytecodeCache`), so a build compiles only the
+templates whose source changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 
+from site_builder.cache_seal import read_sealed, write_sealed
 from site_builder.load.sourcefiles import read_utf8
 from site_builder.load.theme import TEMPLATES_DIR, Theme
 from site_builder.problems import BuildFailed, Problem
 
+SEAL_KIND = "templates"  # compiled templates, in the cache's templates/ folder
 
-def make_environment(theme: Theme) -> jinja2.Environment:
-    """A strict, autoescaping environment loading templates from ``theme``."""
+
+def make_environment(theme: Theme, compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """A strict, autoescaping environment loading templates from ``theme``, and compiled ones from ``compiled`` when given."""
     environment = jinja2.Environment(
         loader=ThemeLoader(theme),
+        bytecode_cache=compiled,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -33,6 +41,43 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     )
     environment.filters["long_date"] = long_date
     return environment
+
+
+class SealedBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept between builds under ``folder``, one sealed file each (see :mod:`site_builder.cache_seal`).
+
+    Compiling is most of the cost of a small build's templates (0.15 s for the
+    default theme). Jinja names each entry by the template's name and file and
+    checks the checksum of its source before using it; the seal, made under
+    ``code`` (a digest of the builder, whose settings shape the compiled code),
+    makes sure what is loaded was written by this user's builds of this
+    builder. An entry that fails either check is compiled again and replaced.
+    ``read=False`` (``--force``) compiles everything and stores it.
+    """
+
+    def __init__(self, folder: Path, code: str, *, read: bool = True) -> None:
+        self.folder, self.code, self.read = folder, code, read
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = read_sealed(self._path(bucket), SEAL_KIND, self._name(bucket)) if self.read else None
+        if data is not None:
+            bucket.load_bytecode(io.BytesIO(data))  # Jinja's own checks: its format, this Python, the source's checksum
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        compiled = io.BytesIO()
+        bucket.write_bytecode(compiled)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_sealed(self._path(bucket), SEAL_KIND, compiled.getvalue(), self._name(bucket))
+        except OSError:
+            pass  # a cache that cannot be written costs the next build a compile, nothing else
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.folder / f"{bucket.key}.jinja"
+
+    def _name(self, bucket: jinja2.bccache.Bucket) -> str:
+        return f"{self.code}/{bucket.key}"
+
 
 
 def long_date(value: dt.date) -> str:
