@@ -43,7 +43,9 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     root = options.root.resolve()
     code = builder_digest()
     bibliographies = BibliographyStore(options.cache_folder() / "bibliographies", code, read=not options.force)
+    options.progress.start("load", 1)
     config, content, theme, notices = load_site(root, options.include_drafts, bibliographies)
+    options.progress.finish("load", f"{_count(len(content.articles), 'article')}, {_count(len(content.pages), 'page')}")
     if options.base_url is not None:
         config = with_base_url(config, options.base_url)
     _raise_if(check_output_dir(out_dir, root))
@@ -83,6 +85,10 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     pages = sum(1 for path in site if path.endswith(".html"))
     return BuildReport(out_dir, pages, len(site), time.perf_counter() - started, figures.ran, figures.cached, notices,
                        extra_inputs=figures.read_files())
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def load_site(root: Path, include_drafts: bool, bibliographies: BibliographyStore | None = None) -> tuple[SiteConfig, Content, Theme, tuple[str, ...]]:
