@@ -103,8 +103,18 @@ def test_on_the_sine_depth_at_a_fixed_number_of_neurons_is_close_to_a_coin_toss(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", KINKED)
-def test_for_a_fixed_number_of_parameters_the_wide_layer_wins_on_every_seed(races, name):
-    assert all(r["wide"]["loss"] < r["deep"]["loss"] for r in races[name]), [(r["wide"]["loss"], r["deep"]["loss"]) for r in races[name]]
+def test_for_a_fixed_number_of_parameters_the_wide_layer_wins_on_at_least_nine_seeds_in_ten(races, name):
+    """"One layer of 64 beats two layers of 12 on at least nine of ten seeds, and one layer of 24 on all ten."
+
+    Not "every seed": which BLAS kernels numpy's OpenBLAS picks for the processor changes the last bits of
+    each product, and 4,000 steps of training amplify them. On the triangle wave, seed 0 went to the deep
+    network with the Haswell and Zen kernels (OPENBLAS_CORETYPE) and to the wide one with the Sandybridge
+    and Prescott kernels and on the machine the article was written on; the counts over ten seeds were 9
+    or 10 with each.
+    """
+    runs = races[name]
+    assert sum(r["wide"]["loss"] < r["deep"]["loss"] for r in runs) >= 9, [(r["wide"]["loss"], r["deep"]["loss"]) for r in runs]
+    assert all(r["wide"]["loss"] < r["shallow"]["loss"] for r in runs), [(r["wide"]["loss"], r["shallow"]["loss"]) for r in runs]
 
 
 @pytest.mark.slow

@@ -24,7 +24,7 @@ def test_the_model_menu_example_builds_and_quotes_the_numbers_the_readme_shows(t
     section = readme_section("Classifiers, deep networks and comparisons")
     (declarations,) = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
     (prose,) = re.findall(r"```markdown\n(.*?)```", section, re.DOTALL)
-    claimed = re.search(r'this reads "([^"]+)", "([^"]+)" and "([^"]+)"', section.replace("\n", " ")).groups()
+    claimed = re.search(r'this reads "([^"]+)", "([^"]+)" and "([^"]+)" or "([^"]+)"', " ".join(section.split())).groups()
     article = tmp_path / "content" / "a" / "index.md"
     article.parent.mkdir(parents=True)
     (tmp_path / "site.toml").write_text('title = "T"\n', encoding="utf-8")
@@ -36,11 +36,11 @@ def test_the_model_menu_example_builds_and_quotes_the_numbers_the_readme_shows(t
     assert sorted(report.figures_ran) == ["a/rates.png", "a/regions.gif", "a/vanishing.png"]
     page = html.unescape(re.sub(r"<[^>]+>", "", (report.out_dir / "a" / "index.html").read_text(encoding="utf-8")))
     sentence = " ".join(page[page.index("The ReLU network ends"):].split())
-    expected = (
+    expected = [
         f"The ReLU network ends at an error of {claimed[0]}; its first layer gets {claimed[1]} of the last layer's "
-        f"gradient with sigmoid. On the spiral, test accuracy reaches {claimed[2]}."
-    )
-    assert sentence[: len(expected)] == expected
+        f"gradient with sigmoid. On the spiral, test accuracy reaches {accuracy}." for accuracy in claimed[2:]
+    ]
+    assert sentence[: len(expected[0])] in expected
 
 
 def test_the_playground_examples_build_into_the_settings_the_readme_describes(tmp_path: Path) -> None:
