@@ -78,9 +78,11 @@
     var list = document.querySelector(".search__results");
     var indexer = wordIndexer(), indexed = null;  // indexed: the finished word index, with the mean section length
 
+    function indexNext() { indexer.add(index.sections[indexer.added()]); }
+
     function wordsIndexed() {
       if (!indexed) {
-        while (indexer.added() < index.sections.length) indexer.add(index.sections[indexer.added()]);
+        while (indexer.added() < index.sections.length) indexNext();
         indexed = indexer.result();
         indexed.averageLength = indexed.lengths.reduce(function (a, b) { return a + b; }, 0) / Math.max(indexed.lengths.length, 1);
       }
@@ -97,7 +99,7 @@
     };
     function indexWhileIdle(deadline) {
       while (!indexed && indexer.added() < index.sections.length && deadline.timeRemaining() > 1) {
-        indexer.add(index.sections[indexer.added()]);
+        indexNext();
       }
       if (!indexed && indexer.added() < index.sections.length) whenIdle(indexWhileIdle);
     }
@@ -120,14 +122,14 @@
     // Section -> score for one query word, BM25 summed over the terms it matches.
     function scoresFor(word) {
       var scores = {};
-      var count = index.sections.length, indexed = wordsIndexed();
+      var count = index.sections.length, built = wordsIndexed();
       matchingTerms(word).forEach(function (match) {
-        var postings = indexed.postings.get(match.term);
+        var postings = built.postings.get(match.term);
         var sections = postings.length / 2;
         var idf = Math.log(1 + (count - sections + 0.5) / (sections + 0.5));
         for (var i = 0; i < postings.length; i += 2) {
           var section = postings[i], tf = postings[i + 1];
-          var norm = tf + K1 * (1 - B + B * indexed.lengths[section] / indexed.averageLength);
+          var norm = tf + K1 * (1 - B + B * built.lengths[section] / built.averageLength);
           scores[section] = (scores[section] || 0) + match.weight * idf * tf * (K1 + 1) / norm;
         }
       });

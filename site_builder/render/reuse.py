@@ -34,15 +34,15 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import astuple, dataclass, fields
 
+from site_builder.experiments.custom.sources import CustomSources
+from site_builder.experiments.specs import FigureSpec
+from site_builder.experiments.sweeps import Sweep
 from site_builder.load.bibliography import Bibliography
 from site_builder.load.config import SiteConfig
 from site_builder.load.frontmatter import Document
 from site_builder.render.markup import RenderedMarkdown
 from site_builder.render.markup.markdown import Reference, TocEntry
-from site_builder.experiments.custom.sources import CustomSources
 from site_builder.render.notebook import article_notebook
-from site_builder.experiments.specs import FigureSpec
-from site_builder.experiments.sweeps import Sweep
 from site_builder.render.notebook_prose import NO_PROSE, ArticleProse, FigureProse, article_prose
 from site_builder.render.page_facts import PageFacts
 from site_builder.render.reading_time import ReadingCount
