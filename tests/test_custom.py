@@ -270,3 +270,43 @@ def test_the_public_api_is_what_the_built_in_kinds_draw_with() -> None:
     lab.plot_fit(axes, run, run.snapshots[-1])
     figure.savefig(png, format="png")
     assert png.getvalue()[:4] == b"\x89PNG"
+
+
+def test_imports_are_followed_wherever_the_statement_sits(tmp_path: Path) -> None:
+    """An import inside a function, a class, ``try``/``except``, ``with``, ``if`` or ``match`` is still the script's code."""
+    from site_builder.experiments.custom.sources import gather_sources
+    from site_builder.experiments.specs import PythonSpec
+
+    modules = ["top", "in_function", "in_class", "in_try", "in_handler", "in_finally", "in_with", "in_else", "in_case", "relative"]
+    (tmp_path / "experiments").mkdir()
+    for name in modules:
+        (tmp_path / "experiments" / f"{name}.py").write_text("VALUE = 1\n")
+    (tmp_path / "experiments" / "unused.py").write_text("VALUE = 1\n")
+    (tmp_path / "fig.py").write_text(textwrap.dedent("""\
+        import top
+        def draw(figure, params):
+            import in_function
+            return [lambda: __import__("unused")]  # not an import statement: nothing to follow
+        class Helper:
+            from in_class import VALUE
+        try:
+            import in_try
+        except ImportError:
+            import in_handler
+        finally:
+            import in_finally
+        with open(__file__):
+            import in_with
+        if False:
+            pass
+        else:
+            import in_else
+        match 1:
+            case 1:
+                import in_case
+        """))
+    (tmp_path / "experiments" / "in_case.py").write_text("from . import relative\n")
+    (tmp_path / "experiments" / "__init__.py").write_text("")
+    spec = PythonSpec(name="fig.png", script="fig.py")
+    found = gather_sources(spec, tmp_path).code
+    assert sorted(found) == sorted(["fig.py", *(f"experiments/{name}.py" for name in modules)])

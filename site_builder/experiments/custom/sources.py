@@ -90,7 +90,7 @@ def _parse(path: str, data: bytes) -> ast.Module:
 def _local_imports(tree: ast.Module, path: str, root: Path, search: tuple[str, ...]) -> Iterator[str]:
     """Project files that the imports in ``tree`` (the module at ``path``) resolve to."""
     package = PurePosixPath(path).parent.as_posix() if PurePosixPath(path).name == "__init__.py" else None
-    for node in ast.walk(tree):
+    for node in _import_statements(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield from _resolve(alias.name.split("."), root, search)
@@ -108,6 +108,17 @@ def _local_imports(tree: ast.Module, path: str, root: Path, search: tuple[str, .
                 yield from _resolve(parts, root, search)
                 for alias in node.names:  # from package import submodule
                     yield from _resolve([*parts, alias.name], root, search, whole_only=True)
+
+
+def _import_statements(tree: ast.Module) -> Iterator[ast.stmt]:
+    """Every import statement in ``tree``, nested ones included; expressions (most of a module) are not entered."""
+    pending: list[ast.AST] = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+        else:
+            pending += [child for child in ast.iter_child_nodes(node) if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case))]
 
 
 def _relative_base(path: str, package: str | None, level: int) -> str | None:
