@@ -1,5 +1,6 @@
 """The output folder is replaced whole, and only if the builder created it."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,17 @@ def test_nested_output_folders_are_made_once_each(tmp_path: Path) -> None:
     files = {f"a/b{n}/c/page{m}.html": f"{n} {m}".encode() for n in range(3) for m in range(3)}
     write_site(out, files)
     assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")} == files
+
+
+def test_an_unchanged_file_is_linked_from_the_previous_site_but_never_through_a_link_out_of_it(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    write_site(out, {"a/same.txt": b"same", "b/same.txt": b"same"})
+    kept = (out / "a" / "same.txt").stat().st_ino
+    elsewhere.mkdir()
+    (elsewhere / "same.txt").write_bytes(b"same")
+    shutil.rmtree(out / "b")
+    (out / "b").symlink_to(elsewhere)  # a folder of the previous site that leads out of it
+    write_site(out, {"a/same.txt": b"same", "b/same.txt": b"same"})
+    assert (out / "a" / "same.txt").stat().st_ino == kept
+    assert not (out / "b").is_symlink() and (out / "b" / "same.txt").stat().st_ino != (elsewhere / "same.txt").stat().st_ino
+    assert (elsewhere / "same.txt").read_bytes() == b"same"

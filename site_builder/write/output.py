@@ -172,6 +172,7 @@ def _write_tree(folder: Path, files: Mapping[str, bytes], previous: Path | None 
     write_bytes(folder / MARKER, MARKER_TEXT.encode("utf-8"))
     old_root = previous.resolve() if previous is not None and (previous / MARKER).is_file() else None
     made: set[Path] = {folder}
+    inside: dict[Path, bool] = {}  # each folder of the previous site met: whether it resolves inside it (no link leads out)
     for relative in sorted(files):
         if any(part in ("", ".", "..") for part in relative.split("/")) or "\\" in relative:  # "", "/x", "a//b", "../x"
             raise ValueError(f"output path escapes the output folder: {relative}")
@@ -180,15 +181,18 @@ def _write_tree(folder: Path, files: Mapping[str, bytes], previous: Path | None 
             path.parent.mkdir(parents=True, exist_ok=True)
             made.update(path.parents)
         data = files[relative]
-        if old_root is None or not _link_unchanged(old_root / relative, old_root, data, path):
+        if old_root is None or not _link_unchanged(old_root / relative, old_root, data, path, inside):
             write_bytes(path, data)
 
 
-def _link_unchanged(old: Path, old_root: Path, data: bytes, path: Path) -> bool:
-    """Hard-link ``old`` at ``path`` if it is a plain file of the previous site holding exactly ``data``."""
+def _link_unchanged(old: Path, old_root: Path, data: bytes, path: Path, inside: dict[Path, bool]) -> bool:
+    """Hard-link ``old`` at ``path`` if it is a plain file of the previous site holding exactly ``data``.
+
+    ``inside`` remembers, per folder, whether the folder resolves inside ``old_root``.
+    """
     try:
         info = old.lstat()  # a link is never followed: it is not a plain file
-        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data) or old_root not in old.resolve().parents:
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data) or not _resolves_inside(old.parent, old_root, inside):
             return False
         if old.read_bytes() != data:
             return False
@@ -196,6 +200,14 @@ def _link_unchanged(old: Path, old_root: Path, data: bytes, path: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+def _resolves_inside(folder: Path, root: Path, inside: dict[Path, bool]) -> bool:
+    """Whether ``folder`` is ``root`` or lies under it once every link on the way is followed (asked once per folder)."""
+    if folder not in inside:
+        real = folder.resolve()
+        inside[folder] = real == root or root in real.parents
+    return inside[folder]
 
 
 def _remove_ours(folder: Path) -> None:
