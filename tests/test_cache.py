@@ -237,3 +237,22 @@ def test_a_formula_on_many_pages_is_sent_to_katex_once_per_build(tmp_path: Path)
         assert math.render("x^2", display=False) == "<katex 0>x^2</katex>"
         math.render("x^2", display=True)
     assert counting.calls == 2 and math.misses == 2
+
+
+def test_a_figure_declaration_in_its_inputs_is_the_specs_fields_as_dataclasses_asdict_gives_them() -> None:
+    """``figure_inputs`` walks a spec itself, for speed; ``dataclasses.asdict`` is the definition it is held to."""
+    import dataclasses
+
+    from site_builder.experiments.cache import figure_inputs
+    from site_builder.experiments.runner import figure_jobs
+    from site_builder.load.content import load_content
+
+    repo = Path(__file__).resolve().parents[1]
+    jobs = figure_jobs(load_content(repo).articles, repo)
+    assert len({type(job.spec) for job in jobs}) >= 6  # every kind the example site declares
+    for job in jobs:
+        expected = json.loads(json.dumps({"kind": type(job.spec).__name__, **dataclasses.asdict(job.spec)}))
+        expected.pop("seed", None)
+        if isinstance(expected.get("training"), dict):
+            expected["training"].pop("seed", None)
+        assert figure_inputs(job.spec, {}, {}, job.sources)["declaration"] == expected, job.output_path

@@ -76,7 +76,7 @@ def figure_inputs(spec: FigureSpec, code: Mapping[str, str], versions: Mapping[s
     project module it imports) to ``code``, its declared files as ``inputs``
     (by SHA-256), and the Python version to ``versions``.
     """
-    declaration = {"kind": type(spec).__name__, **dataclasses.asdict(spec)}
+    declaration = {"kind": type(spec).__name__, **_as_data(spec)}
     seed = declaration.pop("seed", None)
     if seed is None and isinstance(declaration.get("training"), dict):  # a figure kind that wraps a training run
         seed = declaration["training"].pop("seed", None)
@@ -86,6 +86,17 @@ def figure_inputs(spec: FigureSpec, code: Mapping[str, str], versions: Mapping[s
         inputs["inputs"] = {path: _sha256(data) for path, data in sources.inputs.items()}
         inputs["versions"] |= {"python": platform.python_version()}
     return json.loads(json.dumps(inputs, sort_keys=True))  # tuples become lists, as when read back
+
+
+def _as_data(value: object) -> object:
+    """``value`` with every dataclass as a dict of its fields and every tuple as a list: ``dataclasses.asdict`` without its deep copies."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _as_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_as_data(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _as_data(item) for key, item in value.items()}
+    return value
 
 
 def cache_key(inputs: Inputs) -> str:
