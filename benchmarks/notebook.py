@@ -26,7 +26,8 @@ sys.path.insert(0, str(REPO))
 from site_builder.load.content import load_content  # noqa: E402
 from site_builder.render.notebook import article_notebooks, notebook_path  # noqa: E402
 from site_builder.render.notebook_kernel import Runner  # noqa: E402
-from site_builder.render.notebook_run import NotebookCache, python_sources, run_notebooks  # noqa: E402
+from site_builder.experiments.runner import figure_jobs, figure_sources  # noqa: E402
+from site_builder.render.notebook_run import NotebookCache, run_notebooks  # noqa: E402
 
 SLUG = "relu-guide"
 
@@ -47,7 +48,7 @@ def main() -> int:
     args = parser.parse_args()
     articles = load_content(REPO).articles
     path = notebook_path(SLUG)
-    notebooks = {path: article_notebooks(articles, "", python_sources(articles, REPO))[path]}
+    notebooks = {path: article_notebooks(articles, "", figure_sources(figure_jobs(articles, REPO)))[path]}
     cold, warm = [], []
     with tempfile.TemporaryDirectory() as folder:
         for n in range(args.repeat):

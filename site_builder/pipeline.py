@@ -7,6 +7,7 @@ its problems at once through :class:`BuildFailed`.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from site_builder.load.bibliography import EMPTY, Bibliography, ParseBib, clashe
 from site_builder.load.bibliography_store import BibliographyStore
 from site_builder.load.config import SiteConfig, load_config, with_base_url
 from site_builder.load.content import Content, load_content
-from site_builder.experiments.runner import FigureRun, default_workers, figure_jobs, run_figures
+from site_builder.experiments.custom.sources import CustomSources
+from site_builder.experiments.runner import FigureJob, FigureRun, default_workers, figure_jobs, figure_sources, run_figures
 from site_builder.render.card_images import CardImageStore, card_images
 from site_builder.render.linkcheck import find_broken_references
 from site_builder.load.theme import Theme, load_theme
@@ -24,10 +26,10 @@ from site_builder.render.markup import KatexAssetsError, KatexDist, KatexRendere
 from site_builder.render.markup.fonts import subset_math_fonts
 from site_builder.render.markup.math_cache import CachedMathRenderer
 from site_builder.render.notebook import article_notebooks
-from site_builder.render.notebook_run import NotebookCache, PendingNotebooks, python_sources, start_notebooks
+from site_builder.render.notebook_run import NotebookCache, PendingNotebooks, start_notebooks
 from site_builder.render.page_facts import PageReader
 from site_builder.render.prepare import Preparation
-from site_builder.render.reuse import NotebookMemos, RenderMemo, notebook_memos, site_digest
+from site_builder.render.reuse import NotebookMemos, RenderMemo, notebook_memos, published_notebook_memo, site_digest
 from site_builder.write.freshness import builder_digest
 from site_builder.write.page_cache import PageCache
 from site_builder.options import BuildOptions, BuildReport
@@ -56,15 +58,17 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
     page_cache = PageCache(options.cache_folder() / "pages", read=not options.force)
     # each article's words for its notebook, and the notebook before it runs, kept between builds
     memos = notebook_memos(page_cache, code)
-    pending = _start_notebooks(content, config, options, memos)  # their code needs no experiment's results: they run beside them
+    jobs = figure_jobs(content.articles, root)  # a python figure's files are read here, once, for its run and its notebook
+    pending = _start_notebooks(content, config, options, memos, figure_sources(jobs))  # their code needs no experiment's results: they run beside them
     try:
         with KatexRenderer(katex) as renderer:  # one Node process, for the formulas prepared early and the render
             math = CachedMathRenderer(renderer, options.cache_folder() / "math.json", katex)
             preparation = Preparation([*(a.document for a in content.articles), *(p.document for p in content.pages)],
                                       math, generated, options.cache_folder() / "fonts")
-            figures = _run_experiments(content, options, preparation)
+            figures = _run_experiments(jobs, options, preparation)
             pending.widen(default_workers(len(content.articles)))  # the experiments' workers are gone: a kernel per core
-            generated |= _finish_notebooks(pending, content, config, figures, options, memos)  # <slug>/<slug>.ipynb, outputs saved
+            generated |= _finish_notebooks(pending, content, config, figures, options, memos,  # <slug>/<slug>.ipynb, outputs saved
+                                           published_notebook_memo(page_cache, code))
             assets = collect_assets(theme, content, generated)
             cards = card_images(content.articles, {**assets, **figures.files}, CardImageStore(options.cache_folder() / "card-images"))
             files = SiteFiles({**figures.files, **cards}, assets, figures.results)
@@ -128,10 +132,9 @@ def _site_bibliography(root: Path, config: SiteConfig, problems: list[Problem], 
         return EMPTY
 
 
-def _run_experiments(content: Content, options: BuildOptions, preparation: Preparation) -> FigureRun:
+def _run_experiments(jobs: list[FigureJob], options: BuildOptions, preparation: Preparation) -> FigureRun:
     """Every figure, from the cache or made; while any is made, ``preparation`` does what the render can do early."""
     root = options.root.resolve()
-    jobs = figure_jobs(content.articles, root)
     options.progress.start("experiments", len(jobs))
     cache = FigureCache(options.cache_folder() / "figures")
     run = run_figures(jobs, cache, executor=options.executor, force=options.force, project=root, meanwhile=preparation,
@@ -141,18 +144,19 @@ def _run_experiments(content: Content, options: BuildOptions, preparation: Prepa
     return run
 
 
-def _start_notebooks(content: Content, config: SiteConfig, options: BuildOptions, memos: NotebookMemos) -> PendingNotebooks:
-    notebooks = article_notebooks(content.articles, config.base_url, python_sources(content.articles, options.root.resolve()), **memos)
+def _start_notebooks(content: Content, config: SiteConfig, options: BuildOptions, memos: NotebookMemos,
+                     sources: dict[str, CustomSources]) -> PendingNotebooks:
+    notebooks = article_notebooks(content.articles, config.base_url, sources, **memos)
     return start_notebooks(notebooks, NotebookCache(options.cache_folder() / "notebooks"), force=options.force)
 
 
 def _finish_notebooks(pending: PendingNotebooks, content: Content, config: SiteConfig, figures: FigureRun, options: BuildOptions,
-                      memos: NotebookMemos) -> dict[str, bytes]:
+                      memos: NotebookMemos, published: Callable[[bytes, list], bytes]) -> dict[str, bytes]:
     """Every article's notebook with its outputs; its text quotes the experiments' numbers, as the page does."""
     notebooks = article_notebooks(content.articles, config.base_url, figures.code, numbers=figures.results,
                                   bibliography=content.bibliography, citation_style=config.citation_style, **memos)
     options.progress.start("notebooks", len(notebooks))
-    runs = pending.finish(notebooks, on_done=lambda: options.progress.advance("notebooks"))
+    runs = pending.finish(notebooks, on_done=lambda: options.progress.advance("notebooks"), written=published)
     options.progress.finish("notebooks", f"{len(runs.ran)} run, {len(notebooks) - len(runs.ran)} cached")
     return runs.files
 

@@ -94,6 +94,32 @@ def test_a_notebook_kept_in_the_page_cache_is_the_notebook_made(tmp_path: Path, 
     notebook(cache_read=False)  # --force
     assert len(made) == 5
 
+def test_a_published_notebook_is_kept_by_its_source_and_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.render import reuse
+    from site_builder.render.notebook_run import with_outputs
+    from site_builder.write.page_cache import PageCache
+
+    made = []
+    monkeypatch.setattr(reuse, "with_outputs", lambda *args: made.append(args) or with_outputs(*args))
+    source = article_notebook("T", "index.html", small_specs())
+    cells = [{"execution_count": n + 1, "outputs": [{"output_type": "stream", "name": "stdout", "text": f"cell {n}\n"}]}
+             for n in range(sum(1 for cell in json.loads(source)["cells"] if cell["cell_type"] == "code"))]
+
+    def published(cache_read: bool = True, code: str = "code", source: bytes = source, cells: list = cells) -> bytes:
+        return reuse.published_notebook_memo(PageCache(tmp_path, read=cache_read), code)(source, cells)
+
+    first = published()
+    assert first == with_outputs(source, cells) and len(made) == 1
+    assert published() == first and len(made) == 1  # kept
+    other = [dict(cell, execution_count=cell["execution_count"] + 1) for cell in cells]
+    assert published(cells=other) == with_outputs(source, other) and len(made) == 2  # other outputs
+    edited = json.dumps(dict(json.loads(source), metadata={"edited": True}), sort_keys=True, indent=1).encode("utf-8")
+    assert published(source=edited) == with_outputs(edited, cells) and len(made) == 3  # other text
+    published(code="other")  # the builder changed
+    published(cache_read=False)  # --force
+    assert len(made) == 5
+
+
 def test_the_notebook_is_valid_nbformat_4_5_without_outputs() -> None:
     document = json.loads(flagship_notebook())
     notebook = nbformat.reads(flagship_notebook().decode("utf-8"), as_version=4)

@@ -91,6 +91,11 @@ def figure_jobs(articles: Sequence[Article], root: Path) -> list[FigureJob]:
     return jobs
 
 
+def figure_sources(jobs: Sequence[FigureJob]) -> dict[str, CustomSources]:
+    """Each python figure's sources by output path (a swept figure's variants share its default's)."""
+    return {job.output_path: job.sources for job in jobs if job.sources is not None and not job.variant}
+
+
 def run_figures(
     jobs: Sequence[FigureJob],
     cache: FigureCache | None,
@@ -130,20 +135,26 @@ def run_figures(
     if cache is not None:
         cache.remember_inputs({path: inputs[path] for path in ran})
     files = {path: data for job in jobs for path, data in _placed(job, made[job.output_path]).items()}
-    sources = {job.output_path: job.sources for job in jobs if job.sources is not None and not job.variant}
+    sources = figure_sources(jobs)
     numbers = _numbers(made)
+    by_folder: dict[str, dict[str, bytes]] = {}  # each article's files by name, for its sweeps
+    for path, data in files.items():
+        folder, name = path.rsplit("/", 1)
+        by_folder.setdefault(folder, {})[name] = data
     for job in jobs:
         if job.sweep is not None:
-            files[f"{job.folder}/{manifest_name(job.spec.name)}"], numbers[job.output_path] = _swept(job, job.sweep, numbers, files)
+            files[f"{job.folder}/{manifest_name(job.spec.name)}"], numbers[job.output_path] = _swept(job, job.sweep, numbers, by_folder[job.folder])
     variants = {job.output_path: job.variant for job in jobs if job.variant}
     return FigureRun(files, ran, tuple(cached), sources, {path: n for path, n in numbers.items() if path not in variants}, variants)
 
 
-def _swept(job: FigureJob, sweep: Sweep, numbers: Mapping[str, dict], files: Mapping[str, bytes]) -> tuple[bytes, dict]:
-    """A swept figure's manifest for the page, and its numbers: the default's, with every variant's under ``variants``."""
+def _swept(job: FigureJob, sweep: Sweep, numbers: Mapping[str, dict], beside: Mapping[str, bytes]) -> tuple[bytes, dict]:
+    """A swept figure's manifest for the page, and its numbers: the default's, with every variant's under ``variants``.
+
+    ``beside`` is every figure file of the job's folder, by name.
+    """
     by_name = {variant.spec.name: numbers[f"{job.folder}/{variant.spec.name}"] for variant in sweep.variants if f"{job.folder}/{variant.spec.name}" in numbers}
-    mine = {path.rsplit("/", 1)[-1]: data for path, data in files.items() if path.rsplit("/", 1)[0] == job.folder}
-    manifest = manifest_script(sweep, by_name, same_files(sweep, mine))
+    manifest = manifest_script(sweep, by_name, same_files(sweep, beside))
     return manifest, {**numbers.get(job.output_path, {}), "variants": variant_numbers(sweep, by_name)}
 
 

@@ -40,8 +40,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,8 +48,6 @@ from site_builder.cache_seal import read_sealed, write_sealed
 from site_builder.experiments.cache import figure_code_hashes, library_versions
 from site_builder.problems import BuildFailed, Problem
 from site_builder.render import notebook_kernel
-from site_builder.experiments.custom.sources import CustomSources, SourceProblem, gather_sources
-from site_builder.experiments.specs import PythonSpec
 from site_builder.render.notebook import NotebookSource
 
 SEAL_KIND = "notebooks"
@@ -76,13 +73,20 @@ def code_cells(source: bytes) -> tuple[str, ...]:
     return tuple("".join(cell["source"]) for cell in json.loads(source)["cells"] if cell["cell_type"] == "code")
 
 
-def notebook_inputs(notebook: NotebookSource) -> dict[str, object]:
-    """Everything that decides a notebook's outputs, as JSON-ready data."""
+def notebook_inputs(notebook: NotebookSource, kernel: Mapping[str, object] | None = None) -> dict[str, object]:
+    """Everything that decides a notebook's outputs, as JSON-ready data; ``kernel`` is :func:`kernel_inputs`, if known."""
     return {
         "cells": _sha256(json.dumps(code_cells(notebook.source)).encode("utf-8")),
         "beside": {path: _sha256(data) for path, data in sorted(notebook.beside.items())},
+        **(kernel_inputs() if kernel is None else kernel),
+    }
+
+
+def kernel_inputs() -> dict[str, object]:
+    """What every notebook's run shares: the runner, the code ``from site_builder import lab`` runs, the libraries."""
+    return {
         "runner": _sha256(RUNNER.read_bytes()),
-        "code": figure_code_hashes(),  # what `from site_builder import lab` runs
+        "code": figure_code_hashes(),
         "versions": {**library_versions(("numpy", "matplotlib", "pillow", "site-builder")), "python": platform.python_version()},
     }
 
@@ -143,13 +147,16 @@ class PendingNotebooks:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _launchers: int = 0
     _allowed: int = MAX_KERNELS
+    _kernel: dict[str, object] = field(default_factory=kernel_inputs)  # read once, not per notebook
 
-    def finish(self, published: Mapping[str, NotebookSource], on_done: Callable[[], None] | None = None) -> NotebookRuns:
+    def finish(self, published: Mapping[str, NotebookSource], on_done: Callable[[], None] | None = None,
+               written: Callable[[bytes, Outputs], bytes] | None = None) -> NotebookRuns:
         """``published`` (the notebooks with their final text) with the outputs of their runs.
 
         A notebook whose code differs from what was started (it was not
-        started, say) is run now. Raises :class:`BuildFailed` naming each
-        notebook that failed, its article and the cell.
+        started, say) is run now. ``written`` writes the outputs into a notebook
+        (:func:`with_outputs`, or a memo of it). Raises :class:`BuildFailed` naming
+        each notebook that failed, its article and the cell.
         """
         problems: list[Problem] = []
         for path, notebook in published.items():
@@ -168,7 +175,7 @@ class PendingNotebooks:
                     problems.extend(failure.problems)
                     continue
                 self.cache.store(run.key, run.code, run.cells)
-            files[path] = with_outputs(notebook.source, run.cells)
+            files[path] = (written or with_outputs)(notebook.source, run.cells)
             _done(on_done)
         if problems:
             raise BuildFailed(problems)
@@ -187,7 +194,7 @@ class PendingNotebooks:
     def _start(self, notebook: NotebookSource, force: bool = False) -> _Run:
         """The notebook's run: from the cache, or queued for a kernel (see :meth:`_launch`)."""
         code = code_cells(notebook.source)
-        key = cache_key(notebook_inputs(notebook))
+        key = cache_key(notebook_inputs(notebook, self._kernel))
         cached = None if force else self.cache.load(key, code)
         if cached is not None:
             return _Run(code, key, cached)
@@ -297,22 +304,6 @@ def run_notebooks(notebooks: Mapping[str, NotebookSource], cache: NotebookCache,
         return pending.finish(notebooks, on_done)
     finally:
         pending.cancel()
-
-
-def python_sources(articles: Iterable[object], root: Path) -> dict[str, CustomSources]:
-    """Each python figure's sources by output path, for the notebooks started before the experiments.
-
-    A figure whose files cannot be read is left out (the experiments stage reports it).
-    """
-    sources = {}
-    for article in articles:
-        for figure in article.figures:  # type: ignore[attr-defined]
-            if isinstance(figure.spec, PythonSpec):
-                try:
-                    sources[f"{article.slug}/{figure.spec.name}"] = gather_sources(figure.spec, root)  # type: ignore[attr-defined]
-                except SourceProblem:
-                    pass
-    return sources
 
 
 def _done(on_done: Callable[[], None] | None) -> None:
