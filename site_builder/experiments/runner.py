@@ -129,10 +129,10 @@ def run_figures(
         cached.append(job.output_path)
         if on_done:
             on_done(job)
-    previous = cache.previous_inputs() if cache else {}
+    previous = cache.previous_inputs() if cache and misses else {}  # for the explanations of what runs
     ran = {job.output_path: _variant_note(job) + ("--force" if force else explain_change(previous.get(job.output_path), inputs[job.output_path])) for job in misses}
     made |= _run_misses(misses, inputs, cache, executor, on_done, project.resolve(), meanwhile or nullcontext())
-    if cache is not None:
+    if cache is not None and ran:  # with nothing run, the record already says what made every figure
         cache.remember_inputs({path: inputs[path] for path in ran})
     files = {path: data for job in jobs for path, data in _placed(job, made[job.output_path]).items()}
     sources = figure_sources(jobs)
