@@ -22,6 +22,7 @@ import functools
 import os
 import re
 import sys
+from collections.abc import Sequence
 
 NOT_INSTALLED = "not installed"
 
@@ -40,36 +41,36 @@ def installed_version(name: str) -> str:
         return NOT_INSTALLED
 
 
-def dist_info_version(name: str, path: list[str]) -> str | None:
+def dist_info_version(name: str, path: Sequence[str]) -> str | None:
     """The version in the first ``<name>-<version>.dist-info`` folder on ``path``, or ``None``.
 
     ``None`` also when the first metadata found for ``name`` is of another
-    kind (an ``.egg-info``): then only ``importlib.metadata`` can say.
+    kind (an ``.egg-info``, or a file that only has a dist-info's name): then
+    only ``importlib.metadata`` can say.
     """
     wanted = _normalised(name)
     for entry in path:
-        for child in _metadata_names(entry):
-            lowered = child.lower()
-            stem = child.rpartition(".")[0]
-            project, _, version = stem.partition("-")
+        folder = entry or os.getcwd()  # "" is the current folder, named so a later chdir cannot reuse its listing
+        for child in _metadata_names(folder):
+            project, _, version = child.rpartition(".")[0].partition("-")
             if _normalised(project) != wanted:
                 continue
-            if lowered.endswith(".dist-info") and version and os.path.isdir(os.path.join(entry or ".", child)):
+            if child.lower().endswith(".dist-info") and version and os.path.isdir(os.path.join(folder, child)):
                 return version
             return None
     return None
 
 
 @functools.cache
-def _metadata_names(entry: str) -> tuple[str, ...]:
-    """The ``.dist-info`` and ``.egg-info`` names in the path entry ``entry``, sorted; none if it cannot be listed.
+def _metadata_names(folder: str) -> tuple[str, ...]:
+    """The ``.dist-info`` and ``.egg-info`` names in ``folder``, sorted; none if it cannot be listed.
 
     Listed once per process for all the names asked after (a listing of
     site-packages is most of the cost), and sorted because the order in which
     a folder lists its entries is the file system's, not a promise.
     """
     try:
-        children = os.listdir(entry or ".")
+        children = os.listdir(folder)
     except OSError:  # missing, not a folder, or a zip file
         return ()
     return tuple(sorted(child for child in children if child.lower().endswith((".dist-info", ".egg-info"))))

@@ -42,3 +42,10 @@ def test_an_egg_info_found_first_is_left_to_importlib_metadata(tmp_path: Path) -
     path = [_install(tmp_path / "first", "site_builder.egg-info"), _install(tmp_path / "second", "site_builder-9.9.dist-info")]
     assert dist_info_version("site-builder", path) is None
     assert dist_info_version("site-builder", path[1:]) == "9.9"
+
+
+def test_a_file_with_a_dist_info_name_is_left_to_importlib_metadata(tmp_path: Path) -> None:
+    folder = tmp_path / "path"
+    folder.mkdir()
+    (folder / "thing-1.0.dist-info").write_text("not a folder\n", encoding="utf-8")
+    assert dist_info_version("thing", [str(folder)]) is None
