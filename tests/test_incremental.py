@@ -160,8 +160,12 @@ def test_a_damaged_page_cache_entry_is_made_again(tmp_path: Path) -> None:
     make_project(root)
     build(BuildOptions(root=root, out=out))
     expected = tree(out)
-    for entry in (root / ".site-cache" / "pages").rglob("*.json"):
-        entry.write_bytes(entry.read_bytes().replace(b"words", b"WORDS"))
+    damaged = 0
+    for entry in (root / ".site-cache" / "pages").rglob("*.*"):  # JSON entries and the bodies' HTML beside them
+        data = entry.read_bytes()
+        damaged += entry.suffix == ".txt" and b"words" in data
+        entry.write_bytes(data.replace(b"words", b"WORDS"))
+    assert damaged  # the HTML entries were among those damaged
     (root / "content" / "a0" / "index.md").write_text((root / "content" / "a0" / "index.md").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     build(BuildOptions(root=root, out=out))
     assert tree(out) == expected

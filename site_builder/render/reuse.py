@@ -76,13 +76,15 @@ class RenderMemo:
         key = _hash(self.site, document.path, output_path, document.body, str(document.body_line), repr(bibliography),
                     json.dumps(numbers, sort_keys=True, default=repr))
         stored = self.cache.get("body", key)
-        if stored is not None:
+        html = self.cache.get_text("html", key) if stored is not None else None
+        if html is not None:
             try:
-                return _body_from_json(stored)
+                return _body_from_json(stored, html)
             except (KeyError, TypeError, ValueError):
                 pass  # not what we store: make it again
         made = make()
         self.cache.put("body", key, _body_to_json(made))
+        self.cache.put_text("html", key, made.html)
         return made
 
     def sections(self, title: str, body_html: str, make: Callable[[str, str], list[Section]]) -> list[Section]:
@@ -225,19 +227,20 @@ def _hash(*parts: str) -> str:
 
 
 def _body_to_json(body: RenderedMarkdown) -> dict[str, object]:
-    return {"html": body.html, "toc": [[t.level, t.anchor, t.title] for t in body.toc],
+    """All of ``body`` but its HTML, which is stored as text beside it (see :mod:`~site_builder.write.page_cache`)."""
+    return {"toc": [[t.level, t.anchor, t.title] for t in body.toc],
             "references": [[r.kind, r.target, r.line] for r in body.references], "math_count": body.math_count,
             "references_html": body.references_html}
 
 
-def _body_from_json(data: object) -> RenderedMarkdown:
+def _body_from_json(data: object, html: str) -> RenderedMarkdown:
     if not isinstance(data, dict):
         raise TypeError("a stored body is an object")
     toc: Sequence[list] = data["toc"]
     references: Sequence[list] = data["references"]
-    body = RenderedMarkdown(str(data["html"]), tuple(TocEntry(int(l), str(a), str(t)) for l, a, t in toc),
+    body = RenderedMarkdown(html, tuple(TocEntry(int(l), str(a), str(t)) for l, a, t in toc),
                             tuple(Reference(str(k), str(t), int(n)) for k, t, n in references), int(data["math_count"]),
                             str(data["references_html"]))
-    if not all(isinstance(x, str) for x in (data["html"], data["references_html"])):
+    if not isinstance(data["references_html"], str):
         raise TypeError("a stored body holds HTML text")
     return body
