@@ -1,7 +1,6 @@
 """The page cache: what an earlier build worked out about a page, kept so the next build need not work it out again.
 
-Entries are JSON, one file each (a rendered body's HTML is kept as text beside
-its JSON: decoding it as a JSON string cost a tenth of a one-word edit's build), named by the hash of everything that decided
+Entries are JSON or text, one file each, named by the hash of everything that decided
 them (see :mod:`site_builder.render.reuse`), so an entry is either exactly what
 this build would compute or never looked up. Each is sealed
 (:mod:`site_builder.cache_seal`): the cache is an input of the build, and an
@@ -12,12 +11,15 @@ Layout::
 
     .site-cache/pages/<kind>/<first two hex digits>/<key>.json   (or .txt for text)
 
-where ``kind`` is ``body`` (a document's rendered Markdown but its HTML), ``html``
-(that HTML, as text), ``sections``
-(a body cut into search sections), ``reading`` (its reading count), ``facts``
+where ``kind`` is ``body`` (a document's rendered Markdown but its HTML),
+``html`` (that HTML, as text), ``sections`` (a body cut into search sections), ``reading`` (its reading count), ``facts``
 (the links, ids and math of a finished page, by the SHA-256 of its bytes),
 ``prose`` (an article's words for its notebook) or ``notebook`` (an article's
 notebook before it runs).
+
+A body's HTML is text beside its JSON rather than a string inside it: every
+build reads every body, and with the HTML decoded as a JSON string a body took
+3.5 times as long to read (0.73 ms against 0.21 ms).
 """
 
 from __future__ import annotations
