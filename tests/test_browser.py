@@ -96,12 +96,12 @@ def test_a_player_that_cannot_load_its_data_gives_the_gif_back(browser, project_
 
 def test_site_under_a_project_path_navigates(browser, project_site_server: str) -> None:  # noqa: F811
     page, errors = open_page(browser, project_site_server)
-    page.get_by_role("link", name="An illustrated guide to ReLUs").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation(wait_until="load"):  # not wait_for_load_state: the old page has loaded already
+        page.get_by_role("link", name="An illustrated guide to ReLUs").click()
     assert page.url == project_site_server + "relu-guide/index.html"
     assert loaded_state(page)["brokenImages"] == []
-    page.get_by_role("navigation", name="Site").get_by_role("link", name="About").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation(wait_until="load"):  # not wait_for_load_state: the old page has loaded already
+        page.get_by_role("navigation", name="Site").get_by_role("link", name="About").click()
     assert page.url == project_site_server + "about.html"
     assert errors == []
     page.context.close()
@@ -226,10 +226,10 @@ def test_home_page_reads_as_a_course_on_a_phone_and_a_desktop(browser, example_s
 def test_each_article_links_to_its_neighbours_in_series_order(browser, example_site: Path) -> None:  # noqa: F811
     page, errors = open_page(browser, (example_site / "relu-guide/index.html").as_uri())
     assert page.locator("a[rel=prev]").count() == 0
-    page.locator("a[rel=next]").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation(wait_until="load"):  # not wait_for_load_state: the old page has loaded already
+        page.locator("a[rel=next]").click()
     assert page.locator(".part").inner_text() == "Part 2 of " + page.locator(".part").inner_text().rsplit(" ", 1)[-1]
-    page.locator("a[rel=prev]").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation(wait_until="load"):  # not wait_for_load_state: the old page has loaded already
+        page.locator("a[rel=prev]").click()
     assert page.locator("h1").inner_text() == "An illustrated guide to ReLUs" and errors == []
     page.context.close()
