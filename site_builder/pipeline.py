@@ -1,7 +1,10 @@
 """The full build, stage by stage: load the site → run the experiments → render → check → write.
 
-Nothing is written until every stage has succeeded; each stage reports all of
-its problems at once through :class:`BuildFailed`.
+Each page is written the moment it is rendered, into a hidden staging folder
+(:class:`~site_builder.write.output.SiteStaging`) that replaces the output
+folder only once every stage has succeeded, so memory holds one page at a time
+and the previous site stays whole until then; each stage reports all of its
+problems at once through :class:`BuildFailed`.
 """
 
 from __future__ import annotations
@@ -27,15 +30,15 @@ from site_builder.render.markup.fonts import subset_math_fonts
 from site_builder.render.markup.math_cache import CachedMathRenderer
 from site_builder.render.notebook import article_notebooks
 from site_builder.render.notebook_run import NotebookCache, PendingNotebooks, start_notebooks
-from site_builder.render.page_facts import PageReader
+from site_builder.render.page_facts import PageFacts, PageReader
 from site_builder.render.prepare import Preparation
 from site_builder.render.reuse import NotebookMemos, RenderMemo, notebook_memos, published_notebook_memo, site_digest
 from site_builder.write.freshness import builder_digest
 from site_builder.write.page_cache import PageCache
 from site_builder.options import BuildOptions, BuildReport
-from site_builder.write.output import check_output_dir, write_site
+from site_builder.write.output import SiteStaging, check_output_dir
 from site_builder.problems import BuildFailed, Problem
-from site_builder.render.pages import SiteFiles, render_site
+from site_builder.render.pages import Publish, RenderedSite, SiteFiles, render_site
 from site_builder.render.templating import SealedBytecodeCache, make_environment
 
 
@@ -74,20 +77,17 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
             files = SiteFiles({**figures.files, **cards}, assets, figures.results)
             memo = _memo(config, content, files, page_cache, code)
             reader = PageReader(known=memo.known_facts)  # each page is parsed once, for the link checks and the fonts together
-            site = _render(config, content, files, theme, math, options, reader, memo)
+            with SiteStaging(out_dir) as staging:  # each page is written the moment it is made; the site is swapped in whole at the end
+                site = _render(config, content, files, theme, math, options, reader, memo, staging.put)
+                published = _subset_fonts(site, options, reader)
+                _raise_if(_check_links(published, site.pages, options, reader))
+                memo.store_facts(reader.learned)
+                _write(staging, published, options)
     except KatexUnavailable as error:
         raise BuildFailed([Problem("environment", None, str(error))]) from None
     finally:
         pending.cancel()
-    site = _subset_fonts(site, options, reader)
-    _raise_if(_check_links(site, options, reader))
-    memo.store_facts(reader.learned)
-
-    options.progress.start("write", 1)
-    write_site(out_dir, site)
-    options.progress.finish("write", f"{len(site)} files")
-    pages = sum(1 for path in site if path.endswith(".html"))
-    return BuildReport(out_dir, pages, len(site), time.perf_counter() - started, figures.ran, figures.cached, notices,
+    return BuildReport(out_dir, sum(1 for path in staging.written if path.endswith(".html")), len(staging.written), time.perf_counter() - started, figures.ran, figures.cached, notices,
                        extra_inputs=figures.read_files())
 
 
@@ -169,36 +169,45 @@ def _memo(config: SiteConfig, content: Content, files: SiteFiles, cache: PageCac
 
 
 def _render(config: SiteConfig, content: Content, files: SiteFiles, theme: Theme, math: CachedMathRenderer, options: BuildOptions,
-            reader: PageReader, memo: RenderMemo) -> dict[str, bytes]:
-    """Render every page; formulas come from the math cache, and Node starts only for new ones."""
+            reader: PageReader, memo: RenderMemo, publish: Publish) -> RenderedSite:
+    """Render every page into ``publish``; formulas come from the math cache, and Node starts only for new ones."""
     options.progress.start("render", len(content.articles) + len(content.pages))
     prepared = math.misses  # rendered while the experiments ran
     compiled = SealedBytecodeCache(options.cache_folder() / "templates", memo.code, read=not options.force)
-    site = render_site(config, content, files, make_environment(theme, compiled), math, reader, memo)
+    site = render_site(config, content, files, make_environment(theme, compiled), math, memo, publish, reader)
     math.save()
     options.progress.finish("render", f"{math.misses - prepared} new formulas rendered by KaTeX; page cache: {memo.cache.hits} reused, {memo.cache.misses} made")
     return site
 
 
-def _subset_fonts(site: dict[str, bytes], options: BuildOptions, reader: PageReader) -> dict[str, bytes]:
-    """The site with KaTeX's fonts cut down to the glyphs its formulas use (see markup/fonts.py)."""
+def _subset_fonts(site: RenderedSite, options: BuildOptions, reader: PageReader) -> dict[str, bytes]:
+    """The site's files with KaTeX's fonts cut down to the glyphs its formulas use (see markup/fonts.py)."""
     options.progress.start("fonts", 1)
     try:
-        subset = subset_math_fonts(site, options.cache_folder() / "fonts", reader)
-        changed = sum(1 for path, data in subset.items() if data is not site.get(path))
+        subset = subset_math_fonts(site.files, options.cache_folder() / "fonts", reader, site.pages.values())
+        changed = sum(1 for path, data in subset.items() if data is not site.files.get(path))
         options.progress.finish("fonts", f"{changed} math fonts subset")
         return subset
     except ImportError as error:  # fontTools, or brotli for woff2, not installed
         raise BuildFailed([Problem("static/katex/fonts", None, f"cannot subset the math fonts ({error}); install the builder's dependencies: python -m pip install -e .")]) from None
 
 
-def _check_links(site: dict[str, bytes], options: BuildOptions, reader: PageReader) -> list[Problem]:
+def _check_links(files: dict[str, bytes], pages: dict[str, PageFacts], options: BuildOptions, reader: PageReader) -> list[Problem]:
     """Every internal reference of the finished site resolves (see render/linkcheck.py)."""
-    pages = sum(1 for path in site if path.endswith(".html"))
     options.progress.start("links", 1)
-    problems = find_broken_references(site, reader)
-    options.progress.finish("links", f"{pages} pages, {reader.parsed} parsed, {len(problems)} broken")
+    problems = find_broken_references(files, reader, pages)
+    html = len(pages) + sum(1 for path in files if path.endswith(".html"))
+    options.progress.finish("links", f"{html} pages, {reader.parsed} parsed, {len(problems)} broken")
     return problems
+
+
+def _write(staging: SiteStaging, files: dict[str, bytes], options: BuildOptions) -> None:
+    """Write what the render did not (figures, assets, fonts, feeds), then swap the new site in."""
+    options.progress.start("write", 1)
+    for path in sorted(files):
+        staging.put(path, files[path])
+    staging.swap_in()
+    options.progress.finish("write", f"{len(staging.written)} files, {len(staging.written) - staging.linked} new or changed")
 
 
 def _katex() -> KatexDist:

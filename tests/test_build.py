@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.build import BuildOptions, build
-from site_builder.write.output import MARKER
+from site_builder.render.reuse import RenderMemo
+from site_builder.write.output import MARKER, SiteStaging
 from site_builder.problems import BuildFailed
 
 from conftest import REPO, copy_example, eject
@@ -104,6 +105,39 @@ def test_failed_build_reports_everything_and_leaves_the_previous_site(make_proje
     assert "broken image: 'ghost.png'" in messages[2] + messages[3]
     assert "broken link: '../nowhere.md'" in messages[2] + messages[3]
     assert tree(root / "_site") == before
+
+
+def test_each_page_is_written_before_the_next_body_is_read(make_project, monkeypatch) -> None:
+    """Memory holds one page's HTML at a time: the render hands each page to the writer before it takes up the next document."""
+    files = {f"content/a{n}/index.md": f"---\ntitle: A{n}\ndate: 2026-01-0{n}\n---\nText $x^{n}$.\n" for n in range(1, 4)}
+    root = make_project(files | {"content/about.md": "---\ntitle: About\n---\nHello.\n"})
+    events: list[tuple[str, str]] = []
+    body, put = RenderMemo.body, SiteStaging.put
+    monkeypatch.setattr(RenderMemo, "body", lambda self, document, output_path, *rest: events.append(("body", output_path)) or body(self, document, output_path, *rest))
+    monkeypatch.setattr(SiteStaging, "put", lambda self, path, data: events.append(("put", path)) or put(self, path, data))
+    for again in (False, True):  # bodies made, then bodies from the page cache
+        if again:  # a template changed: every page is rendered again, no body is
+            template = eject(root, "templates/article.html")
+            template.write_text(template.read_text(encoding="utf-8") + "{# changed #}\n", encoding="utf-8")
+        events.clear()
+        build(BuildOptions(root=root))
+        documents = [path for kind, path in events if kind == "body"]
+        assert sorted(documents) == ["a1/index.html", "a2/index.html", "a3/index.html", "about.html"]
+        assert all(events[events.index(("body", path)) + 1] == ("put", path) for path in documents)
+
+
+def test_a_check_that_fails_after_pages_were_written_leaves_the_previous_site(make_project) -> None:
+    root = make_project({"content/about.md": "---\ntitle: About\n---\nHello.\n"})
+    build(BuildOptions(root=root))
+    before = tree(root / "_site")
+    (root / "content/about.md").write_text("---\ntitle: About\n---\nHello again.\n", encoding="utf-8")
+    page = eject(root, "templates/page.html")  # a link in the theme: only the check of the finished pages can see it
+    page.write_text(page.read_text(encoding="utf-8").replace("{% block main %}", '{% block main %}<a href="nowhere.html">x</a>', 1), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failure:
+        build(BuildOptions(root=root))
+    assert [str(p) for p in failure.value.problems] == ["(output) about.html: 'nowhere.html' points to nowhere.html, which the build does not produce"]
+    assert tree(root / "_site") == before
+    assert not [p.name for p in root.iterdir() if p.name.startswith("._site.")]
 
 
 def test_broken_links_and_images_are_reported_with_lines(make_project) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.write.output import MARKER, check_output_dir, write_site
+from site_builder.write.output import MARKER, SiteStaging, check_output_dir, write_site
 
 
 def test_writes_files_and_a_marker(tmp_path: Path) -> None:
@@ -72,3 +72,30 @@ def test_an_unchanged_file_is_linked_from_the_previous_site_but_never_through_a_
     assert (out / "a" / "same.txt").stat().st_ino == kept
     assert not (out / "b").is_symlink() and (out / "b" / "same.txt").stat().st_ino != (elsewhere / "same.txt").stat().st_ino
     assert (elsewhere / "same.txt").read_bytes() == b"same"
+
+
+def test_staging_left_without_a_swap_leaves_the_previous_site_and_nothing_beside_it(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site(out, {"a.html": b"old"})
+    with pytest.raises(RuntimeError), SiteStaging(out) as staging:
+        staging.put("a.html", b"new")
+        staging.put("b/c.html", b"more")
+        assert (staging.folder / "b/c.html").read_bytes() == b"more"  # written at once, not held
+        raise RuntimeError("a check failed")
+    assert (out / "a.html").read_bytes() == b"old"
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "a.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_staging_counts_the_files_it_linked_and_refuses_a_path_put_twice(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site(out, {"same.html": b"same", "edited.html": b"before"})
+    with SiteStaging(out) as staging:
+        staging.put("same.html", b"same")
+        staging.put("edited.html", b"after")
+        with pytest.raises(ValueError, match="put twice"):
+            staging.put("same.html", b"again")
+        staging.swap_in()
+    assert (staging.written, staging.linked) == ({"same.html", "edited.html"}, 1)
+    assert (out / "edited.html").read_bytes() == b"after"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]

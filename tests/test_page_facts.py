@@ -26,12 +26,12 @@ def test_a_reader_parses_each_page_once_and_again_when_its_bytes_change() -> Non
     reader.pages(files)
     assert reader.parsed == 1
     changed = PAGE.replace(b'id="top"', b'id="other"')
-    assert reader.facts("index.html", changed).ids == {"other", "old"}
+    assert reader.facts(changed).ids == {"other", "old"}
     assert reader.parsed == 2
 
 
 def test_known_facts_are_used_without_parsing_and_survive_json() -> None:
     stored = read_page(PAGE)
     reader = PageReader(known=lambda digest: PageFacts.from_json(stored.to_json()))
-    assert reader.facts("index.html", PAGE) == stored
+    assert reader.facts(PAGE) == stored
     assert reader.parsed == 0

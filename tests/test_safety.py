@@ -27,11 +27,11 @@ from test_errors import GOOD, stderr_lines, tree, write_files
 PAUSING_CLI = """
 import os, sys, time
 from site_builder.write import output
-write_tree = output._write_tree
-def pausing_write_tree(folder, files, *previous):
-    write_tree(folder, files, *previous)
+swap_in = output.SiteStaging.swap_in
+def pausing_swap_in(staging):  # every file is written: wait before the site is swapped in
     time.sleep(float(os.environ["SITE_BUILDER_TEST_PAUSE"]))
-output._write_tree = pausing_write_tree
+    swap_in(staging)
+output.SiteStaging.swap_in = pausing_swap_in
 from site_builder.commands.cli import main
 sys.exit(main(sys.argv[1:]))
 """

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from site_builder.build import BuildOptions, build
-from site_builder.render.search import GLOBAL_NAME, SearchDocument, search_index, sections
+from site_builder.render.search import GLOBAL_NAME, SearchDocument, Section, search_index, sections
 
 from conftest import REPO
 
@@ -103,14 +103,26 @@ def test_sections_split_at_headings_and_leave_out_what_readers_do_not_see() -> N
 
 
 def test_index_shape_and_postings() -> None:
-    index = load(search_index([SearchDocument("A page", "a.html", "Sum.", "<p>relu relu sigmoid</p><h2 id='s'>S</h2><p>sigmoid</p>")]))
+    index = load(search_index([SearchDocument("A page", "a.html", "Sum.", sections("A page", "<p>relu relu sigmoid</p><h2 id='s'>S</h2><p>sigmoid</p>"))]))
     assert index["pages"] == [["A page", "a.html", "Sum."]]
     assert index["sections"] == [[0, "", "A page", "relu relu sigmoid"], [0, "s", "S", "sigmoid"]]
     assert set(index) == {"pages", "sections"}  # the words are the reader's browser's to work out
 
 
+def test_pages_encoded_one_by_one_make_one_index_in_page_order() -> None:
+    documents = [SearchDocument("Ä", "a.html", "Über </b>", [Section("", "Ä", "x ü"), Section("h", "H", "y")]),
+                 SearchDocument("B", "b.html", "", []),  # a page with no text still has its place in "pages"
+                 SearchDocument("C", "c.html", "", [Section("", "C", "z")])]
+    index = load(search_index(documents))
+    assert index == {"pages": [["Ä", "a.html", "Über </b>"], ["B", "b.html", ""], ["C", "c.html", ""]],
+                     "sections": [[0, "", "Ä", "x ü"], [0, "h", "H", "y"], [2, "", "C", "z"]]}
+    assert b"</" not in search_index(documents)
+    assert load(search_index([SearchDocument("B", "b.html", "", [])])) == {"pages": [["B", "b.html", ""]], "sections": []}
+    assert load(search_index([])) == {"pages": [], "sections": []}
+
+
 def test_a_closing_script_tag_in_the_text_cannot_end_the_script() -> None:
-    data = search_index([SearchDocument("T", "t.html", "", "<p>&lt;/script&gt;&lt;script&gt;alert(1)</p>")])
+    data = search_index([SearchDocument("T", "t.html", "", sections("T", "<p>&lt;/script&gt;&lt;script&gt;alert(1)</p>"))])
     assert b"</script" not in data
     assert load(data)["sections"][0][3] == "</script><script>alert(1)"
 

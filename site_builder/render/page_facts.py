@@ -97,32 +97,28 @@ class PageReader:
 
     ``known`` looks facts up by the SHA-256 of a page's bytes (a verified store
     from an earlier build) and ``learned`` receives what this build had to parse,
-    so the caller can store it. Pages are remembered by path, with their bytes,
-    so a page that changed under the same path is parsed again.
+    so the caller can store it. Facts are found by the bytes' digest, never by
+    path, so a page that changed under the same path is parsed again, and no
+    page's bytes are kept.
     """
 
     known: Callable[[str], PageFacts | None] = lambda digest: None
     learned: dict[str, PageFacts] = field(default_factory=dict)  # SHA-256 of bytes -> facts parsed in this build
     parsed: int = 0
-    _seen: dict[str, tuple[bytes, PageFacts]] = field(default_factory=dict)
 
-    def facts(self, path: str, data: bytes) -> PageFacts:
-        """The facts of the page ``path`` whose bytes are ``data``."""
-        seen = self._seen.get(path)
-        if seen is not None and (seen[0] is data or seen[0] == data):
-            return seen[1]
+    def facts(self, data: bytes) -> PageFacts:
+        """The facts of the page whose bytes are ``data``."""
         digest = hashlib.sha256(data).hexdigest()
         found = self.learned.get(digest) or self.known(digest)
         if found is None:
             found = read_page(data)
             self.parsed += 1
             self.learned[digest] = found
-        self._seen[path] = (data, found)
         return found
 
     def pages(self, files: Mapping[str, bytes]) -> dict[str, PageFacts]:
         """Facts of every ``.html`` file in ``files``."""
-        return {path: self.facts(path, data) for path, data in files.items() if path.endswith(".html")}
+        return {path: self.facts(data) for path, data in files.items() if path.endswith(".html")}
 
 
 def union_math(facts: Iterable[PageFacts]) -> tuple[frozenset[str], frozenset[str]]:

@@ -1,8 +1,9 @@
 """Render stage: content, figures and assets in; every output file's bytes out.
 
-Nothing here touches the output folder. Markdown becomes HTML (math by the
-given renderer), author links are resolved and checked with their lines,
-and every page goes through its Jinja template.
+Markdown becomes HTML (math by the given renderer), author links are resolved
+and checked with their lines, and every page goes through its Jinja template.
+Each finished page is handed to a ``publish`` callback the moment it is made
+(the pipeline writes it to the staging folder); nothing here touches the disk.
 """
 
 from __future__ import annotations
@@ -25,18 +26,18 @@ from site_builder.experiments.specs import card_image_name, poster_name
 from site_builder.render.card_images import cover_path
 from site_builder.render.feeds import SocialPage, feed_link, publishing_files, social_tags
 from site_builder.load.frontmatter import Document
-from site_builder.render.page_facts import PageReader
+from site_builder.render.page_facts import PageFacts, PageReader
 from site_builder.render.players import PLAYER_STILL_MEDIA, has_player, player_data
 from site_builder.render.sweeps import sweep_data, sweep_notes
 from site_builder.render.links import LinkMap, Target, is_external, relative_url, root_prefix
 from site_builder.render.notebook import notebook_link
 from site_builder.render.markup.citations import AUTHOR_YEAR
-from site_builder.render.markup import REDUCED_MOTION, MathRenderer, RenderedMarkdown, Still, render_markdown
+from site_builder.render.markup import REDUCED_MOTION, MathRenderer, Reference, RenderedMarkdown, Still, render_markdown
 from site_builder.problems import BuildFailed, Problem
 from site_builder.render.cite_this import article_citation
 from site_builder.render.reuse import RenderMemo
 from site_builder.render.search import INDEX_FILE, SEARCH_PAGE, SearchDocument, search_index, sections
-from site_builder.render.reading_time import ReadingCount, count_reading
+from site_builder.render.reading_time import count_reading
 from site_builder.render.series import Place, places, reading_order
 from site_builder.render.tags import TagPage, tag_pages, tag_path
 from site_builder.render.templating import TemplateProblem, render_template
@@ -57,65 +58,104 @@ class SiteFiles:
 
 @dataclass(frozen=True)
 class _Body:
+    """What the checks after the render need of a document's body: its author references, with their lines."""
+
     source: Document
     output_path: str
-    markdown: RenderedMarkdown
+    references: tuple[Reference, ...]
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """The render's result. Its pages went to ``publish`` one by one as they were made; what is kept is their facts."""
+
+    files: dict[str, bytes]  # every other output file: figures, assets, the search index, feed, sitemap, robots.txt
+    pages: dict[str, PageFacts]  # each rendered page's output path -> its links, ids and math
+
+
+Publish = Callable[[str, bytes], None]  # takes a finished page (output path, bytes) the moment it is made
 
 
 def render_site(config: SiteConfig, content: Content, files: SiteFiles, environment: jinja2.Environment, math: MathRenderer,
-                reader: PageReader | None = None, memo: RenderMemo | None = None) -> dict[str, bytes]:
-    """Render every page; return the whole site as output path -> bytes.
+                memo: RenderMemo, publish: Publish, reader: PageReader | None = None) -> RenderedSite:
+    """Render every page and hand each to ``publish`` as soon as it is made.
 
-    Raises :class:`BuildFailed` with every problem found: LaTeX and template
-    errors, broken links and fragments, figures declared but not shown.
-    ``reader`` parses each page once for every check of this build (see :mod:`~site_builder.render.page_facts`);
-    ``memo`` serves bodies and search sections an earlier build made from the same inputs (see :mod:`~site_builder.render.reuse`).
+    One document at a time: its body (from ``memo`` when an earlier build made
+    it from the same inputs, see :mod:`~site_builder.render.reuse`), its reading
+    time and search sections, then its page; only the page's facts are kept
+    (``reader`` parses it, see :mod:`~site_builder.render.page_facts`), so
+    memory holds one page's HTML at a time, whatever the size of the site.
+    The listings (home, tags, 404, search) follow, since they show every
+    article's reading time. Raises :class:`BuildFailed` with every problem found:
+    LaTeX and template errors, broken links and fragments, figures declared but
+    not shown; pages already published are then the caller's to discard.
     """
     reader = reader or PageReader()
     sources = {a.document.path: a.output_path for a in content.articles}
     sources |= {p.document.path: p.output_path for p in content.pages}
     output = {**files.assets, **files.figures}
     link_map = LinkMap(sources, frozenset(output) | frozenset(sources.values()) | {"index.html", "404.html"})
-    problems: list[Problem] = []
-    bodies: list[_Body] = []
     notes = sweep_notes(content.articles)
-    for document, output_path, bibliography in _documents(content):
+    listing = _Listing(output, places(content.articles), {})
+    templates = _Templates(config, environment, [{"title": p.title, "path": p.output_path} for p in content.pages],
+                           {"inline_css": Markup(files.assets.get(STYLESHEET, b"").decode("utf-8")),
+                            "inline_theme_script": Markup(files.assets.get(THEME_SCRIPT, b"").decode("utf-8"))})
+    problems: list[Problem] = []
+    pages: dict[str, PageFacts] = {}
+
+    def page(output_path: str, template: str, context: dict[str, object]) -> None:
+        try:
+            data = templates.render(output_path, template, context)
+        except TemplateProblem as error:
+            problems.append(error.problem)
+            return
+        publish(output_path, data)
+        pages[output_path] = reader.facts(data)
+
+    bodies: list[_Body] = []
+    indexed: list[SearchDocument] = []
+    for item, bibliography in _documents(content):
+        document, output_path = item.document, item.output_path
+        article = item if isinstance(item, Article) else None
         cites = _Citing(bibliography, config.citation_style)
         def make(document: Document = document, output_path: str = output_path, cites: _Citing = cites) -> RenderedMarkdown:
             return _render_body(document, output_path, link_map, output, math, cites, config.raw_html, files.numbers, notes)
         try:
-            body = memo.body(document, output_path, cites.bibliography, numbers_of(output_path, files.numbers), make) if memo else make()
-            bodies.append(_Body(document, output_path, body))
+            body = memo.body(document, output_path, cites.bibliography, numbers_of(output_path, files.numbers), make)
         except BuildFailed as failure:
             problems.extend(failure.problems)
             # Render again with the math as text and citations as written, so this document's links and figures are checked too.
             try:
-                bodies.append(_Body(document, output_path, _render_body(document, output_path, link_map, output, _TexAsText(), None, config.raw_html, files.numbers)))
+                checked = _render_body(document, output_path, link_map, output, _TexAsText(), None, config.raw_html, files.numbers)
+                bodies.append(_Body(document, output_path, checked.references))
             except BuildFailed:
                 pass  # refused before any math (over a limit): nothing more to check in it
+            continue
+        bodies.append(_Body(document, output_path, body.references))
+        if problems:
+            continue  # the build fails: make no more pages, but go on checking every document
+        if config.search:
+            indexed.append(SearchDocument(item.title, output_path, item.summary, memo.sections(item.title, body.html, sections)))
+        if article is not None:
+            listing.minutes[article.slug] = memo.reading(body.html, count_reading).minutes
+        context = _article_context(article, body, listing, config) if article else _page_context(item, body)
+        context["player_data"] = player_data(document.path, output_path, body.references, link_map, output)  # GIF -> data, for static/player.js
+        context["sweep_data"] = sweep_data(document.path, output_path, body.references, link_map, output)  # image -> manifest, for static/sweep.js
+        page(output_path, "article.html" if article else "page.html", context)
     for article in content.articles:
         problems.extend(_unused_figures(article, link_map, bodies))
-    if problems:
-        problems.extend(_check_references(bodies, link_map, {}, reader))
-        raise BuildFailed(problems)
-    inline = {"inline_css": Markup(files.assets.get(STYLESHEET, b"").decode("utf-8")), "inline_theme_script": Markup(files.assets.get(THEME_SCRIPT, b"").decode("utf-8"))}
-    players = {b.output_path: player_data(b.source.path, b.output_path, b.markdown.references, link_map, output) for b in bodies}
-    sweeps = {b.output_path: sweep_data(b.source.path, b.output_path, b.markdown.references, link_map, output) for b in bodies}
-    count = (lambda html: memo.reading(html, count_reading)) if memo else count_reading
-    pages = _render_pages(config, content, {b.output_path: b.markdown for b in bodies}, output, environment, inline, players, sweeps, count)
-    problems.extend(_check_references(bodies, link_map, pages, reader))
+    if not problems:
+        for output_path, template, context in _listings(config, content, listing, templates.inline):
+            page(output_path, template, context)
+    if problems:  # fragments are checked only against the whole site, or a link's report would depend on where the render stopped
+        raise BuildFailed(problems + _check_references(bodies, link_map, {}))
+    problems = _check_references(bodies, link_map, pages)
     if problems:
         raise BuildFailed(problems)
+    rest = {path: data for path, data in output.items() if path not in pages}  # a page wins over a file of its name
     if config.search:
-        pages[INDEX_FILE] = search_index(_search_documents(content, {b.output_path: b.markdown for b in bodies}),
-                                         (lambda title, body: memo.sections(title, body, sections)) if memo else sections)
-    return {**output, **pages, **publishing_files(config, content, tag_pages(content.articles), pages)}
-
-
-def _search_documents(content: Content, bodies: Mapping[str, RenderedMarkdown]) -> list[SearchDocument]:
-    """What search finds: every article (newest first), then every page."""
-    documents = [SearchDocument(a.title, a.output_path, a.summary, bodies[a.output_path].html) for a in content.articles]
-    return documents + [SearchDocument(p.title, p.output_path, p.summary, bodies[p.output_path].html) for p in content.pages]
+        rest[INDEX_FILE] = search_index(indexed)
+    return RenderedSite({**rest, **publishing_files(config, content, tag_pages(content.articles), pages)}, pages)
 
 
 class _TexAsText:
@@ -133,10 +173,10 @@ class _Citing:
     style: str
 
 
-def _documents(content: Content) -> list[tuple[Document, str, Bibliography]]:
-    """Each document, its page, and what it may cite: the site's bibliography, and an article's own."""
-    articles = [(a.document, a.output_path, content.bibliography.merged(a.bibliography)) for a in content.articles]
-    return articles + [(p.document, p.output_path, content.bibliography) for p in content.pages]
+def _documents(content: Content) -> list[tuple[Article | Page, Bibliography]]:
+    """Each article (newest first), then each page, with what it may cite: the site's bibliography, and an article's own."""
+    articles: list[tuple[Article | Page, Bibliography]] = [(a, content.bibliography.merged(a.bibliography)) for a in content.articles]
+    return articles + [(p, content.bibliography) for p in content.pages]
 
 
 def _render_body(document: Document, output_path: str, link_map: LinkMap, output: Mapping[str, bytes], math: MathRenderer, citing: _Citing | None, raw_html: str,
@@ -204,7 +244,7 @@ def _unused_figures(article: Article, link_map: LinkMap, bodies: list[_Body]) ->
         return []
     shown = {
         target.output_path
-        for reference in body.markdown.references
+        for reference in body.references
         if reference.kind == "image" and not is_external(reference.target)
         and isinstance(target := link_map.resolve(article.document.path, reference.target), Target)
     }
@@ -215,12 +255,12 @@ def _unused_figures(article: Article, link_map: LinkMap, bodies: list[_Body]) ->
     ]
 
 
-def _check_references(bodies: list[_Body], link_map: LinkMap, pages: Mapping[str, bytes], reader: PageReader) -> list[Problem]:
-    """Every link and image an author wrote resolves, fragments included; problems carry lines."""
-    ids = {path: facts.ids for path, facts in reader.pages(pages).items()}
+def _check_references(bodies: list[_Body], link_map: LinkMap, pages: Mapping[str, PageFacts]) -> list[Problem]:
+    """Every link and image an author wrote resolves, fragments included (on the ``pages`` rendered); problems carry lines."""
+    ids = {path: facts.ids for path, facts in pages.items()}
     problems = []
     for body in bodies:
-        for reference in body.markdown.references:
+        for reference in body.references:
             if is_external(reference.target):
                 continue
             target = link_map.resolve(body.source.path, reference.target)
@@ -241,39 +281,40 @@ class _Listing:
 
     output: Mapping[str, bytes]
     places: Mapping[str, Place]
-    minutes: Mapping[str, int]  # slug -> estimated reading time
+    minutes: dict[str, int]  # slug -> estimated reading time, filled in as the render reads each body
 
     def card(self, article: Article) -> dict[str, object]:
         return _article_card(article, self.output, self.places[article.slug], self.minutes[article.slug])
 
 
-def _render_pages(config: SiteConfig, content: Content, bodies: Mapping[str, RenderedMarkdown], output: Mapping[str, bytes], environment: jinja2.Environment, inline: Mapping[str, Markup], players: Mapping[str, Mapping[str, str]] | None = None,
-                  sweeps: Mapping[str, Mapping[str, str]] | None = None, count: Callable[[str], ReadingCount] = count_reading) -> dict[str, bytes]:
-    nav = [{"title": p.title, "path": p.output_path} for p in content.pages]
-    listing = _Listing(output, places(content.articles), {a.slug: count(bodies[a.output_path].html).minutes for a in content.articles})
+@dataclass(frozen=True)
+class _Templates:
+    """Puts a page through its template with what every page's context holds: the site, its navigation, its address."""
+
+    config: SiteConfig
+    environment: jinja2.Environment
+    nav: list[dict[str, str]]  # each plain page's title and output path
+    inline: Mapping[str, Markup]  # the stylesheet and theme script, inlined in every page
+
+    def render(self, output_path: str, template: str, context: dict[str, object]) -> bytes:
+        """The page's bytes; raises :class:`TemplateProblem`."""
+        context |= _common_context(self.config, output_path, self.nav)
+        context.setdefault("player_data", {})
+        context.setdefault("sweep_data", {})
+        context.setdefault("inline_theme_script", self.inline["inline_theme_script"])  # inlined: one request less before first paint
+        context.setdefault("social", social_tags(self.config, _social_page(output_path, context)))
+        return render_template(self.environment, template, context).encode("utf-8")
+
+
+def _listings(config: SiteConfig, content: Content, listing: _Listing, inline: Mapping[str, Markup]) -> list[tuple[str, str, dict[str, object]]]:
+    """The pages that list articles, and the 404 and search pages: (output path, template, context) for each."""
     home = [listing.card(a) for a in reading_order(content.articles)]
     jobs: list[tuple[str, str, dict[str, object]]] = [("index.html", "index.html", {"page_title": config.title, "description": config.description, "articles": home})]
-    jobs += [(a.output_path, "article.html", _article_context(a, bodies[a.output_path], listing, config)) for a in content.articles]
-    jobs += [(p.output_path, "page.html", _page_context(p, bodies[p.output_path])) for p in content.pages]
     jobs += [(t.output_path, "tag.html", _tag_context(t, listing)) for t in tag_pages(content.articles)]
     jobs.append(("404.html", "404.html", {"page_title": "Page not found", "description": config.description, **inline}))
     if config.search:
         jobs.append((SEARCH_PAGE, "search.html", {"page_title": "Search", "description": f"Search the articles of {config.title}.", "index_file": INDEX_FILE}))
-    pages: dict[str, bytes] = {}
-    problems: list[Problem] = []
-    for output_path, template, context in jobs:
-        context |= _common_context(config, output_path, nav)
-        context.setdefault("player_data", (players or {}).get(output_path, {}))  # GIF -> data, for static/player.js
-        context.setdefault("sweep_data", (sweeps or {}).get(output_path, {}))  # image -> manifest, for static/sweep.js
-        context.setdefault("inline_theme_script", inline["inline_theme_script"])  # inlined: one request less before first paint
-        context.setdefault("social", social_tags(config, _social_page(output_path, context)))
-        try:
-            pages[output_path] = render_template(environment, template, context).encode("utf-8")
-        except TemplateProblem as error:
-            problems.append(error.problem)
-    if problems:
-        raise BuildFailed(problems)
-    return pages
+    return jobs
 
 
 def _common_context(config: SiteConfig, output_path: str, nav: list[dict[str, str]]) -> dict[str, object]:

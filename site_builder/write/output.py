@@ -1,7 +1,8 @@
-"""The only module that writes the output folder, and it does so all at once.
+"""The only module that writes the output folder, and the reader sees it change all at once.
 
-The new site is written to a temporary folder beside the output and swapped
-in with renames only after every file is written, so a failed or interrupted
+The new site is written, file by file as the build makes it, to a hidden
+folder beside the output (:class:`SiteStaging`) and swapped in with renames
+only after every file is written and checked, so a failed or interrupted
 build leaves the previous site whole. A folder is replaced only if it carries
 the marker file this module leaves in every site it creates.
 """
@@ -84,21 +85,73 @@ def _removal_problem(out_dir: Path, root: Path) -> str | None:
 def write_site(out_dir: Path, files: Mapping[str, bytes]) -> None:
     """Replace ``out_dir`` with exactly ``files`` (output path -> bytes), atomically from the reader's view.
 
-    Call :func:`check_output_dir` first; this function re-checks the marker
-    before it deletes anything.
+    Call :func:`check_output_dir` first; the swap re-checks the marker before it
+    moves anything.
     """
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    recover_interrupted(out_dir)
-    staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
-    retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-    _remove_ours(staging)
-    try:
-        _write_tree(staging, files, out_dir)
-        _swap_in(staging, out_dir, retired)
-    finally:
-        _remove_ours(staging)
-    _remove_ours(retired)
+    with SiteStaging(out_dir) as staging:
+        for relative in sorted(files):
+            staging.put(relative, files[relative])
+        staging.swap_in()
+
+
+class SiteStaging:
+    """The next site, written file by file into a hidden folder beside ``out_dir`` and swapped in whole.
+
+    A build puts each file as soon as it is made, so the site is never held in
+    memory at once, and the reader still sees the previous site until
+    :meth:`swap_in`. Leaving the ``with`` block without swapping (a failed
+    check, an exception, Ctrl-C) deletes the staging folder and leaves the
+    previous site as it was. A file whose bytes equal the previous site's is
+    hard-linked, not rewritten (see :func:`_link_unchanged`).
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir.resolve()
+        self.folder = self.out_dir.with_name(f".{self.out_dir.name}.new-{os.getpid()}")
+        self._retired = self.out_dir.with_name(f".{self.out_dir.name}.old-{os.getpid()}")
+        self._previous: Path | None = None
+        self._made: set[Path] = set()
+        self._inside: dict[Path, bool] = {}  # each folder of the previous site met: whether it resolves inside it (no link leads out)
+        self.written: set[str] = set()  # output paths put so far
+        self.linked = 0  # of those, how many were unchanged and linked from the previous site
+
+    def __enter__(self) -> SiteStaging:
+        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        recover_interrupted(self.out_dir)
+        _remove_ours(self.folder)
+        self.folder.mkdir()
+        self._made.add(self.folder)
+        try:
+            write_bytes(self.folder / MARKER, MARKER_TEXT.encode("utf-8"))
+        except BaseException:  # no __exit__ follows a failed __enter__
+            _remove_ours(self.folder)
+            raise
+        self._previous = self.out_dir if (self.out_dir / MARKER).is_file() else None
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        _remove_ours(self.folder)  # gone already after a swap
+        _remove_ours(self._retired)
+
+    def put(self, relative: str, data: bytes) -> None:
+        """Write ``data`` at the output path ``relative``; each path is put once."""
+        if any(part in ("", ".", "..") for part in relative.split("/")) or "\\" in relative:  # "", "/x", "a//b", "../x"
+            raise ValueError(f"output path escapes the output folder: {relative}")
+        if relative in self.written:
+            raise ValueError(f"output path put twice: {relative}")
+        path = self.folder / relative
+        if path.parent not in self._made:  # the staging folder is new and only we create folders in it
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.update(path.parents)
+        if self._previous is not None and _link_unchanged(self._previous / relative, self._previous, data, path, self._inside):
+            self.linked += 1
+        else:
+            write_bytes(path, data)
+        self.written.add(relative)
+
+    def swap_in(self) -> None:
+        """Make the staged files the site at ``out_dir``."""
+        _swap_in(self.folder, self.out_dir, self._retired)
 
 
 def _swap_in(staging: Path, out_dir: Path, retired: Path) -> None:
@@ -158,31 +211,6 @@ def _still_running(pid: int) -> bool:
     except PermissionError:
         return True  # another user's process
     return True
-
-
-def _write_tree(folder: Path, files: Mapping[str, bytes], previous: Path | None = None) -> None:
-    """Write ``files`` under ``folder``; a file whose bytes equal the ``previous`` site's is hard-linked, not rewritten.
-
-    Linking keeps an unchanged file's inode and modification time, so an edit to
-    one article rewrites that page and the pages listing it, and nothing else,
-    while the swap stays atomic. Bytes are compared in full, never guessed from
-    sizes or times.
-    """
-    folder.mkdir()
-    write_bytes(folder / MARKER, MARKER_TEXT.encode("utf-8"))
-    old_root = previous.resolve() if previous is not None and (previous / MARKER).is_file() else None
-    made: set[Path] = {folder}
-    inside: dict[Path, bool] = {}  # each folder of the previous site met: whether it resolves inside it (no link leads out)
-    for relative in sorted(files):
-        if any(part in ("", ".", "..") for part in relative.split("/")) or "\\" in relative:  # "", "/x", "a//b", "../x"
-            raise ValueError(f"output path escapes the output folder: {relative}")
-        path = folder / relative
-        if path.parent not in made:  # the staging folder is new and only we create folders in it
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.update(path.parents)
-        data = files[relative]
-        if old_root is None or not _link_unchanged(old_root / relative, old_root, data, path, inside):
-            write_bytes(path, data)
 
 
 def _link_unchanged(old: Path, old_root: Path, data: bytes, path: Path, inside: dict[Path, bool]) -> bool:

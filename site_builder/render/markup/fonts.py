@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from site_builder.versions import installed_version
 from site_builder.cache_seal import read_sealed, write_sealed
-from site_builder.render.page_facts import PageReader, read_page, union_math
+from site_builder.render.page_facts import PageFacts, PageReader, read_page, union_math
 
 FONTS_FOLDER = "static/katex/fonts/"
 WOFF2_SIGNATURE = b"wOF2"
@@ -98,15 +98,18 @@ def subset_font(woff2: bytes, characters: Iterable[str]) -> bytes:
     return out.getvalue()
 
 
-def subset_math_fonts(files: Mapping[str, bytes], cache_dir: Path | None = None, reader: PageReader | None = None) -> dict[str, bytes]:
+def subset_math_fonts(files: Mapping[str, bytes], cache_dir: Path | None = None, reader: PageReader | None = None,
+                      written: Iterable[PageFacts] = ()) -> dict[str, bytes]:
     """``files`` (output path -> bytes) with the KaTeX woff2 fonts the site's math draws with subset
     to its characters.
 
-    The other fonts (most of KaTeX's twenty) stay as they are: no page fetches
-    them, so subsetting them would only slow the build. A site without
-    formulas keeps every font as it is. ``reader`` serves pages already parsed in this build.
+    The site's math is read from the pages among ``files`` and from ``written``,
+    the facts of pages already written. The other fonts (most of KaTeX's twenty)
+    stay as they are: no page fetches them, so subsetting them would only slow
+    the build. A site without formulas keeps every font as it is. ``reader``
+    serves pages already parsed in this build.
     """
-    math = MathInPages(*union_math((reader or PageReader()).pages(files).values()))
+    math = MathInPages(*union_math([*(reader or PageReader()).pages(files).values(), *written]))
     return {**files, **{path: _cached_subset(files[path], characters, cache_dir) for path, characters in fonts_to_subset(math, files).items()}}
 
 
