@@ -121,7 +121,8 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
         def make(document: Document = document, output_path: str = output_path, cites: _Citing = cites) -> RenderedMarkdown:
             return _render_body(document, output_path, link_map, output, math, cites, config.raw_html, files.numbers, notes)
         try:
-            body = memo.body(document, output_path, cites.bibliography, numbers_of(output_path, files.numbers), make)
+            key = memo.body_key(document, output_path, cites.bibliography, numbers_of(output_path, files.numbers))
+            body = memo.body(key, make)
         except BuildFailed as failure:
             problems.extend(failure.problems)
             # Render again with the math as text and citations as written, so this document's links and figures are checked too.
@@ -135,9 +136,9 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
         if problems:
             continue  # the build fails: make no more pages, but go on checking every document
         if config.search:
-            indexed.append(SearchDocument(item.title, output_path, item.summary, memo.sections(item.title, body.html, sections)))
+            indexed.append(SearchDocument(item.title, output_path, item.summary, memo.sections(key, item.title, body.html, sections)))
         if article is not None:
-            listing.minutes[article.slug] = memo.reading(body.html, count_reading).minutes
+            listing.minutes[article.slug] = memo.reading(key, body.html, count_reading).minutes
         context = _article_context(article, body, listing, config) if article else _page_context(item, body)
         context["player_data"] = player_data(document.path, output_path, body.references, link_map, output)  # GIF -> data, for static/player.js
         context["sweep_data"] = sweep_data(document.path, output_path, body.references, link_map, output)  # image -> manifest, for static/sweep.js

@@ -9,8 +9,9 @@ gives the bytes a clean build would make:
   build (the *site digest*): the builder's own code (KaTeX included), the
   settings, every source's output path, and the path and bytes of every figure
   and asset, which link checks, image sizes and posters read;
-* a page's **search sections** depend on its title, its body's HTML and the code, and its
-  **reading count** on its body's HTML and the code;
+* a page's **search sections** depend on its title and its body, and its **reading count** on
+  its body; both are named by the body's key (which decides its HTML) rather than by a hash of
+  the HTML, which at a thousand pages cost 0.7 s of every build;
 * a page's **facts** (links, ids, math; :mod:`site_builder.render.page_facts`)
   depend on its bytes and the code;
 * an article's **notebook prose** (:func:`~site_builder.render.notebook_prose.article_prose`)
@@ -70,11 +71,13 @@ class RenderMemo:
     site: str  # see :func:`site_digest`
     code: str  # a digest of the builder's code
 
-    def body(self, document: Document, output_path: str, bibliography: Bibliography, numbers: Mapping[str, object],
-             make: Callable[[], RenderedMarkdown]) -> RenderedMarkdown:
-        """The document's rendered body: from the cache, or made by ``make`` (and then stored)."""
-        key = _hash(self.site, document.path, output_path, document.body, str(document.body_line), repr(bibliography),
-                    json.dumps(numbers, sort_keys=True, default=repr))
+    def body_key(self, document: Document, output_path: str, bibliography: Bibliography, numbers: Mapping[str, object]) -> str:
+        """The name of the document's rendered body: a hash of everything that decides it (see the module docs)."""
+        return _hash(self.site, document.path, output_path, document.body, str(document.body_line), repr(bibliography),
+                     json.dumps(numbers, sort_keys=True, default=repr))
+
+    def body(self, key: str, make: Callable[[], RenderedMarkdown]) -> RenderedMarkdown:
+        """The rendered body named ``key`` (see :meth:`body_key`): from the cache, or made by ``make`` (and then stored)."""
         stored = self.cache.get("body", key)
         html = self.cache.get_text("html", key) if stored is not None else None
         if html is not None:
@@ -87,9 +90,10 @@ class RenderMemo:
         self.cache.put_text("html", key, made.html)
         return made
 
-    def sections(self, title: str, body_html: str, make: Callable[[str, str], list[Section]]) -> list[Section]:
-        """A page's search sections: from the cache, or made by ``make(title, body_html)``."""
-        key = _hash(self.code, title, body_html)
+    def sections(self, body_key: str, title: str, body_html: str, make: Callable[[str, str], list[Section]]) -> list[Section]:
+        """The search sections of the page titled ``title`` whose body is ``body_html``, named ``body_key``: from the cache,
+        or made by ``make(title, body_html)``. The key decides the HTML, so the HTML itself is not hashed again."""
+        key = _hash(self.code, "sections", title, body_key)
         stored = self.cache.get("sections", key)
         if isinstance(stored, list) and all(isinstance(row, list) and len(row) == 3 and all(isinstance(x, str) for x in row) for row in stored):
             return [Section(*row) for row in stored]
@@ -97,13 +101,14 @@ class RenderMemo:
         self.cache.put("sections", key, [[s.anchor, s.heading, s.text] for s in made])
         return made
 
-    def reading(self, body_html: str, make: Callable[[str], ReadingCount]) -> ReadingCount:
-        """A body's reading count (:mod:`~site_builder.render.reading_time`): from the cache, or made by ``make(body_html)``.
+    def reading(self, body_key: str, body_html: str, make: Callable[[str], ReadingCount]) -> ReadingCount:
+        """The reading count (:mod:`~site_builder.render.reading_time`) of the body ``body_html``, named ``body_key``:
+        from the cache, or made by ``make(body_html)``.
 
         Every listing shows every article's reading time, so without this an
         edit to one article would parse every article's HTML again.
         """
-        key = _hash(self.code, body_html)
+        key = _hash(self.code, "reading", body_key)
         stored = self.cache.get("reading", key)
         if isinstance(stored, list) and len(stored) == len(fields(ReadingCount)) and all(isinstance(n, int) and not isinstance(n, bool) for n in stored):
             return ReadingCount(*stored)
