@@ -175,8 +175,8 @@ def _render(config: SiteConfig, content: Content, files: SiteFiles, theme: Theme
     prepared = math.misses  # rendered while the experiments ran
     compiled = SealedBytecodeCache(options.cache_folder() / "templates", memo.code, read=not options.force)
     site = render_site(config, content, files, make_environment(theme, compiled), math, memo, publish, reader)
-    math.save()
-    options.progress.finish("render", f"{math.misses - prepared} new formulas rendered by KaTeX; page cache: {memo.cache.hits} reused, {memo.cache.misses} made")
+    math.save(complete=memo.bodies_reused == 0)  # else the reused bodies' formulas are kept: this build did not see them
+    options.progress.finish("render", f"{_count(math.misses - prepared, 'new formula')} rendered by KaTeX; page cache: {memo.cache.hits} reused, {memo.cache.misses} made")
     return site
 
 

@@ -205,7 +205,7 @@ def test_math_cache_answers_repeated_formulas_without_the_renderer(tmp_path: Pat
     math = CachedMathRenderer(first, tmp_path / "math.json", katex_dir)
     assert math.render("x^2", display=False) == "<katex 0>x^2</katex>"
     math.render("x^2", display=True)
-    math.save()
+    math.save(complete=True)
     second = CountingMath()
     math = CachedMathRenderer(second, tmp_path / "math.json", katex_dir)
     assert math.render("x^2", display=True) == "<katex 1>x^2</katex>"
@@ -228,6 +228,25 @@ def test_dask_executor_runs_the_experiments_on_a_local_cluster(project: Path) ->
     local = tree(build(BuildOptions(root=project, force=True, out=project / "local")).out_dir)
     assert tree(project / "_site") == local
 
+
+
+def test_formulas_a_build_did_not_see_are_dropped_only_when_it_rendered_every_body(tmp_path: Path) -> None:
+    katex = bundled_katex()
+    math = CachedMathRenderer(CountingMath(), tmp_path / "math.json", katex)
+    math.render("a", display=False), math.render("b", display=False)
+    math.save(complete=True)
+    math = CachedMathRenderer(CountingMath(), tmp_path / "math.json", katex)
+    math.render("a", display=False)  # "b" sits in a body the page cache served
+    math.save(complete=False)
+    counting = CountingMath()
+    math = CachedMathRenderer(counting, tmp_path / "math.json", katex)
+    math.render("b", display=False)
+    assert counting.calls == 0  # kept
+    math.save(complete=True)  # every body rendered, and only "b" was used
+    counting = CountingMath()
+    math = CachedMathRenderer(counting, tmp_path / "math.json", katex)
+    math.render("a", display=False)
+    assert counting.calls == 1  # dropped
 
 
 def test_a_formula_on_many_pages_is_sent_to_katex_once_per_build(tmp_path: Path) -> None:

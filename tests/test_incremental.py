@@ -169,3 +169,33 @@ def test_a_damaged_page_cache_entry_is_made_again(tmp_path: Path) -> None:
     (root / "content" / "a0" / "index.md").write_text((root / "content" / "a0" / "index.md").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     build(BuildOptions(root=root, out=out))
     assert tree(out) == expected
+
+
+class RenderLines:
+    """A progress reporter that keeps what each stage said when it finished."""
+
+    def __init__(self) -> None:
+        self.finished: dict[str, str] = {}
+
+    def start(self, stage: str, total: int) -> None:
+        pass
+
+    def advance(self, stage: str) -> None:
+        pass
+
+    def finish(self, stage: str, detail: str = "") -> None:
+        self.finished[stage] = detail
+
+
+def test_formulas_of_bodies_the_page_cache_served_stay_in_the_math_cache(make_project) -> None:
+    """An edit renders one body; the formulas of the others must not be forgotten, or their next edit sends them to KaTeX."""
+    root = make_project({"content/a/index.md": "---\ntitle: A\ndate: 2026-01-01\n---\nAbout $\\alpha_a$ here.\n",
+                         "content/b/index.md": "---\ntitle: B\ndate: 2026-01-02\n---\nAbout $\\beta_b$ here.\n"})
+    said = RenderLines()
+    build(BuildOptions(root=root, progress=said))
+    assert said.finished["render"].startswith("2 new formulas")
+    for slug in ("a", "b"):  # a's edit keeps b's formula; b's edit then finds it
+        page = root / "content" / slug / "index.md"
+        page.write_text(page.read_text(encoding="utf-8").replace("here", "right here"), encoding="utf-8")
+        build(BuildOptions(root=root, progress=said))
+        assert said.finished["render"].startswith("0 new formulas"), (slug, said.finished["render"])

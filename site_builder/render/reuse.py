@@ -70,6 +70,7 @@ class RenderMemo:
     cache: PageCache
     site: str  # see :func:`site_digest`
     code: str  # a digest of the builder's code
+    bodies_reused: int = 0  # bodies served from the cache in this build
 
     def body_key(self, document: Document, output_path: str, bibliography: Bibliography, numbers: Mapping[str, object]) -> str:
         """The name of the document's rendered body: a hash of everything that decides it (see the module docs)."""
@@ -82,7 +83,9 @@ class RenderMemo:
         html = self.cache.get_text("html", key) if stored is not None else None
         if html is not None:
             try:
-                return _body_from_json(stored, html)
+                body = _body_from_json(stored, html)
+                self.bodies_reused += 1
+                return body
             except (KeyError, TypeError, ValueError):
                 pass  # not what we store: make it again
         made = make()

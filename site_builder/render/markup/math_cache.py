@@ -45,11 +45,19 @@ class CachedMathRenderer:
         self._used[key] = html
         return html
 
-    def save(self) -> None:
-        """Write the formulas this build used (dropping stale ones), if anything changed."""
-        if self._used == self._entries:
+    def save(self, *, complete: bool) -> None:
+        """Write the cache, if anything changed.
+
+        ``complete`` says this build rendered every formula of the site (no body
+        came from the page cache): then only the formulas it used are kept, and
+        stale ones are dropped. Otherwise the bodies taken from the page cache
+        used formulas this build never saw, and dropping those would send them
+        all to KaTeX again the next time their pages render.
+        """
+        kept = self._used if complete else {**self._entries, **self._used}
+        if kept == self._entries:
             return
-        write_sealed(self._path, SEAL_KIND, json.dumps(self._used, sort_keys=True).encode("utf-8"))
+        write_sealed(self._path, SEAL_KIND, json.dumps(kept, sort_keys=True).encode("utf-8"))
 
 
 def _salt(katex: KatexDist) -> str:
