@@ -112,8 +112,8 @@ def test_each_page_is_written_before_the_next_body_is_read(make_project, monkeyp
     files = {f"content/a{n}/index.md": f"---\ntitle: A{n}\ndate: 2026-01-0{n}\n---\nText $x^{n}$.\n" for n in range(1, 4)}
     root = make_project(files | {"content/about.md": "---\ntitle: About\n---\nHello.\n"})
     events: list[tuple[str, str]] = []
-    body, put = RenderMemo.body, SiteStaging.put
-    monkeypatch.setattr(RenderMemo, "body", lambda self, document, output_path, *rest: events.append(("body", output_path)) or body(self, document, output_path, *rest))
+    body_key, put = RenderMemo.body_key, SiteStaging.put  # a body's key is worked out right before the body is fetched or made
+    monkeypatch.setattr(RenderMemo, "body_key", lambda self, document, output_path, *rest: events.append(("body", output_path)) or body_key(self, document, output_path, *rest))
     monkeypatch.setattr(SiteStaging, "put", lambda self, path, data: events.append(("put", path)) or put(self, path, data))
     for again in (False, True):  # bodies made, then bodies from the page cache
         if again:  # a template changed: every page is rendered again, no body is
