@@ -87,6 +87,7 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
         raise BuildFailed([Problem("environment", None, str(error))]) from None
     finally:
         pending.cancel()
+    page_cache.tidy()  # after the site is in place: what this build used is marked, entries long unused are deleted
     return BuildReport(out_dir, sum(1 for path in staging.written if path.endswith(".html")), len(staging.written), time.perf_counter() - started, figures.ran, figures.cached, notices,
                        extra_inputs=figures.read_files())
 

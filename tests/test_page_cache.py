@@ -40,3 +40,32 @@ def test_a_damaged_text_entry_counts_as_absent(tmp_path: Path) -> None:
     assert cache.get_text("html", KEY) is None
     assert PageCache(tmp_path, read=False).get_text("html", KEY) is None  # --force reads nothing
     assert cache.misses == 1
+
+
+def test_tidy_deletes_entries_unused_for_a_month_once_a_day_and_nothing_else(tmp_path: Path) -> None:
+    import os
+    from site_builder.write.page_cache import KEEP_UNUSED_DAYS
+
+    now = 1_900_000_000.0
+    month = KEEP_UNUSED_DAYS * 24 * 3600
+    old, used, recent = ("ab" + c * 62 for c in "123")
+    cache = PageCache(tmp_path)
+    for key in (old, used, recent):
+        cache.put("body", key, {"key": key})
+    mine = tmp_path / "body" / "ab" / "notes.txt"  # not named as an entry: never ours to delete
+    mine.write_text("keep")
+    for key, age in ((old, month + 60), (used, month + 60), (recent, month - 60)):
+        os.utime(tmp_path / "body" / "ab" / f"{key}.json", (now - age, now - age))
+    os.utime(mine, (now - 2 * month, now - 2 * month))
+    later = PageCache(tmp_path)
+    assert later.get("body", used) == {"key": used}
+    assert later.tidy(now) == 1
+    assert sorted(p.name for p in (tmp_path / "body" / "ab").iterdir()) == sorted([f"{used}.json", f"{recent}.json", "notes.txt"])
+    os.utime(tmp_path / "body" / "ab" / f"{recent}.json", (now - 2 * month, now - 2 * month))
+    assert PageCache(tmp_path).tidy(now + 3600) == 0  # swept an hour ago
+    assert PageCache(tmp_path).tidy(now + 25 * 3600) == 1
+
+
+def test_tidy_of_a_cache_that_was_never_written_does_nothing(tmp_path: Path) -> None:
+    assert PageCache(tmp_path / "absent").tidy() == 0
+    assert not (tmp_path / "absent").exists()

@@ -20,12 +20,20 @@ notebook before it runs).
 A body's HTML is text beside its JSON rather than a string inside it: every
 build reads every body, and with the HTML decoded as a JSON string a body took
 3.5 times as long to read (0.73 ms against 0.21 ms).
+
+Entries of pages as they once were pile up (every edit leaves one, every new
+version of the builder leaves them all), so :meth:`PageCache.tidy` marks what a
+build used with the time it was used and, at most once a day, deletes entries
+nobody used for :data:`KEEP_UNUSED_DAYS` days. It deletes only files named as
+this module names entries, in the folders it makes.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,6 +42,10 @@ from site_builder.cache_seal import read_sealed, write_sealed
 
 SEAL_KIND = "pages"
 _KEY = re.compile(r"[0-9a-f]{64}")
+_ENTRY = re.compile(r"[0-9a-f]{64}\.(json|txt)")
+KEEP_UNUSED_DAYS = 30  # an entry no build used for this long is deleted
+SWEPT = ".swept"  # its time says when the cache was last swept
+_DAY = 24 * 3600
 
 
 class PageCache:
@@ -44,6 +56,7 @@ class PageCache:
         self.read = read  # False: a clean build (--force), which makes every entry again and stores it
         self.hits = 0
         self.misses = 0
+        self._used: list[Path] = []  # entries read in this build (those written are new)
 
     def get(self, kind: str, key: str) -> object | None:
         """The stored value, or ``None`` when absent or not verified."""
@@ -62,7 +75,8 @@ class PageCache:
         self._put(kind, key, ".txt", text)
 
     def _get(self, kind: str, key: str, suffix: str, parse: Callable[[str], object]) -> Any:
-        data = None if not self.read else read_sealed(self._path(kind, key, suffix), SEAL_KIND, f"{kind}/{key}{suffix}")
+        path = self._path(kind, key, suffix)
+        data = None if not self.read else read_sealed(path, SEAL_KIND, f"{kind}/{key}{suffix}")
         try:
             value = None if data is None else parse(data.decode("utf-8"))
         except ValueError:  # UnicodeDecodeError included
@@ -71,6 +85,7 @@ class PageCache:
             self.misses += 1
         else:
             self.hits += 1
+            self._used.append(path)
         return value
 
     def _put(self, kind: str, key: str, suffix: str, text: str) -> None:
@@ -82,3 +97,41 @@ class PageCache:
         if not _KEY.fullmatch(key) or not kind.isalpha():
             raise ValueError(f"not a page cache key: {kind}/{key}")
         return self.folder / kind / key[:2] / f"{key}{suffix}"
+
+    def tidy(self, now: float | None = None) -> int:
+        """Mark the entries this build read as used now; once a day, delete those unused for :data:`KEEP_UNUSED_DAYS`.
+
+        Returns how many entries were deleted. Called after a build succeeded,
+        so what it used is never deleted; a cache it cannot change is left as it is.
+        """
+        now = time.time() if now is None else now
+        for path in self._used:
+            try:
+                os.utime(path, (now, now))
+            except OSError:
+                pass  # gone or not ours to touch: at worst it is made again
+        self._used.clear()
+        stamp = self.folder / SWEPT
+        try:
+            if now - stamp.stat().st_mtime < _DAY:
+                return 0
+        except OSError:
+            pass  # never swept
+        deleted = 0
+        try:
+            for kind in os.scandir(self.folder):
+                if not (kind.is_dir(follow_symlinks=False) and kind.name.isalpha()):
+                    continue
+                for shard in os.scandir(kind.path):
+                    if not (shard.is_dir(follow_symlinks=False) and re.fullmatch(r"[0-9a-f]{2}", shard.name)):
+                        continue
+                    for entry in os.scandir(shard.path):
+                        if (_ENTRY.fullmatch(entry.name) and entry.name.startswith(shard.name) and entry.is_file(follow_symlinks=False)
+                                and now - entry.stat(follow_symlinks=False).st_mtime > KEEP_UNUSED_DAYS * _DAY):
+                            os.unlink(entry.path)
+                            deleted += 1
+            stamp.touch()
+            os.utime(stamp, (now, now))
+        except OSError:
+            pass  # a folder we cannot read or change: keep what is there
+        return deleted
