@@ -228,7 +228,8 @@ def test_each_article_links_to_its_neighbours_in_series_order(browser, example_s
     assert page.locator("a[rel=prev]").count() == 0
     with page.expect_navigation(wait_until="load"):  # not wait_for_load_state: the old page has loaded already
         page.locator("a[rel=next]").click()
-    assert page.locator(".part").inner_text() == "Part 2 of " + page.locator(".part").inner_text().rsplit(" ", 1)[-1]
+    part = page.locator(".part").inner_text()
+    assert part == "Part 2 of " + part.rsplit(" ", 1)[-1], (page.url, part, errors)  # where the click led, if it fails again
     with page.expect_navigation(wait_until="load"):  # not wait_for_load_state: the old page has loaded already
         page.locator("a[rel=prev]").click()
     assert page.locator("h1").inner_text() == "An illustrated guide to ReLUs" and errors == []
