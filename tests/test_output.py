@@ -99,3 +99,25 @@ def test_staging_counts_the_files_it_linked_and_refuses_a_path_put_twice(tmp_pat
     assert (staging.written, staging.linked) == ({"same.html", "edited.html"}, 1)
     assert (out / "edited.html").read_bytes() == b"after"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_a_swap_that_cannot_put_the_previous_site_back_leaves_it_moved_aside_for_the_next_build(tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "_site"
+    write_site(out, {"a.html": b"previous"})
+    real = Path.rename
+
+    def rename(self: Path, target: Path) -> Path:
+        if Path(target) == out.resolve() or Path(target) == out:  # the new site in, or the previous one back: both fail
+            raise OSError(28, "No space left on device")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(OSError), SiteStaging(out) as staging:
+        staging.put("a.html", b"next")
+        staging.swap_in()
+    monkeypatch.undo()
+    [aside] = [p for p in tmp_path.iterdir() if p.name.startswith("._site.old-")]
+    assert (aside / "a.html").read_bytes() == b"previous"  # never deleted: the next build puts it back
+    write_site(out, {"a.html": b"later"})
+    assert (out / "a.html").read_bytes() == b"later"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]

@@ -114,6 +114,7 @@ class SiteStaging:
         self._inside: dict[Path, bool] = {}  # each folder of the previous site met: whether it resolves inside it (no link leads out)
         self.written: set[str] = set()  # output paths put so far
         self.linked = 0  # of those, how many were unchanged and linked from the previous site
+        self._swapped = False
 
     def __enter__(self) -> SiteStaging:
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -131,7 +132,8 @@ class SiteStaging:
 
     def __exit__(self, *exc_info: object) -> None:
         _remove_ours(self.folder)  # gone already after a swap
-        _remove_ours(self._retired)
+        if self._swapped:  # else a failed swap may have left the previous site there, for recover_interrupted
+            _remove_ours(self._retired)
 
     def put(self, relative: str, data: bytes) -> None:
         """Write ``data`` at the output path ``relative``; each path is put once."""
@@ -152,6 +154,7 @@ class SiteStaging:
     def swap_in(self) -> None:
         """Make the staged files the site at ``out_dir``."""
         _swap_in(self.folder, self.out_dir, self._retired)
+        self._swapped = True
 
 
 def _swap_in(staging: Path, out_dir: Path, retired: Path) -> None:
