@@ -205,8 +205,7 @@ def _check_links(files: dict[str, bytes], pages: dict[str, PageFacts], options: 
 def _write(staging: SiteStaging, files: dict[str, bytes], options: BuildOptions) -> None:
     """Write what the render did not (figures, assets, fonts, feeds), then swap the new site in."""
     options.progress.start("write", 1)
-    for path in sorted(files):
-        staging.put(path, files[path])
+    staging.put_all(files)
     staging.swap_in()
     options.progress.finish("write", f"{len(staging.written)} files, {len(staging.written) - staging.linked} new or changed")
 

@@ -89,8 +89,7 @@ def write_site(out_dir: Path, files: Mapping[str, bytes]) -> None:
     moves anything.
     """
     with SiteStaging(out_dir) as staging:
-        for relative in sorted(files):
-            staging.put(relative, files[relative])
+        staging.put_all(files)
         staging.swap_in()
 
 
@@ -150,6 +149,11 @@ class SiteStaging:
         else:
             write_bytes(path, data)
         self.written.add(relative)
+
+    def put_all(self, files: Mapping[str, bytes]) -> None:
+        """:meth:`put` each of ``files`` (output path -> bytes), in path order."""
+        for relative in sorted(files):
+            self.put(relative, files[relative])
 
     def swap_in(self) -> None:
         """Make the staged files the site at ``out_dir``."""

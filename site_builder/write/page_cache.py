@@ -34,7 +34,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from site_builder.cache_seal import read_sealed, write_sealed
 SEAL_KIND = "pages"
 _KEY = re.compile(r"[0-9a-f]{64}")
 _ENTRY = re.compile(r"[0-9a-f]{64}\.(json|txt)")
+_SHARD = re.compile(r"[0-9a-f]{2}")
 KEEP_UNUSED_DAYS = 30  # an entry no build used for this long is deleted
 SWEPT = ".swept"  # its time says when the cache was last swept
 _DAY = 24 * 3600
@@ -119,19 +120,22 @@ class PageCache:
             pass  # never swept
         deleted = 0
         try:
-            for kind in os.scandir(self.folder):
-                if not (kind.is_dir(follow_symlinks=False) and kind.name.isalpha()):
-                    continue
-                for shard in os.scandir(kind.path):
-                    if not (shard.is_dir(follow_symlinks=False) and re.fullmatch(r"[0-9a-f]{2}", shard.name)):
-                        continue
-                    for entry in os.scandir(shard.path):
-                        if (_ENTRY.fullmatch(entry.name) and entry.name.startswith(shard.name) and entry.is_file(follow_symlinks=False)
-                                and now - entry.stat(follow_symlinks=False).st_mtime > KEEP_UNUSED_DAYS * _DAY):
-                            os.unlink(entry.path)
-                            deleted += 1
+            for entry in _entry_files(self.folder):
+                if now - entry.stat(follow_symlinks=False).st_mtime > KEEP_UNUSED_DAYS * _DAY:
+                    os.unlink(entry.path)
+                    deleted += 1
             stamp.touch()
             os.utime(stamp, (now, now))
         except OSError:
             pass  # a folder we cannot read or change: keep what is there
         return deleted
+
+
+def _entry_files(folder: Path) -> Iterator[os.DirEntry[str]]:
+    """Every plain file under ``folder`` laid out and named as an entry (``<kind>/<xx>/<xx...>.json|.txt``); links are never followed."""
+    for kind in os.scandir(folder):
+        if kind.is_dir(follow_symlinks=False) and kind.name.isalpha():
+            for shard in os.scandir(kind.path):
+                if shard.is_dir(follow_symlinks=False) and _SHARD.fullmatch(shard.name):
+                    yield from (entry for entry in os.scandir(shard.path)
+                                if _ENTRY.fullmatch(entry.name) and entry.name.startswith(shard.name) and entry.is_file(follow_symlinks=False))
