@@ -14,7 +14,7 @@ from site_builder.render.reuse import RenderMemo
 from site_builder.write.output import MARKER, SiteStaging
 from site_builder.problems import BuildFailed
 
-from conftest import REPO, copy_example, eject
+from conftest import REPO, eject
 
 FIGURES = [
     "linonelayer.gif", "landscape.png", "sigmoid.png", "tanh.png", "ReLU.png", "leaky_ReLU.png",
@@ -68,13 +68,6 @@ def test_links_are_relative_so_the_site_works_from_disk(example_site: Path) -> N
     animations = [f for f in FIGURES if f.endswith(".gif")]
     stills = re.findall(r'<picture><source media="\(prefers-reduced-motion: reduce\), \(scripting: enabled\)" srcset="([^"]+)"><img[^>]+src="([^"]+)"', article)
     assert sorted(stills) == sorted((a.removesuffix(".gif") + ".poster.png", a) for a in animations)
-
-
-@pytest.mark.slow
-def test_two_builds_are_byte_identical(example_site: Path, tmp_path: Path) -> None:
-    root = copy_example(tmp_path / "again")
-    build(BuildOptions(root=root, out=root / "_site"))
-    assert tree(root / "_site") == tree(example_site)
 
 
 BROKEN = """
