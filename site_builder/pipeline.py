@@ -38,8 +38,8 @@ from site_builder.write.page_cache import PageCache
 from site_builder.options import BuildOptions, BuildReport
 from site_builder.write.output import SiteStaging, check_output_dir
 from site_builder.problems import BuildFailed, Problem
-from site_builder.render.pages import Publish, RenderedSite, SiteFiles, render_site
-from site_builder.render.templating import SealedBytecodeCache, make_environment
+from site_builder.render.pages import PageOutput, RenderedSite, SiteFiles, render_site
+from site_builder.render.templating import SealedBytecodeCache, make_environment, templates_digest
 
 
 def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
@@ -75,10 +75,10 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
             assets = collect_assets(theme, content, generated)
             cards = card_images(content.articles, {**assets, **figures.files}, CardImageStore(options.cache_folder() / "card-images"))
             files = SiteFiles({**figures.files, **cards}, assets, figures.results)
-            memo = _memo(config, content, files, page_cache, code)
+            memo = _memo(config, content, files, theme, page_cache, code)
             reader = PageReader(known=memo.known_facts)  # each page is parsed once, for the link checks and the fonts together
             with SiteStaging(out_dir) as staging:  # each page is written the moment it is made; the site is swapped in whole at the end
-                site = _render(config, content, files, theme, math, options, reader, memo, staging.put)
+                site = _render(config, content, files, theme, math, options, reader, memo, staging)
                 published = _subset_fonts(site, options, reader)
                 _raise_if(_check_links(published, site.pages, options, reader))
                 memo.store_facts(reader.learned)
@@ -162,22 +162,23 @@ def _finish_notebooks(pending: PendingNotebooks, content: Content, config: SiteC
     return runs.files
 
 
-def _memo(config: SiteConfig, content: Content, files: SiteFiles, cache: PageCache, code: str) -> RenderMemo:
+def _memo(config: SiteConfig, content: Content, files: SiteFiles, theme: Theme, cache: PageCache, code: str) -> RenderMemo:
     """What this build may take from the page cache, and where it keeps what it makes (see render/reuse.py)."""
     sources = {document.path: output_path for document, output_path in
                [(a.document, a.output_path) for a in content.articles] + [(p.document, p.output_path) for p in content.pages]}
-    return RenderMemo(cache, site_digest(code, config, sources, {**files.assets, **files.figures}), code)
+    return RenderMemo(cache, site_digest(code, config, sources, {**files.assets, **files.figures}), code, templates_digest(theme))
 
 
 def _render(config: SiteConfig, content: Content, files: SiteFiles, theme: Theme, math: CachedMathRenderer, options: BuildOptions,
-            reader: PageReader, memo: RenderMemo, publish: Publish) -> RenderedSite:
-    """Render every page into ``publish``; formulas come from the math cache, and Node starts only for new ones."""
+            reader: PageReader, memo: RenderMemo, out: PageOutput) -> RenderedSite:
+    """Render every page into ``out``; formulas come from the math cache, and Node starts only for new ones."""
     options.progress.start("render", len(content.articles) + len(content.pages))
     prepared = math.misses  # rendered while the experiments ran
     compiled = SealedBytecodeCache(options.cache_folder() / "templates", memo.code, read=not options.force)
-    site = render_site(config, content, files, make_environment(theme, compiled), math, memo, publish, reader)
+    site = render_site(config, content, files, make_environment(theme, compiled), math, memo, out, reader)
     math.save(complete=memo.bodies_reused == 0)  # else the reused bodies' formulas are kept: this build did not see them
-    options.progress.finish("render", f"{_count(math.misses - prepared, 'new formula')} rendered by KaTeX; page cache: {memo.cache.hits} reused, {memo.cache.misses} made")
+    options.progress.finish("render", f"{_count(math.misses - prepared, 'new formula')} rendered by KaTeX; {memo.pages_kept} of {_count(len(site.pages), 'page')} "
+                                      f"unchanged, not rendered; page cache: {memo.cache.hits} reused, {memo.cache.misses} made")
     return site
 
 

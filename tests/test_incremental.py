@@ -4,8 +4,8 @@ A project with a few articles (math, tags, links with fragments, an image
 beside one of them) is built after each edit twice: incrementally, with the cache
 and the output of every earlier build, and clean, into a new folder with an
 empty cache. The two outputs must be the same files with the same bytes. Edits
-touch an article's text, its title, its tags, a template, the settings, and add
-or remove an article.
+touch an article's text, its title, its tags, a template, the settings, add
+or remove an article, or change a page of the incremental output by hand.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from site_builder.build import BuildOptions, build
 
 from conftest import REPO
 
-EDITS = ("text", "title", "tags", "template", "config", "add", "remove")
+EDITS = ("text", "title", "tags", "template", "config", "add", "remove", "by hand")
 WORDS = ("gradient", "neuron", "layer", "weight", "bias")
 
 
@@ -77,6 +77,11 @@ def apply(root: Path, edit: str, number: int) -> None:
         (root / "site.toml").write_text(f'title = "Incremental {number}"\nsearch = true\nbase_url = "https://example.org/x/"\n', encoding="utf-8")
     elif edit == "add":
         write_article(root, f"b{number}", f"Added {number}", ["one", "two"], "added words", slugs[0])
+    elif edit == "by hand":  # an author edits a page of the output (root's sibling out/): the next build must make it again
+        built = sorted((root.parent / "out").rglob("*.html"))
+        page = built[number % len(built)]
+        data = page.read_bytes()
+        page.write_bytes(data + b"<!-- mine -->" if number % 2 else data.replace(b"<html", b"<HTML", 1))  # a new size, or the same
     elif edit == "remove" and len(slugs) > 1:
         removed = slugs[-1]
         linked = [s for s in slugs if s != removed and f"../{removed}/" in (root / "content" / s / "index.md").read_text(encoding="utf-8")]
@@ -112,6 +117,39 @@ def test_an_edit_to_one_article_rewrites_only_the_pages_that_show_it(tmp_path: P
     build(BuildOptions(root=root, out=out))
     after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
     assert sorted(path for path in after if before.get(path) != after[path]) == [".site-builder", "a1/index.html", "search-index.js"]
+
+
+def test_only_the_pages_whose_context_changed_go_through_their_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page made from the same context and templates as the previous site's is linked from it, not rendered;
+    a previous page changed by hand is rendered again, and a template change renders every page."""
+    from site_builder.render import pages
+    from site_builder.render.templating import render_template
+
+    root, out = tmp_path / "project", tmp_path / "out"
+    make_project(root)
+    build(BuildOptions(root=root, out=out))
+    rendered: list[str] = []
+    monkeypatch.setattr(pages, "render_template", lambda env, name, context: rendered.append(str(context["output_path"])) or render_template(env, name, context))
+    apply(root, "text", 1)  # a1's words: not its title, summary or reading time, which the listings show
+    build(BuildOptions(root=root, out=out))
+    assert rendered == ["a1/index.html"]
+    rendered.clear()
+    (out / "a0/index.html").write_bytes((out / "a0/index.html").read_bytes().replace(b"</body>", b"<p>mine</p></body>"))
+    apply(root, "title", 2)  # a0's title: its page, the listings and a1 (its previous/next link) show it
+    build(BuildOptions(root=root, out=out))
+    assert sorted(rendered) == ["a0/index.html", "a1/index.html", "index.html", "tags/one.html"]
+    assert b"mine" not in (out / "a0/index.html").read_bytes()
+    rendered.clear()
+    (out / "about.html").write_bytes((out / "about.html").read_bytes().replace(b"<html", b"<HTML", 1))  # by hand, the same size
+    build(BuildOptions(root=root, out=out))  # nothing else changed: only the page that is no longer what was made
+    assert rendered == ["about.html"] and b"<HTML" not in (out / "about.html").read_bytes()
+    rendered.clear()
+    apply(root, "template", 3)
+    build(BuildOptions(root=root, out=out))
+    assert sorted(rendered) == sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+    monkeypatch.undo()
+    build(BuildOptions(root=root, out=tmp_path / "clean", force=True))
+    assert tree(out) == tree(tmp_path / "clean")
 
 
 def test_an_edit_to_one_article_counts_only_that_articles_reading_time_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,5 +1,6 @@
 """The output folder is replaced whole, and only if the builder created it."""
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -99,6 +100,28 @@ def test_staging_counts_the_files_it_linked_and_refuses_a_path_put_twice(tmp_pat
     assert (staging.written, staging.linked) == ({"same.html", "edited.html"}, 1)
     assert (out / "edited.html").read_bytes() == b"after"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_keep_links_the_previous_file_only_when_its_size_and_digest_are_the_ones_named(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    outside = tmp_path / "elsewhere.html"
+    outside.write_bytes(b"same")
+    write_site(out, {"same.html": b"same", "edited.html": b"by hand", "short.html": b"same"})
+    (out / "linked.html").symlink_to(outside)
+    digest = hashlib.sha256(b"same").hexdigest()
+    with SiteStaging(out) as staging:
+        assert staging.keep("same.html", digest, 4)
+        assert not staging.keep("edited.html", digest, 4)  # another size
+        assert not staging.keep("short.html", digest, 5)  # the size named is not the file's
+        assert not staging.keep("linked.html", digest, 4)  # the right bytes, through a link out of the site
+        assert not staging.keep("missing.html", digest, 4)
+        staging.put("edited.html", b"same")  # what was not kept is still free to be put
+        with pytest.raises(ValueError, match="put twice"):
+            staging.keep("same.html", digest, 4)
+        staging.swap_in()
+    assert (staging.written, staging.linked) == ({"same.html", "edited.html"}, 1)
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "edited.html", "same.html"]
+    assert (out / "same.html").read_bytes() == b"same"
 
 
 def test_a_swap_that_cannot_put_the_previous_site_back_leaves_it_moved_aside_for_the_next_build(tmp_path: Path, monkeypatch) -> None:

@@ -2,8 +2,10 @@
 
 Markdown becomes HTML (math by the given renderer), author links are resolved
 and checked with their lines, and every page goes through its Jinja template.
-Each finished page is handed to a ``publish`` callback the moment it is made
-(the pipeline writes it to the staging folder); nothing here touches the disk.
+Each finished page is handed to ``out`` the moment it is made (the pipeline's
+staging folder); a page whose inputs are those of a page an earlier build
+made is not rendered at all when ``out`` still holds that page from the
+previous site (see :mod:`~site_builder.render.reuse`). Nothing here touches the disk.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from __future__ import annotations
 import html
 import io
 import posixpath
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Protocol
 
 import jinja2
 from markupsafe import Markup
@@ -73,18 +76,27 @@ class RenderedSite:
     pages: dict[str, PageFacts]  # each rendered page's output path -> its links, ids and math
 
 
-Publish = Callable[[str, bytes], None]  # takes a finished page (output path, bytes) the moment it is made
+class PageOutput(Protocol):
+    """Where finished pages go (:class:`~site_builder.write.output.SiteStaging` in a build)."""
+
+    def put(self, relative: str, data: bytes) -> None:
+        """Take the page at output path ``relative``, the moment it is made."""
+
+    def keep(self, relative: str, digest: str, size: int) -> bool:
+        """Take the previous site's page at ``relative`` if its ``size`` bytes hash (SHA-256) to ``digest``; whether it did."""
 
 
 def render_site(config: SiteConfig, content: Content, files: SiteFiles, environment: jinja2.Environment, math: MathRenderer,
-                memo: RenderMemo, publish: Publish, reader: PageReader | None = None) -> RenderedSite:
-    """Render every page and hand each to ``publish`` as soon as it is made.
+                memo: RenderMemo, out: PageOutput, reader: PageReader | None = None) -> RenderedSite:
+    """Render every page and hand each to ``out`` as soon as it is made.
 
     One document at a time: its body (from ``memo`` when an earlier build made
     it from the same inputs, see :mod:`~site_builder.render.reuse`), its reading
-    time and search sections, then its page; only the page's facts are kept
-    (``reader`` parses it, see :mod:`~site_builder.render.page_facts`), so
-    memory holds one page's HTML at a time, whatever the size of the site.
+    time and search sections, then its page, which is not rendered when an
+    earlier build made it from the same context and ``out`` keeps that one;
+    only the page's facts are kept (``reader`` parses it, see
+    :mod:`~site_builder.render.page_facts`), so memory holds one page's HTML
+    at a time, whatever the size of the site.
     The listings (home, tags, 404, search) follow, since they show every
     article's reading time. Raises :class:`BuildFailed` with every problem found:
     LaTeX and template errors, broken links and fragments, figures declared but
@@ -103,14 +115,23 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
     problems: list[Problem] = []
     pages: dict[str, PageFacts] = {}
 
-    def page(output_path: str, template: str, context: dict[str, object]) -> None:
+    def page(output_path: str, template: str, context: dict[str, object], body_key: str | None = None) -> None:
+        context = templates.context(output_path, context)
+        key = memo.page_key(template, output_path, context, body_key)
+        kept = memo.kept_page(key) if key else None
+        if kept is not None and out.keep(output_path, kept.digest, kept.size):
+            memo.pages_kept += 1
+            pages[output_path] = kept.facts
+            return
         try:
-            data = templates.render(output_path, template, context)
+            data = templates.render(template, context)
         except TemplateProblem as error:
             problems.append(error.problem)
             return
-        publish(output_path, data)
+        out.put(output_path, data)
         pages[output_path] = reader.facts(data)
+        if key:
+            memo.store_page(key, data, pages[output_path])
 
     bodies: list[_Body] = []
     indexed: list[SearchDocument] = []
@@ -142,7 +163,7 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
         context = _article_context(article, body, listing, config) if article else _page_context(item, body)
         context["player_data"] = player_data(document.path, output_path, body.references, link_map, output)  # GIF -> data, for static/player.js
         context["sweep_data"] = sweep_data(document.path, output_path, body.references, link_map, output)  # image -> manifest, for static/sweep.js
-        page(output_path, "article.html" if article else "page.html", context)
+        page(output_path, "article.html" if article else "page.html", context, key)
     for article in content.articles:
         problems.extend(_unused_figures(article, link_map, bodies))
     if not problems:
@@ -297,13 +318,17 @@ class _Templates:
     nav: list[dict[str, str]]  # each plain page's title and output path
     inline: Mapping[str, Markup]  # the stylesheet and theme script, inlined in every page
 
-    def render(self, output_path: str, template: str, context: dict[str, object]) -> bytes:
-        """The page's bytes; raises :class:`TemplateProblem`."""
+    def context(self, output_path: str, context: dict[str, object]) -> dict[str, object]:
+        """``context`` with what every page's context holds added: everything the template sees."""
         context |= _common_context(self.config, output_path, self.nav)
         context.setdefault("player_data", {})
         context.setdefault("sweep_data", {})
         context.setdefault("inline_theme_script", self.inline["inline_theme_script"])  # inlined: one request less before first paint
         context.setdefault("social", social_tags(self.config, _social_page(output_path, context)))
+        return context
+
+    def render(self, template: str, context: dict[str, object]) -> bytes:
+        """The page's bytes from its whole :meth:`context`; raises :class:`TemplateProblem`."""
         return render_template(self.environment, template, context).encode("utf-8")
 
 

@@ -14,6 +14,11 @@ gives the bytes a clean build would make:
   the HTML, which at a thousand pages cost 0.7 s of every build;
 * a page's **facts** (links, ids, math; :mod:`site_builder.render.page_facts`)
   depend on its bytes and the code;
+* a finished **page** (the SHA-256 and size of its bytes, and its facts) depends on the site
+  digest, the templates (every file of the theme's ``templates/``), the template's name, the
+  page's output path and its whole template context, in which its body stands by the body's
+  key; the page itself is not stored: the previous site's file is linked when it still holds
+  exactly those bytes (:meth:`~site_builder.write.output.SiteStaging.keep`), and rendered when not;
 * an article's **notebook prose** (:func:`~site_builder.render.notebook_prose.article_prose`)
   depends on its text, its figures' names and numbers, what it may cite, the citation
   style, its address and the code;
@@ -25,17 +30,19 @@ gives the bytes a clean build would make:
 
 The keys are conservative: an added article, a changed figure or a changed
 setting renders every body again, and an edit to one article's text renders
-that article alone. Templates are not part of any key: every page goes through
-its template in every build (cheap next to Markdown and math), and the writer
-keeps files whose bytes did not change (:mod:`site_builder.write.output`).
+that article alone; a changed template renders every page again but no body,
+and an edit to one article's summary renders its page and the listings that
+show it. A context holding a value without a stable text form (anything but
+JSON's types, dates and dataclasses) names no page, which is then always rendered.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass, fields, is_dataclass
 
 from site_builder.experiments.custom.sources import CustomSources
 from site_builder.experiments.specs import FigureSpec
@@ -63,14 +70,25 @@ def site_digest(code: str, config: SiteConfig, sources: Mapping[str, str], files
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class KeptPage:
+    """What an earlier build made of a page: enough to know the previous site's file is it, and what the checks need."""
+
+    digest: str  # SHA-256 of the page's bytes, hex
+    size: int
+    facts: PageFacts
+
+
 @dataclass
 class RenderMemo:
-    """Looks bodies, sections and facts up in ``cache`` and stores what it had to make."""
+    """Looks bodies, sections, facts and pages up in ``cache`` and stores what it had to make."""
 
     cache: PageCache
     site: str  # see :func:`site_digest`
     code: str  # a digest of the builder's code
+    templates: str = ""  # a digest of the templates (see :func:`~site_builder.render.templating.templates_digest`)
     bodies_reused: int = 0  # bodies served from the cache in this build
+    pages_kept: int = 0  # pages not rendered, their previous file linked unchanged
 
     def body_key(self, document: Document, output_path: str, bibliography: Bibliography, numbers: Mapping[str, object]) -> str:
         """The name of the document's rendered body: a hash of everything that decides it (see the module docs)."""
@@ -118,6 +136,30 @@ class RenderMemo:
         made = make(body_html)
         self.cache.put("reading", key, list(astuple(made)))
         return made
+
+    def page_key(self, template: str, output_path: str, context: Mapping[str, object], body_key: str | None) -> str | None:
+        """The name of the page ``template`` makes at ``output_path`` from ``context`` (see the module docs), or ``None``
+        when the context cannot be named. ``context["body"]``, the body's HTML, stands by ``body_key``."""
+        named = dict(context, body=body_key) if body_key is not None else context
+        try:
+            text = json.dumps(named, sort_keys=True, ensure_ascii=False, default=_stable_form)
+        except (TypeError, ValueError):  # an unnamed value, or keys json cannot sort
+            return None
+        return _hash(self.site, self.templates, "page", template, output_path, text)
+
+    def kept_page(self, key: str) -> KeptPage | None:
+        """What the page named ``key`` was when an earlier build made it, if it stored that."""
+        stored = self.cache.get("page", key)
+        try:
+            if isinstance(stored, dict) and isinstance(stored["digest"], str) and type(stored["size"]) is int and isinstance(stored["facts"], dict):
+                return KeptPage(stored["digest"], stored["size"], PageFacts.from_json(stored["facts"]))
+        except (KeyError, TypeError):
+            pass
+        return None
+
+    def store_page(self, key: str, data: bytes, facts: PageFacts) -> None:
+        """Keep what the page named ``key`` is: the digest and size of ``data``, and its ``facts``."""
+        self.cache.put("page", key, {"digest": hashlib.sha256(data).hexdigest(), "size": len(data), "facts": facts.to_json()})
 
     def known_facts(self, page_digest: str) -> PageFacts | None:
         """Facts about the page whose bytes hash to ``page_digest``, if an earlier build stored them."""
@@ -224,6 +266,15 @@ def _prose_from_json(stored: object) -> ArticleProse | None:
     if not all(isinstance(line, str) for line in stored["references"]):
         return None
     return ArticleProse(tuple(figures), tuple(stored["references"]))
+
+
+def _stable_form(value: object) -> object:
+    """How a template context's dates and dataclasses enter a page's key; anything else names no page."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return repr(value)
+    raise TypeError(f"no stable form for {type(value).__name__}")
 
 
 def _hash(*parts: str) -> str:

@@ -12,6 +12,7 @@ templates whose source changed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import traceback
 from collections.abc import Callable
@@ -41,6 +42,17 @@ def make_environment(theme: Theme, compiled: jinja2.BytecodeCache | None = None)
     )
     environment.filters["long_date"] = long_date
     return environment
+
+
+def templates_digest(theme: Theme) -> str:
+    """A hash of every template a page can use: each file of the theme's ``templates/`` (the project's winning), by name.
+
+    Any template may extend or include any other, so a page's key takes them all.
+    """
+    digest = hashlib.sha256()
+    for name, path in theme.files(TEMPLATES_DIR).items():
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 class SealedBytecodeCache(jinja2.BytecodeCache):

@@ -9,11 +9,12 @@ the marker file this module leaves in every site it creates.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from site_builder.atomic_file import write_bytes
@@ -136,6 +137,29 @@ class SiteStaging:
 
     def put(self, relative: str, data: bytes) -> None:
         """Write ``data`` at the output path ``relative``; each path is put once."""
+        path = self._place(relative)
+        if self._link_previous(relative, path, len(data), lambda old: old == data):
+            self.linked += 1
+        else:
+            write_bytes(path, data)
+        self.written.add(relative)
+
+    def keep(self, relative: str, digest: str, size: int) -> bool:
+        """Put the previous site's file at ``relative`` in the new site, if it is ``size`` bytes whose SHA-256 is ``digest``.
+
+        For a page whose inputs did not change since the build that made it:
+        the build knows its bytes' digest without making them. Returns
+        ``False``, putting nothing, when the previous file is anything else.
+        """
+        path = self._place(relative)
+        if not self._link_previous(relative, path, size, lambda old: hashlib.sha256(old).hexdigest() == digest):
+            return False
+        self.linked += 1
+        self.written.add(relative)
+        return True
+
+    def _place(self, relative: str) -> Path:
+        """Where ``relative`` goes in the staging folder, its folders made; refuses paths that escape it or were put."""
         if any(part in ("", ".", "..") for part in relative.split("/")) or "\\" in relative:  # "", "/x", "a//b", "../x"
             raise ValueError(f"output path escapes the output folder: {relative}")
         if relative in self.written:
@@ -144,11 +168,11 @@ class SiteStaging:
         if path.parent not in self._made:  # the staging folder is new and only we create folders in it
             path.parent.mkdir(parents=True, exist_ok=True)
             self._made.update(path.parents)
-        if self._previous is not None and _link_unchanged(self._previous / relative, self._previous, data, path, self._inside):
-            self.linked += 1
-        else:
-            write_bytes(path, data)
-        self.written.add(relative)
+        return path
+
+    def _link_previous(self, relative: str, path: Path, size: int, same: Callable[[bytes], bool]) -> bool:
+        """Hard-link the previous site's ``relative`` at ``path`` if it is a plain file of ``size`` bytes for which ``same`` holds."""
+        return self._previous is not None and _link_unchanged(self._previous / relative, self._previous, size, same, path, self._inside)
 
     def put_all(self, files: Mapping[str, bytes]) -> None:
         """:meth:`put` each of ``files`` (output path -> bytes), in path order."""
@@ -220,16 +244,16 @@ def _still_running(pid: int) -> bool:
     return True
 
 
-def _link_unchanged(old: Path, old_root: Path, data: bytes, path: Path, inside: dict[Path, bool]) -> bool:
-    """Hard-link ``old`` at ``path`` if it is a plain file of the previous site holding exactly ``data``.
+def _link_unchanged(old: Path, old_root: Path, size: int, same: Callable[[bytes], bool], path: Path, inside: dict[Path, bool]) -> bool:
+    """Hard-link ``old`` at ``path`` if it is a plain file of the previous site, ``size`` bytes long, whose bytes ``same`` accepts.
 
     ``inside`` remembers, per folder, whether the folder resolves inside ``old_root``.
     """
     try:
         info = old.lstat()  # a link is never followed: it is not a plain file
-        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data) or not _resolves_inside(old.parent, old_root, inside):
+        if not stat.S_ISREG(info.st_mode) or info.st_size != size or not _resolves_inside(old.parent, old_root, inside):
             return False
-        if old.read_bytes() != data:
+        if not same(old.read_bytes()):
             return False
         os.link(old, path)
     except OSError:
