@@ -139,8 +139,11 @@ class RenderMemo:
 
     def page_key(self, template: str, output_path: str, context: Mapping[str, object], body_key: str | None) -> str | None:
         """The name of the page ``template`` makes at ``output_path`` from ``context`` (see the module docs), or ``None``
-        when the context cannot be named. ``context["body"]``, the body's HTML, stands by ``body_key``."""
-        named = dict(context, body=body_key) if body_key is not None else context
+        when the context cannot be named. ``context["body"]``, the body's HTML, stands by ``body_key``; ``context["site"]``,
+        the settings, is left out: the site digest holds them."""
+        named = {name: value for name, value in context.items() if name != "site"}
+        if body_key is not None:
+            named["body"] = body_key
         try:
             text = json.dumps(named, sort_keys=True, ensure_ascii=False, default=_stable_form)
         except (TypeError, ValueError):  # an unnamed value, or keys json cannot sort

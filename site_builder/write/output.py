@@ -262,10 +262,24 @@ def _link_unchanged(old: Path, old_root: Path, size: int, same: Callable[[bytes]
 
 
 def _resolves_inside(folder: Path, root: Path, inside: dict[Path, bool]) -> bool:
-    """Whether ``folder`` is ``root`` or lies under it once every link on the way is followed (asked once per folder)."""
+    """Whether ``folder`` is ``root`` or a folder under it reached through no link, asked once per folder.
+
+    ``root`` is resolved; one ``lstat`` per folder met (its parent's answer is
+    remembered), where resolving each folder's whole path took one per part of
+    it. A folder reached through a link counts as outside, even if the link
+    leads back in: the builder never makes links, so such a folder is not its.
+    """
     if folder not in inside:
-        real = folder.resolve()
-        inside[folder] = real == root or root in real.parents
+        if folder == root:
+            inside[folder] = True
+        elif folder.parent == folder or not folder.is_relative_to(root):
+            inside[folder] = False
+        else:
+            try:
+                plain = stat.S_ISDIR(folder.lstat().st_mode)
+            except OSError:
+                plain = False
+            inside[folder] = plain and _resolves_inside(folder.parent, root, inside)
     return inside[folder]
 
 
