@@ -373,7 +373,7 @@ def rows(example: Example | None, sites: Sequence[SiteResult]) -> list[Row]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="sites of 1 and 10 articles and 200 text-only pages (about five minutes)")
+    parser.add_argument("--quick", action="store_true", help="sites of 1 and 10 articles and 200 text-only pages (about fifteen minutes on two cores: the flagship article alone now takes about 25 s cold)")
     parser.add_argument("--sizes", help="comma-separated article counts (default 1,10,50; --quick 1,10)")
     parser.add_argument("--pages", type=int, help="text-only pages (default 1000; --quick 200; 0 to skip)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each edit and peer measurement (default 3)")

@@ -130,6 +130,32 @@ def test_a_build_killed_between_its_two_renames_gets_the_previous_site_back(tmp_
     assert siblings(out) == ["_site"]
 
 
+def test_a_cleanup_interrupted_at_any_file_leaves_a_folder_the_next_build_still_knows_as_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deleting a leftover stops wherever the process is killed; what is left must still carry the marker (or be empty)."""
+    out = tmp_path / "_site"
+    names = [f"page{n}.html" for n in range(8)]
+    for stop_at in range(1, len(names) + 2):
+        leftover = tmp_path / f"._site.new-{dead_pid()}"
+        leftover.mkdir()
+        (leftover / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        for name in names:
+            (leftover / name).write_text("half-written", encoding="utf-8")
+        deleted, real_unlink = [], os.unlink
+
+        def unlink(path, *args, **kwargs):
+            if len(deleted) + 1 == stop_at:
+                raise KeyboardInterrupt  # killed right here
+            deleted.append(path)
+            return real_unlink(path, *args, **kwargs)
+
+        monkeypatch.setattr(os, "unlink", unlink)
+        with pytest.raises(KeyboardInterrupt):
+            recover_interrupted(out)
+        monkeypatch.undo()
+        recover_interrupted(out)  # the next build
+        assert siblings(out) == [], (stop_at, siblings(out))
+
+
 def test_recovery_leaves_unmarked_folders_and_live_builds_alone(tmp_path: Path) -> None:
     out = tmp_path / "_site"
     unmarked = tmp_path / f"._site.new-{dead_pid()}"

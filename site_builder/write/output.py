@@ -55,10 +55,10 @@ def remove_output(out_dir: Path, root: Path) -> bool:
     if problem:
         raise BuildFailed([Problem(str(out_dir), None, problem)])
     for _, folder in _leftovers(out_dir.resolve()):
-        shutil.rmtree(folder)
+        _delete_marker_last(folder)
     if not out_dir.exists():
         return False
-    shutil.rmtree(out_dir)
+    _delete_marker_last(out_dir)
     return True
 
 
@@ -213,7 +213,7 @@ def recover_interrupted(out_dir: Path) -> None:
         if kind == "old" and not out_dir.exists():
             folder.rename(out_dir)
         else:
-            shutil.rmtree(folder)
+            _delete_marker_last(folder)
 
 
 def _leftovers(out_dir: Path) -> list[tuple[str, Path]]:
@@ -286,7 +286,26 @@ def _resolves_inside(folder: Path, root: Path, inside: dict[Path, bool]) -> bool
 def _remove_ours(folder: Path) -> None:
     """Delete ``folder`` if it exists and is one of our staging or output folders."""
     if folder.is_dir() and _is_ours(folder):
-        shutil.rmtree(folder)
+        _delete_marker_last(folder)
+
+
+def _delete_marker_last(folder: Path) -> None:
+    """Delete ``folder``, one of ours, its marker after everything else.
+
+    A process killed part-way (SIGKILL, the out-of-memory killer) then leaves a
+    folder that still carries the marker, or an empty one, both of which the
+    next build knows as its own and deletes; ``shutil.rmtree`` alone could leave
+    files without the marker, which no build would ever touch again.
+    """
+    for entry in folder.iterdir():
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    (folder / MARKER).unlink(missing_ok=True)
+    folder.rmdir()
 
 
 def _is_ours(folder: Path) -> bool:
