@@ -35,6 +35,7 @@ from site_builder.render.prepare import Preparation
 from site_builder.render.reuse import NotebookMemos, RenderMemo, notebook_memos, published_notebook_memo, site_digest
 from site_builder.write.freshness import builder_digest
 from site_builder.write.page_cache import PageCache
+from site_builder.write.site_record import SiteRecord
 from site_builder.options import BuildOptions, BuildReport
 from site_builder.write.output import SiteStaging, check_output_dir
 from site_builder.problems import BuildFailed, Problem
@@ -75,7 +76,7 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
             assets = collect_assets(theme, content, generated)
             cards = card_images(content.articles, {**assets, **figures.files}, CardImageStore(options.cache_folder() / "card-images"))
             files = SiteFiles({**figures.files, **cards}, assets, figures.results)
-            memo = _memo(config, content, files, theme, page_cache, code)
+            memo = _memo(config, content, files, theme, page_cache, code, SiteRecord(options.cache_folder(), out_dir, read=not options.force))
             reader = PageReader(known=memo.known_facts)  # each page is parsed once, for the link checks and the fonts together
             with SiteStaging(out_dir) as staging:  # each page is written the moment it is made; the site is swapped in whole at the end
                 site = _render(config, content, files, theme, math, options, reader, memo, staging)
@@ -83,6 +84,7 @@ def run_pipeline(options: BuildOptions, out_dir: Path) -> BuildReport:
                 _raise_if(_check_links(published, site.pages, options, reader))
                 memo.store_facts(reader.learned)
                 _write(staging, published, options)
+            memo.record.save()  # the site is in place: the record describes it
     except KatexUnavailable as error:
         raise BuildFailed([Problem("environment", None, str(error))]) from None
     finally:
@@ -162,11 +164,11 @@ def _finish_notebooks(pending: PendingNotebooks, content: Content, config: SiteC
     return runs.files
 
 
-def _memo(config: SiteConfig, content: Content, files: SiteFiles, theme: Theme, cache: PageCache, code: str) -> RenderMemo:
+def _memo(config: SiteConfig, content: Content, files: SiteFiles, theme: Theme, cache: PageCache, code: str, record: SiteRecord) -> RenderMemo:
     """What this build may take from the page cache, and where it keeps what it makes (see render/reuse.py)."""
     sources = {document.path: output_path for document, output_path in
                [(a.document, a.output_path) for a in content.articles] + [(p.document, p.output_path) for p in content.pages]}
-    return RenderMemo(cache, site_digest(code, config, sources, {**files.assets, **files.figures}), code, templates_digest(theme))
+    return RenderMemo(cache, site_digest(code, config, sources, {**files.assets, **files.figures}), code, templates_digest(theme), record)
 
 
 def _render(config: SiteConfig, content: Content, files: SiteFiles, theme: Theme, math: CachedMathRenderer, options: BuildOptions,

@@ -152,6 +152,35 @@ def test_only_the_pages_whose_context_changed_go_through_their_templates(tmp_pat
     assert tree(out) == tree(tmp_path / "clean")
 
 
+@pytest.mark.parametrize("damage", ["garbage", "unsealed", "another folder's"])
+def test_a_damaged_or_planted_site_record_renders_every_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    from site_builder.cache_seal import read_sealed
+    from site_builder.render import pages
+    from site_builder.render.templating import render_template
+    from site_builder.write.site_record import SEAL_KIND, SiteRecord
+
+    root, out = tmp_path / "project", tmp_path / "out"
+    make_project(root)
+    build(BuildOptions(root=root, out=out))
+    build(BuildOptions(root=root, out=tmp_path / "other"))
+    ours, other = SiteRecord(root / ".site-cache", out).path, SiteRecord(root / ".site-cache", tmp_path / "other").path
+    assert sorted((root / ".site-cache/sites").iterdir()) == sorted([ours, other])  # one record per output folder
+    if damage == "garbage":
+        ours.write_bytes(b"\x00not a record")
+    elif damage == "unsealed":  # the right JSON, without our seal: planted
+        ours.write_bytes(read_sealed(ours, SEAL_KIND))
+    else:  # a record sealed for another folder's name
+        ours.write_bytes(other.read_bytes())
+    rendered: list[str] = []
+    monkeypatch.setattr(pages, "render_template", lambda env, name, context: rendered.append(str(context["output_path"])) or render_template(env, name, context))
+    apply(root, "text", 1)
+    build(BuildOptions(root=root, out=out))
+    assert sorted(rendered) == sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+    monkeypatch.undo()
+    build(BuildOptions(root=root, out=tmp_path / "clean", force=True))
+    assert tree(out) == tree(tmp_path / "clean")
+
+
 def test_an_edit_to_one_article_counts_only_that_articles_reading_time_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every listing shows every article's reading time; the counts of unchanged articles come from the page cache."""
     from site_builder.render import pages

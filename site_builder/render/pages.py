@@ -118,10 +118,11 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
     def page(output_path: str, template: str, context: dict[str, object], body_key: str | None = None) -> None:
         context = templates.context(output_path, context)
         key = memo.page_key(template, output_path, context, body_key)
-        kept = memo.kept_page(key) if key else None
-        if kept is not None and out.keep(output_path, kept.digest, kept.size):
+        previous = memo.previous_page(output_path, key) if key else None
+        if previous is not None and out.keep(output_path, previous[0].digest, previous[0].size):
             memo.pages_kept += 1
-            pages[output_path] = kept.facts
+            pages[output_path] = previous[1]
+            memo.note_page(output_path, key, previous[0], previous[1])
             return
         try:
             data = templates.render(template, context)
@@ -131,7 +132,7 @@ def render_site(config: SiteConfig, content: Content, files: SiteFiles, environm
         out.put(output_path, data)
         pages[output_path] = reader.facts(data)
         if key:
-            memo.store_page(key, data, pages[output_path])
+            memo.note_page(output_path, key, data, pages[output_path])
 
     bodies: list[_Body] = []
     indexed: list[SearchDocument] = []

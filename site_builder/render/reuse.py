@@ -14,11 +14,12 @@ gives the bytes a clean build would make:
   the HTML, which at a thousand pages cost 0.7 s of every build;
 * a page's **facts** (links, ids, math; :mod:`site_builder.render.page_facts`)
   depend on its bytes and the code;
-* a finished **page** (the SHA-256 and size of its bytes, and its facts) depends on the site
-  digest, the templates (every file of the theme's ``templates/``), the template's name, the
-  page's output path and its whole template context, in which its body stands by the body's
-  key; the page itself is not stored: the previous site's file is linked when it still holds
-  exactly those bytes (:meth:`~site_builder.write.output.SiteStaging.keep`), and rendered when not;
+* a finished **page** depends on the site digest, the templates (every file of the theme's
+  ``templates/``), the template's name, the page's output path and its whole template context,
+  in which its body stands by the body's key; the page itself is not stored: the record of the
+  output folder (:mod:`site_builder.write.site_record`) keeps its name, the SHA-256 and size of
+  its bytes and its facts, and the previous site's file is linked when it still holds exactly
+  those bytes (:meth:`~site_builder.write.output.SiteStaging.keep`), and rendered when not;
 * an article's **notebook prose** (:func:`~site_builder.render.notebook_prose.article_prose`)
   depends on its text, its figures' names and numbers, what it may cite, the citation
   style, its address and the code;
@@ -59,6 +60,7 @@ from site_builder.render.page_facts import PageFacts
 from site_builder.render.reading_time import ReadingCount
 from site_builder.render.search import Section
 from site_builder.write.page_cache import PageCache
+from site_builder.write.site_record import RecordedPage, SiteRecord
 
 
 def site_digest(code: str, config: SiteConfig, sources: Mapping[str, str], files: Mapping[str, bytes]) -> str:
@@ -70,15 +72,6 @@ def site_digest(code: str, config: SiteConfig, sources: Mapping[str, str], files
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class KeptPage:
-    """What an earlier build made of a page: enough to know the previous site's file is it, and what the checks need."""
-
-    digest: str  # SHA-256 of the page's bytes, hex
-    size: int
-    facts: PageFacts
-
-
 @dataclass
 class RenderMemo:
     """Looks bodies, sections, facts and pages up in ``cache`` and stores what it had to make."""
@@ -87,6 +80,7 @@ class RenderMemo:
     site: str  # see :func:`site_digest`
     code: str  # a digest of the builder's code
     templates: str = ""  # a digest of the templates (see :func:`~site_builder.render.templating.templates_digest`)
+    record: SiteRecord | None = None  # the pages of the previous site in the output folder, and this build's
     bodies_reused: int = 0  # bodies served from the cache in this build
     pages_kept: int = 0  # pages not rendered, their previous file linked unchanged
 
@@ -150,19 +144,23 @@ class RenderMemo:
             return None
         return _hash(self.site, self.templates, "page", template, output_path, text)
 
-    def kept_page(self, key: str) -> KeptPage | None:
-        """What the page named ``key`` was when an earlier build made it, if it stored that."""
-        stored = self.cache.get("page", key)
+    def previous_page(self, output_path: str, key: str) -> tuple[RecordedPage, PageFacts] | None:
+        """The previous site's page at ``output_path`` with its facts, if it was made under the name ``key``."""
+        recorded = self.record.previous(output_path) if self.record else None
+        if recorded is None or recorded.name != key:
+            return None
         try:
-            if isinstance(stored, dict) and isinstance(stored["digest"], str) and type(stored["size"]) is int and isinstance(stored["facts"], dict):
-                return KeptPage(stored["digest"], stored["size"], PageFacts.from_json(stored["facts"]))
+            return recorded, PageFacts.from_json(recorded.facts)  # type: ignore[arg-type]
         except (KeyError, TypeError):
-            pass
-        return None
+            return None
 
-    def store_page(self, key: str, data: bytes, facts: PageFacts) -> None:
-        """Keep what the page named ``key`` is: the digest and size of ``data``, and its ``facts``."""
-        self.cache.put("page", key, {"digest": hashlib.sha256(data).hexdigest(), "size": len(data), "facts": facts.to_json()})
+    def note_page(self, output_path: str, key: str, page: RecordedPage | bytes, facts: PageFacts) -> None:
+        """Record the page named ``key`` this build put at ``output_path``: the previous one kept, or ``page``'s bytes."""
+        if self.record is None:
+            return
+        if isinstance(page, bytes):
+            page = RecordedPage(key, hashlib.sha256(page).hexdigest(), len(page), facts.to_json())
+        self.record.note(output_path, page)
 
     def known_facts(self, page_digest: str) -> PageFacts | None:
         """Facts about the page whose bytes hash to ``page_digest``, if an earlier build stored them."""

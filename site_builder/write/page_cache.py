@@ -13,8 +13,7 @@ Layout::
 
 where ``kind`` is ``body`` (a document's rendered Markdown but its HTML),
 ``html`` (that HTML, as text), ``sections`` (a body cut into search sections), ``reading`` (its reading count), ``facts``
-(the links, ids and math of a finished page, by the SHA-256 of its bytes), ``page`` (a finished page's
-digest, size and facts, by its inputs),
+(the links, ids and math of a finished page, by the SHA-256 of its bytes),
 ``prose`` (an article's words for its notebook) or ``notebook`` (an article's
 notebook before it runs).
 
