@@ -74,7 +74,7 @@ def site_digest(code: str, config: SiteConfig, sources: Mapping[str, str], files
 
 @dataclass
 class RenderMemo:
-    """Looks bodies, sections, facts and pages up in ``cache`` and stores what it had to make."""
+    """Looks bodies, sections and facts up in ``cache``, and pages in the output folder's ``record``; stores what it made."""
 
     cache: PageCache
     site: str  # see :func:`site_digest`
